@@ -1,0 +1,27 @@
+//! One module per command: wiring only; the work happens in the pipeline stages.
+
+mod check;
+
+use crate::Outcome;
+use crate::cli::Command;
+use crate::error::Error;
+
+/// Runs one command.
+pub fn run(command: Command) -> Result<Outcome, Error> {
+    match command {
+        Command::Check { site, format, deny_warnings } => check::run(&site, format, deny_warnings),
+        _ => Err(Error::Usage("not yet implemented".into())),
+    }
+}
+
+/// Whether diagnostics printed to stderr may use colour.
+pub fn stderr_color() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+}
+
+/// Whether text printed to stdout may use colour.
+pub fn stdout_color() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+}

@@ -1,0 +1,224 @@
+//! charter.yaml: read strictly into a [`Config`], reporting every problem at once.
+
+use crate::diag::{Diagnostic, Overrides, Rule, Severity, did_you_mean};
+use crate::error::Error;
+use crate::frontmatter::{Document, Fields, Mapping, Part, Seg, scalar_text, type_name};
+use crate::model::{Audience, Person, PersonId, Sprint, SprintId, is_item_id, is_person_id};
+use crate::source::Source;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The name of the config file at the site root.
+pub const CONFIG_FILE: &str = "charter.yaml";
+
+const TOP: &[&str] = &[
+    "title",
+    "base_url",
+    "description",
+    "vision",
+    "theme",
+    "audience",
+    "unsafe_html",
+    "team",
+    "sprints",
+    "rules",
+    "ignore",
+];
+const PERSON: &[&str] = &["id", "name", "roles", "reports_to"];
+const SPRINT: &[&str] = &["id", "start", "end", "goal"];
+
+/// The validated site configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    /// Always ends with `/`.
+    pub base_url: String,
+    pub description: Option<String>,
+    /// Markdown shown on the home page.
+    pub vision: Option<String>,
+    pub theme: String,
+    pub audience: Audience,
+    pub unsafe_html: bool,
+    pub team: Vec<Person>,
+    pub sprints: Vec<Sprint>,
+    pub rules: Overrides,
+    pub ignore: Vec<String>,
+    pub doc: Arc<Document>,
+}
+
+impl Config {
+    /// Reads `SITE/charter.yaml`. A missing or unreadable file cannot be worked around
+    /// (exit 2); everything else becomes diagnostics next to a best-effort config.
+    pub fn load(site: &Path) -> Result<(Config, Vec<Diagnostic>), Error> {
+        let path = site.join(CONFIG_FILE);
+        if !path.is_file() {
+            return Err(Error::NoConfig { site: site.to_path_buf() });
+        }
+        let bytes = std::fs::read(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(err) => {
+                let source = Source::new(CONFIG_FILE, &path, String::from_utf8_lossy(err.as_bytes()).into_owned());
+                let at = err.utf8_error().valid_up_to();
+                let location = source.locate(at, at + 1);
+                let d = Diagnostic::at(Rule::ConfigInvalid, &source, location, "charter.yaml is not valid UTF-8")
+                    .help("save the file as UTF-8");
+                return Ok((Config::empty(Document::whole_yaml(source)), vec![d]));
+            }
+        };
+        Ok(Config::parse(Source::new(CONFIG_FILE, path, text)))
+    }
+
+    /// Parses config text; used by `load` and by tests.
+    pub fn parse(source: Source) -> (Config, Vec<Diagnostic>) {
+        let doc = Document::whole_yaml(source);
+        let map = match doc.parse() {
+            Ok(map) => map,
+            Err(d) => return (Config::empty(doc), vec![*d]),
+        };
+        let doc = Arc::new(doc);
+        read(&doc, &map)
+    }
+
+    fn empty(doc: Document) -> Config {
+        Config {
+            title: String::new(),
+            base_url: "/".into(),
+            description: None,
+            vision: None,
+            theme: "default".into(),
+            audience: Audience::Internal,
+            unsafe_html: false,
+            team: vec![],
+            sprints: vec![],
+            rules: Overrides::new(),
+            ignore: vec![],
+            doc: Arc::new(doc),
+        }
+    }
+}
+
+fn read(doc: &Arc<Document>, map: &Mapping) -> (Config, Vec<Diagnostic>) {
+    let mut f = Fields::new(doc, vec![], map, "charter.yaml", TOP);
+    let title = f.required_text("title", "Lumen Pay").unwrap_or_default();
+    let base_url =
+        f.text("base_url").map_or_else(|| "/".to_owned(), |u| if u.ends_with('/') { u } else { format!("{u}/") });
+    let config = Config {
+        title,
+        base_url,
+        description: f.text("description"),
+        vision: f.text("vision"),
+        theme: f.text("theme").unwrap_or_else(|| "default".into()),
+        audience: f.keyword("audience").unwrap_or(Audience::Internal),
+        unsafe_html: f.boolean("unsafe_html").unwrap_or(false),
+        team: f
+            .mapping_list("team", "team member", PERSON, read_person)
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| Person { index: i, ..p })
+            .collect(),
+        sprints: f
+            .mapping_list("sprints", "sprint", SPRINT, read_sprint)
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| Sprint { index: i, ..s })
+            .collect(),
+        rules: read_rules(&mut f),
+        ignore: f.text_list("ignore"),
+        doc: doc.clone(),
+    };
+    let mut diags = f.finish();
+    diags.extend(check_ignore_globs(&config));
+    (config, diags)
+}
+
+fn read_person(f: &mut Fields) -> Option<Person> {
+    let id = f.id("id", is_person_id, "[a-z0-9][a-z0-9_-]*");
+    if f.get("id").is_none() {
+        f.missing("id", "add `id: alice` (lowercase letters, digits, `_` and `-`)".into());
+    }
+    let name = f.required_text("name", "Alice Chen");
+    let roles = f.text_list("roles");
+    let reports_to = f.id("reports_to", is_person_id, "[a-z0-9][a-z0-9_-]*").map(PersonId);
+    let id = PersonId(id?);
+    Some(Person { name: name.unwrap_or_else(|| id.0.clone()), id, roles, reports_to, index: 0 })
+}
+
+fn read_sprint(f: &mut Fields) -> Option<Sprint> {
+    let id = f.id("id", is_item_id, "[A-Za-z0-9][A-Za-z0-9._-]*");
+    if f.get("id").is_none() {
+        f.missing("id", "add `id: 2026-S23`".into());
+    }
+    let start = f.date("start");
+    let end = f.date("end");
+    for (key, value) in [("start", start), ("end", end)] {
+        if value.is_none() && f.get(key).is_none() {
+            f.missing(key, format!("add `{key}: 2026-11-02` (YYYY-MM-DD)"));
+        }
+    }
+    let goal = f.text("goal");
+    let (start, end) = (start?, end?);
+    if end < start {
+        f.invalid(
+            &["end".into()],
+            format!("sprint ends ({end}) before it starts ({start})"),
+            "swap `start` and `end`".into(),
+        );
+    }
+    Some(Sprint { id: SprintId(id?), start, end, goal, index: 0 })
+}
+
+fn read_rules(f: &mut Fields) -> Overrides {
+    let mut overrides = Overrides::new();
+    let Some(map) = f.mapping("rules") else { return overrides };
+    for (key, value) in map {
+        let id = key.as_str().unwrap_or_default();
+        let path = [Seg::Key("rules".into()), Seg::Key(id.into())];
+        let Some(rule) = Rule::from_id(id) else {
+            let ids = Rule::ALL.iter().map(|r| r.id());
+            let help = match did_you_mean(id, ids) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => "see the rule list in the docs (charter check prints rule ids in brackets)".into(),
+            };
+            let location = f.doc().locate(&path, Part::Key);
+            let d = Diagnostic::at(
+                Rule::ConfigInvalid,
+                &f.doc().source,
+                location,
+                format!("unknown rule `{id}` in `rules`"),
+            )
+            .help(help);
+            f.push(d);
+            continue;
+        };
+        match value.as_str().and_then(Severity::parse) {
+            Some(severity) => {
+                overrides.insert(rule, severity);
+            }
+            None => {
+                let written = scalar_text(value).unwrap_or_else(|| type_name(value).to_owned());
+                f.invalid(&path, format!("`{written}` is not a severity"), "use error, warning or off".into());
+            }
+        }
+    }
+    overrides
+}
+
+fn check_ignore_globs(config: &Config) -> Vec<Diagnostic> {
+    let mut diags = vec![];
+    for (i, glob) in config.ignore.iter().enumerate() {
+        if let Err(err) = globset::Glob::new(glob) {
+            let location = config.doc.locate(&["ignore".into(), i.into()], Part::Value);
+            diags.push(
+                Diagnostic::at(
+                    Rule::ConfigInvalid,
+                    &config.doc.source,
+                    location,
+                    format!("`{glob}` is not a valid glob: {}", err.kind()),
+                )
+                .help("globs are relative to the site, e.g. `backlog/archive/**`"),
+            );
+        }
+    }
+    diags
+}

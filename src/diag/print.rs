@@ -1,0 +1,184 @@
+//! The three printers over the same diagnostics: human (compiler-like), JSON and
+//! GitHub workflow commands.
+
+use super::{Counts, Diagnostic, Severity};
+use std::fmt::Write;
+
+/// Output format of `check` (and of diagnostics printed by `build`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Github,
+}
+
+/// Renders all diagnostics with a summary, ready to print.
+pub fn render(diagnostics: &[Diagnostic], format: Format, color: bool) -> String {
+    match format {
+        Format::Human => human(diagnostics, color),
+        Format::Json => json(diagnostics),
+        Format::Github => github(diagnostics),
+    }
+}
+
+struct Palette {
+    error: &'static str,
+    warning: &'static str,
+    accent: &'static str,
+    bold: &'static str,
+    reset: &'static str,
+}
+
+impl Palette {
+    fn new(color: bool) -> Palette {
+        if color {
+            Palette {
+                error: "\x1b[1;31m",
+                warning: "\x1b[1;33m",
+                accent: "\x1b[1;34m",
+                bold: "\x1b[1m",
+                reset: "\x1b[0m",
+            }
+        } else {
+            Palette { error: "", warning: "", accent: "", bold: "", reset: "" }
+        }
+    }
+
+    fn of(&self, severity: Severity) -> &'static str {
+        if severity == Severity::Error { self.error } else { self.warning }
+    }
+}
+
+fn human(diagnostics: &[Diagnostic], color: bool) -> String {
+    let p = Palette::new(color);
+    let mut out = String::new();
+    for d in diagnostics {
+        human_one(&mut out, d, &p);
+    }
+    let counts = Counts::of(diagnostics);
+    if counts.errors + counts.warnings > 0 {
+        let _ = writeln!(out, "{}", summary(counts, &p));
+    }
+    out
+}
+
+fn human_one(out: &mut String, d: &Diagnostic, p: &Palette) {
+    let (sev, reset, accent, bold) = (p.of(d.severity), p.reset, p.accent, p.bold);
+    let _ = writeln!(out, "{sev}{}[{}]{reset}{bold}: {}{reset}", d.severity.as_str(), d.rule.id(), d.message);
+    let gutter = " ".repeat(d.line.max(1).to_string().len());
+    if !d.file.is_empty() {
+        let position = if d.line > 0 { format!(":{}:{}", d.line, d.column) } else { String::new() };
+        let _ = writeln!(out, "{gutter}{accent}-->{reset} {}{position}", d.file);
+    }
+    if let Some((text, width)) = &d.snippet {
+        let shown = text.replace('\t', " ");
+        let pad = " ".repeat(d.column.saturating_sub(1));
+        let _ = writeln!(out, "{gutter} {accent}|{reset}");
+        let _ = writeln!(out, "{accent}{}{reset} {accent}|{reset} {shown}", d.line);
+        let _ = writeln!(out, "{gutter} {accent}|{reset} {pad}{sev}{}{reset}", "^".repeat(*width));
+    }
+    if !d.help.is_empty() {
+        let _ = writeln!(out, "{gutter} {accent}={reset} {bold}help{reset}: {}", d.help);
+    }
+    out.push('\n');
+}
+
+fn summary(counts: Counts, p: &Palette) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let text = format!("{}, {}", plural(counts.errors, "error"), plural(counts.warnings, "warning"));
+    let colour = if counts.errors > 0 { p.error } else { p.warning };
+    format!("{colour}{}{}: {text}", if counts.errors > 0 { "failed" } else { "passed with warnings" }, p.reset)
+}
+
+fn json(diagnostics: &[Diagnostic]) -> String {
+    let counts = Counts::of(diagnostics);
+    let value = serde_json::json!({
+        "diagnostics": diagnostics,
+        "errors": counts.errors,
+        "warnings": counts.warnings,
+    });
+    format!("{value}\n")
+}
+
+fn github(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        let kind = if d.severity == Severity::Error { "error" } else { "warning" };
+        let mut message = d.message.clone();
+        if !d.help.is_empty() {
+            message = format!("{message}\nhelp: {}", d.help);
+        }
+        let _ = writeln!(
+            out,
+            "::{kind} file={},line={},col={},title={}::{}",
+            escape_property(&d.file),
+            d.line,
+            d.column,
+            escape_property(d.rule.id()),
+            escape_data(&message)
+        );
+    }
+    out
+}
+
+/// Escaping of a workflow command's message, as GitHub's toolkit does it.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escaping of a workflow command's property values.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Rule;
+
+    fn sample() -> Diagnostic {
+        Diagnostic {
+            rule: Rule::StoryOwnerRole,
+            severity: Severity::Error,
+            message: "story `CHK-12`: `alice` is not a product owner".into(),
+            file: "backlog/CHK-12.md".into(),
+            line: 4,
+            column: 16,
+            help: "product owners are: bob, eve".into(),
+            snippet: Some(("product_owner: alice".into(), 5)),
+        }
+    }
+
+    #[test]
+    fn human_looks_like_a_compiler() {
+        let text = render(&[sample()], Format::Human, false);
+        assert_eq!(
+            text,
+            "error[story-owner-role]: story `CHK-12`: `alice` is not a product owner\n \
+             --> backlog/CHK-12.md:4:16\n  |\n4 | product_owner: alice\n  |                ^^^^^\n  \
+             = help: product owners are: bob, eve\n\nfailed: 1 error, 0 warnings\n"
+        );
+    }
+
+    #[test]
+    fn json_has_the_spec_shape() {
+        let value: serde_json::Value = serde_json::from_str(&render(&[sample()], Format::Json, false)).unwrap();
+        assert_eq!(value["errors"], 1);
+        assert_eq!(value["warnings"], 0);
+        let d = &value["diagnostics"][0];
+        assert_eq!(d["rule"], "story-owner-role");
+        assert_eq!(d["severity"], "error");
+        assert_eq!(d["line"], 4);
+        assert_eq!(d["column"], 16);
+        assert_eq!(d.as_object().unwrap().len(), 7);
+    }
+
+    #[test]
+    fn github_escapes_properties() {
+        let mut d = sample();
+        d.file = "a,b:c.md".into();
+        let text = render(&[d], Format::Github, false);
+        assert!(text.starts_with("::error file=a%2Cb%3Ac.md,line=4,col=16,title=story-owner-role::story"));
+        assert!(text.contains("%0Ahelp: product owners"));
+    }
+}

@@ -1,0 +1,307 @@
+//! Front-matter: splitting the `---` block off a file, parsing its YAML, and finding
+//! where a key or value sits in the file for diagnostics.
+//!
+//! This is the only module that touches `serde_yaml` (archived upstream), so that a
+//! maintained fork can replace it here alone. Positions come from a second, lazy pass
+//! with `yaml-rust2`'s event parser, run only when a diagnostic needs one.
+
+use crate::diag::{Diagnostic, Rule};
+use crate::source::{Location, Source};
+use std::sync::OnceLock;
+
+mod fields;
+mod locate;
+
+pub use fields::{Fields, scalar_text};
+use locate::Locator;
+
+pub use serde_yaml::{Mapping, Value};
+
+/// A parsed file: its source, where the YAML block is, and where the body starts.
+#[derive(Debug)]
+pub struct Document {
+    pub source: Source,
+    /// Byte range of the YAML text inside `source.text` (empty when there is none).
+    yaml: std::ops::Range<usize>,
+    /// 1-based line of the first YAML line in the file.
+    yaml_line: usize,
+    /// Byte offset of the body (after the closing `---`).
+    body_start: usize,
+    locator: OnceLock<Locator>,
+}
+
+/// One step of a path into the YAML tree.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+impl From<&str> for Seg {
+    fn from(key: &str) -> Seg {
+        Seg::Key(key.to_owned())
+    }
+}
+
+impl From<usize> for Seg {
+    fn from(index: usize) -> Seg {
+        Seg::Index(index)
+    }
+}
+
+/// Whether a diagnostic points at a key or at its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Key,
+    Value,
+}
+
+/// What splitting found at the top of a file.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Split {
+    /// A `---` block: the YAML's byte range and the body's start.
+    Yaml { yaml: std::ops::Range<usize>, body_start: usize },
+    /// No front-matter: the whole file is body.
+    None,
+    /// `+++` TOML front-matter, which charter does not read.
+    Toml,
+    /// An opening `---` without a closing one.
+    Unclosed,
+}
+
+/// Finds the `---` block at the top of `text` (BOM already stripped; CRLF accepted).
+pub fn split(text: &str) -> Split {
+    let Some(first_end) = first_line_end(text) else {
+        return match text.trim_end() {
+            "---" => Split::Unclosed,
+            "+++" => Split::Toml,
+            _ => Split::None,
+        };
+    };
+    match text[..first_end].trim_end() {
+        "---" => {}
+        "+++" => return Split::Toml,
+        _ => return Split::None,
+    }
+    let yaml_start = first_end + 1;
+    let mut offset = yaml_start;
+    while offset <= text.len() {
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        if text[offset..end].trim_end() == "---" {
+            let body_start = (end + 1).min(text.len());
+            return Split::Yaml { yaml: yaml_start..offset, body_start };
+        }
+        offset = end + 1;
+    }
+    Split::Unclosed
+}
+
+fn first_line_end(text: &str) -> Option<usize> {
+    text.find('\n')
+}
+
+impl Document {
+    /// A document whose whole text is YAML (charter.yaml).
+    pub fn whole_yaml(source: Source) -> Document {
+        let len = source.text.len();
+        Document::new(source, 0..len, len)
+    }
+
+    /// A document with a front-matter block at `yaml` and the body from `body_start`.
+    pub fn new(source: Source, yaml: std::ops::Range<usize>, body_start: usize) -> Document {
+        let yaml_line = source.text[..yaml.start].matches('\n').count() + 1;
+        Document { source, yaml, yaml_line, body_start, locator: OnceLock::new() }
+    }
+
+    /// A document without front-matter (a doc page): all body.
+    pub fn body_only(source: Source) -> Document {
+        Document::new(source, 0..0, 0)
+    }
+
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.source.text[self.body_start..]
+    }
+
+    /// 1-based line of the first body line, for diagnostics in Markdown.
+    pub fn body_line(&self) -> usize {
+        self.source.text[..self.body_start].matches('\n').count() + 1
+    }
+
+    /// The YAML text of the block.
+    pub fn yaml(&self) -> &str {
+        &self.source.text[self.yaml.clone()]
+    }
+
+    /// Parses the YAML block into a mapping, or explains why it is not one.
+    pub fn parse(&self) -> Result<Mapping, Box<Diagnostic>> {
+        let yaml = self.yaml();
+        if let Some(diag) = self.tab_indentation() {
+            return Err(Box::new(diag));
+        }
+        match serde_yaml::from_str::<Value>(yaml) {
+            Ok(Value::Mapping(map)) => Ok(map),
+            Ok(Value::Null) => Ok(Mapping::new()),
+            Ok(other) => Err(Box::new(self.not_a_mapping(&other))),
+            Err(err) => Err(Box::new(self.syntax_error(&err))),
+        }
+    }
+
+    fn tab_indentation(&self) -> Option<Diagnostic> {
+        let mut offset = self.yaml.start;
+        for line in self.yaml().split_inclusive('\n') {
+            let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+            if let Some(tab) = line[..indent].find('\t') {
+                let at = offset + tab;
+                let location = self.source.locate(at, at + 1);
+                return Some(
+                    Diagnostic::at(self.rule_for_syntax(), &self.source, location, "tab character in YAML indentation")
+                        .help("YAML indents with spaces only: replace the tab with spaces"),
+                );
+            }
+            offset += line.len();
+        }
+        None
+    }
+
+    fn rule_for_syntax(&self) -> Rule {
+        if self.source.rel == "charter.yaml" { Rule::ConfigInvalid } else { Rule::FrontMatterSyntax }
+    }
+
+    fn syntax_error(&self, err: &serde_yaml::Error) -> Diagnostic {
+        let (line, column) = err.location().map_or((1, 1), |l| (l.line(), l.column()));
+        let location = self.source.locate_line_col(self.yaml_line + line - 1, column, 1);
+        let message = err.to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+        Diagnostic::at(self.rule_for_syntax(), &self.source, location, format!("invalid YAML: {message}"))
+            .help("check quotes, colons and indentation near this position; quote values that contain `: ` or start with a special character")
+    }
+
+    fn not_a_mapping(&self, value: &Value) -> Diagnostic {
+        let location = self.source.locate(self.yaml.start, self.yaml.end.max(self.yaml.start + 1));
+        let found = type_name(value);
+        Diagnostic::at(
+            self.rule_for_syntax(),
+            &self.source,
+            location,
+            format!("front-matter must be a mapping of fields, found {found}"),
+        )
+        .help("write one `key: value` per line, e.g. `title: Guest checkout`")
+    }
+
+    /// Where the key or value at `path` sits in the file; falls back to the nearest
+    /// parent that exists, then to the start of the block.
+    pub fn locate(&self, path: &[Seg], part: Part) -> Location {
+        let locator = self.locator.get_or_init(|| Locator::build(self.yaml()));
+        for depth in (1..=path.len()).rev() {
+            if let Some(entry) = locator.get(&path[..depth]) {
+                let (line, col, width) = entry.pick(part, depth == path.len());
+                return self.source.locate_line_col(self.yaml_line + line - 1, col, width);
+            }
+        }
+        self.start_location()
+    }
+
+    /// The opening `---` of the block (or the file's first line).
+    pub fn start_location(&self) -> Location {
+        let line = self.yaml_line.saturating_sub(1).max(1);
+        self.source.locate_line_col(line, 1, 3)
+    }
+}
+
+/// A human name for a YAML value's type, used in messages.
+pub fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "nothing (null)",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a mapping",
+        Value::Tagged(_) => "a tagged value",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str) -> Document {
+        let source = Source::new("backlog/a.md", "backlog/a.md", text.to_owned());
+        match split(&source.text) {
+            Split::Yaml { yaml, body_start } => Document::new(source, yaml, body_start),
+            other => panic!("no yaml: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn split_finds_block_and_body() {
+        let text = "---\ntitle: x\n---\n# Body\n";
+        assert_eq!(split(text), Split::Yaml { yaml: 4..13, body_start: 17 });
+        assert_eq!(doc(text).body(), "# Body\n");
+    }
+
+    #[test]
+    fn split_accepts_crlf_and_trailing_spaces() {
+        let text = "--- \r\ntitle: x\r\n---\r\nbody";
+        let Split::Yaml { yaml, body_start } = split(text) else { panic!() };
+        assert_eq!(&text[yaml], "title: x\r\n");
+        assert_eq!(&text[body_start..], "body");
+    }
+
+    #[test]
+    fn split_recognises_missing_toml_and_unclosed() {
+        assert_eq!(split("# Title\n"), Split::None);
+        assert_eq!(split(""), Split::None);
+        assert_eq!(split("+++\ntitle = 'x'\n+++\n"), Split::Toml);
+        assert_eq!(split("---\ntitle: x\n"), Split::Unclosed);
+        assert_eq!(split("---"), Split::Unclosed);
+        assert_eq!(split("---\n---"), Split::Yaml { yaml: 4..4, body_start: 7 });
+    }
+
+    #[test]
+    fn locate_points_into_the_file() {
+        let d =
+            doc("---\ntitle: Guest checkout\nproduct_owner: alice\nacceptance_criteria:\n  - one\n  - \"two\"\n---\n");
+        let loc = d.locate(&["product_owner".into(), Seg::Key(String::new())][..1], Part::Value);
+        assert_eq!((loc.line, loc.column, loc.width), (3, 16, 5));
+        let loc = d.locate(&["product_owner".into()], Part::Key);
+        assert_eq!((loc.line, loc.column), (3, 1));
+        let loc = d.locate(&["acceptance_criteria".into(), 1.into()], Part::Value);
+        assert_eq!((loc.line, loc.column, loc.width), (6, 5, 5));
+    }
+
+    #[test]
+    fn locate_falls_back_to_parent_then_block_start() {
+        let d = doc("---\nmetrics:\n  - name: a\n    target: 3\n---\n");
+        let loc = d.locate(&["metrics".into(), 0.into(), "target".into()], Part::Value);
+        assert_eq!((loc.line, loc.column), (4, 13));
+        let loc = d.locate(&["metrics".into(), 0.into(), "baseline".into()], Part::Value);
+        assert_eq!((loc.line, loc.column), (3, 5));
+        let loc = d.locate(&["nope".into()], Part::Value);
+        assert_eq!((loc.line, loc.column), (1, 1));
+    }
+
+    #[test]
+    fn syntax_errors_point_into_the_file_not_the_block() {
+        let d = doc("---\ntitle: x\nstatus: [ready\n---\n");
+        let err = d.parse().unwrap_err();
+        assert_eq!(err.rule, Rule::FrontMatterSyntax);
+        assert!(err.line >= 3, "line {}", err.line);
+    }
+
+    #[test]
+    fn tabs_in_indentation_are_named() {
+        let d = doc("---\ntags:\n\t- a\n---\n");
+        let err = d.parse().unwrap_err();
+        assert_eq!((err.line, err.column), (3, 1));
+        assert!(err.message.contains("tab"));
+    }
+
+    #[test]
+    fn lists_and_scalars_are_not_mappings() {
+        assert!(doc("---\n- a\n---\n").parse().unwrap_err().message.contains("found a list"));
+        assert!(doc("---\njust text\n---\n").parse().unwrap_err().message.contains("found a string"));
+        assert!(doc("---\n---\n").parse().unwrap().is_empty());
+    }
+}

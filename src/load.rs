@@ -1,0 +1,232 @@
+//! Finding the site's files: walk the content folders, skip what SPEC §2 ignores,
+//! refuse symlinks that leave the site, and read files as UTF-8 text.
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Rule};
+use crate::model::StaticFile;
+use crate::source::Source;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// Which content folder a Markdown file belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Section {
+    Roadmap,
+    Backlog,
+    Docs,
+}
+
+impl Section {
+    /// Every content folder, with its name.
+    pub const ALL: [(Section, &'static str); 3] =
+        [(Section::Roadmap, "roadmap"), (Section::Backlog, "backlog"), (Section::Docs, "docs")];
+}
+
+/// A content file found by the walk.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Entry {
+    pub section: Section,
+    /// Path relative to the site root, `/` separated.
+    pub rel: String,
+    pub path: PathBuf,
+}
+
+/// A template file of the site (`templates/`) or of its theme (`themes/NAME/templates/`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateFile {
+    /// Name relative to the templates folder, e.g. `story.html`.
+    pub name: String,
+    pub path: PathBuf,
+}
+
+/// Everything the walk found.
+#[derive(Debug, Default)]
+pub struct Inventory {
+    pub content: Vec<Entry>,
+    pub statics: Vec<StaticFile>,
+    /// Site `templates/` overrides.
+    pub templates: Vec<TemplateFile>,
+    /// Templates of the site-local theme chosen by `theme:`.
+    pub theme_templates: Vec<TemplateFile>,
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Whether a file or folder name is skipped: dot-files and editor leftovers.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || [".swp", ".swx", ".tmp", ".bak", ".orig"].iter().any(|ext| name.ends_with(ext))
+        || (name.len() > 1 && name.starts_with('#') && name.ends_with('#'))
+        || name == "4913"
+}
+
+/// Walks the site's folders. `exclude` holds folders to skip wherever they are (the output).
+pub fn inventory(root: &Path, config: &Config, exclude: &[PathBuf]) -> Inventory {
+    let walker = Walker::new(root, config, exclude);
+    let mut inv = Inventory::default();
+    for (section, name) in Section::ALL {
+        for (rel, path) in walker.files(name, &mut inv.problems) {
+            if rel.ends_with(".md") {
+                inv.content.push(Entry { section, rel, path });
+            }
+        }
+    }
+    for (rel, path) in walker.files("static", &mut inv.problems) {
+        inv.statics.push(StaticFile { output: strip_first(&rel, 1), path });
+    }
+    inv.templates = walker.templates("templates", 1, &mut inv.problems);
+    if config.theme != "default" {
+        let folder = format!("themes/{}", config.theme);
+        inv.theme_templates = walker.templates(&format!("{folder}/templates"), 3, &mut inv.problems);
+        for (rel, path) in walker.files(&format!("{folder}/static"), &mut inv.problems) {
+            inv.statics.push(StaticFile { output: strip_first(&rel, 3), path });
+        }
+    }
+    inv.content.sort();
+    inv
+}
+
+fn strip_first(rel: &str, segments: usize) -> String {
+    rel.splitn(segments + 1, '/').last().unwrap_or(rel).to_owned()
+}
+
+struct Walker<'a> {
+    root: &'a Path,
+    canonical_root: PathBuf,
+    ignore: GlobSet,
+    exclude: Vec<PathBuf>,
+}
+
+impl<'a> Walker<'a> {
+    fn new(root: &'a Path, config: &Config, exclude: &[PathBuf]) -> Self {
+        let mut globs = GlobSetBuilder::new();
+        for glob in config.ignore.iter().filter_map(|g| Glob::new(g).ok()) {
+            globs.add(glob);
+        }
+        Walker {
+            root,
+            canonical_root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+            ignore: globs.build().unwrap_or_else(|_| GlobSet::empty()),
+            exclude: exclude.iter().filter_map(|p| p.canonicalize().ok()).collect(),
+        }
+    }
+
+    fn rel(&self, path: &Path) -> String {
+        let rel = path.strip_prefix(self.root).unwrap_or(path);
+        rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    }
+
+    /// Files under `folder` (relative to the root), sorted, as (rel, path).
+    fn files(&self, folder: &str, problems: &mut Vec<Diagnostic>) -> Vec<(String, PathBuf)> {
+        let start = self.root.join(folder);
+        if !start.exists() {
+            return vec![];
+        }
+        let mut out = vec![];
+        let mut walk = WalkDir::new(&start).follow_links(true).sort_by_file_name().into_iter();
+        while let Some(next) = walk.next() {
+            let entry = match next {
+                Ok(entry) => entry,
+                Err(err) => {
+                    problems.push(self.walk_problem(&err));
+                    continue;
+                }
+            };
+            let name = entry.file_name().to_string_lossy();
+            let rel = self.rel(entry.path());
+            let skip = (entry.depth() > 0 && is_ignored_name(&name))
+                || self.ignore.is_match(&rel)
+                || self.is_excluded(entry.path());
+            let outside = !skip && entry.path_is_symlink() && self.leaves_site(entry.path());
+            if outside {
+                problems.push(link_problem(
+                    &rel,
+                    "points outside the site",
+                    "charter only follows links whose target lies inside the site folder; copy the file in instead",
+                ));
+            }
+            if skip || outside {
+                if entry.file_type().is_dir() {
+                    walk.skip_current_dir();
+                }
+                continue;
+            }
+            if entry.file_type().is_file() {
+                out.push((rel, entry.into_path()));
+            }
+        }
+        out
+    }
+
+    fn templates(&self, folder: &str, prefix: usize, problems: &mut Vec<Diagnostic>) -> Vec<crate::load::TemplateFile> {
+        let files = self.files(folder, problems);
+        files.into_iter().map(|(rel, path)| TemplateFile { name: strip_first(&rel, prefix), path }).collect()
+    }
+
+    fn is_excluded(&self, path: &Path) -> bool {
+        !self.exclude.is_empty() && path.canonicalize().is_ok_and(|c| self.exclude.contains(&c))
+    }
+
+    fn leaves_site(&self, path: &Path) -> bool {
+        path.canonicalize().map_or(true, |target| !target.starts_with(&self.canonical_root))
+    }
+
+    fn walk_problem(&self, err: &walkdir::Error) -> Diagnostic {
+        let rel = err.path().map(|p| self.rel(p)).unwrap_or_default();
+        if err.loop_ancestor().is_some() {
+            return link_problem(
+                &rel,
+                "is a symbolic link loop",
+                "remove the link, or point it at a folder that does not contain it",
+            );
+        }
+        let dangling = err.path().is_some_and(|p| p.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()));
+        if dangling {
+            return link_problem(&rel, "is a dangling symbolic link", "remove the link or restore its target");
+        }
+        let cause = err.io_error().map_or_else(|| err.to_string(), |e| e.to_string());
+        Diagnostic::file(Rule::InvalidValue, rel, format!("cannot read this folder: {cause}"))
+            .help("check the permissions of the folder")
+    }
+}
+
+fn link_problem(rel: &str, what: &str, help: &str) -> Diagnostic {
+    Diagnostic::file(Rule::InvalidValue, rel, format!("symbolic link `{rel}` {what}; it is not published")).help(help)
+}
+
+/// Reads a file as UTF-8 text, or says why it cannot be used.
+pub fn read_text(rel: &str, path: &Path) -> Result<Source, Box<Diagnostic>> {
+    let bytes = std::fs::read(path).map_err(|err| {
+        Box::new(
+            Diagnostic::file(Rule::InvalidValue, rel, format!("cannot read file: {err}"))
+                .help("check that the file exists and is readable (permissions)"),
+        )
+    })?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Source::new(rel, path, text)),
+        Err(err) => {
+            let at = err.utf8_error().valid_up_to();
+            let source = Source::new(rel, path, String::from_utf8_lossy(err.as_bytes()).into_owned());
+            let location = source.locate(at, at + 1);
+            let d = Diagnostic::at(Rule::InvalidValue, &source, location, "file is not valid UTF-8 text")
+                .help("save the file as UTF-8 (this byte is not part of any UTF-8 character)");
+            Err(Box::new(d))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_leftovers_and_dot_files_are_ignored() {
+        for name in [".git", ".CHK-1.md.swp", "a.md~", "a.swx", "x.tmp", "y.bak", "z.orig", "#a.md#", "4913"] {
+            assert!(is_ignored_name(name), "{name}");
+        }
+        for name in ["CHK-1.md", "_index.md", "#", "notes.md"] {
+            assert!(!is_ignored_name(name), "{name}");
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! The items of a site, as typed values.
+
+use super::values::*;
+use crate::frontmatter::Document;
+use std::sync::Arc;
+
+/// A team member from charter.yaml.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Person {
+    pub id: PersonId,
+    pub name: String,
+    pub roles: Vec<String>,
+    pub reports_to: Option<PersonId>,
+    /// Position in `team:`, to point diagnostics at the entry.
+    pub index: usize,
+}
+
+impl Person {
+    /// Holds the `product_manager` role.
+    pub fn is_pm(&self) -> bool {
+        self.roles.iter().any(|r| r == "product_manager")
+    }
+
+    /// Holds the `product_owner` role.
+    pub fn is_po(&self) -> bool {
+        self.roles.iter().any(|r| r == "product_owner")
+    }
+}
+
+/// A sprint from charter.yaml.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sprint {
+    pub id: SprintId,
+    pub start: Date,
+    pub end: Date,
+    pub goal: Option<String>,
+    pub index: usize,
+}
+
+/// An outcome metric of an initiative; values keep the text the PM wrote.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Metric {
+    pub name: String,
+    pub baseline: Option<String>,
+    pub target: Option<String>,
+    pub current: Option<String>,
+}
+
+/// A roadmap initiative, owned by a product manager.
+#[derive(Debug)]
+pub struct Initiative {
+    pub id: InitiativeId,
+    pub title: String,
+    pub product_manager: Option<PersonId>,
+    pub horizon: Option<Horizon>,
+    pub status: InitiativeStatus,
+    pub timeframe: Option<Timeframe>,
+    pub outcome: Option<String>,
+    pub metrics: Vec<Metric>,
+    pub product_owners: Vec<PersonId>,
+    pub depends_on: Vec<InitiativeId>,
+    pub shipped_on: Option<Date>,
+    pub tags: Vec<String>,
+    pub visibility: Visibility,
+    pub doc: Arc<Document>,
+}
+
+/// A backlog story, owned by a product owner.
+#[derive(Debug)]
+pub struct Story {
+    pub id: StoryId,
+    pub title: String,
+    pub product_owner: Option<PersonId>,
+    pub initiative: Option<InitiativeId>,
+    pub status: StoryStatus,
+    pub rank: Option<u32>,
+    pub estimate: Option<f64>,
+    pub sprint: Option<SprintId>,
+    pub acceptance_criteria: Vec<String>,
+    pub depends_on: Vec<StoryId>,
+    pub done_on: Option<Date>,
+    pub tags: Vec<String>,
+    pub visibility: Visibility,
+    pub doc: Arc<Document>,
+}
+
+/// A documentation page of docs/.
+#[derive(Debug)]
+pub struct DocPage {
+    /// Output folder relative to the site root, e.g. `docs/guide/rules` (no slash at the end).
+    pub url: String,
+    pub title: String,
+    pub owner: Option<PersonId>,
+    pub weight: Option<i64>,
+    pub visibility: Visibility,
+    pub tags: Vec<String>,
+    pub doc: Arc<Document>,
+}
+
+/// The `_index.md` intro of roadmap/ or backlog/.
+#[derive(Debug)]
+pub struct Intro {
+    pub title: Option<String>,
+    pub doc: Arc<Document>,
+}

@@ -1,0 +1,121 @@
+//! The typed site: people, sprints, initiatives, stories and docs, with id indexes.
+//! No I/O happens here; items keep their [`Document`] so later stages can point at a key.
+
+mod items;
+mod values;
+
+pub use items::{DocPage, Initiative, Intro, Metric, Person, Sprint, Story};
+pub use values::{
+    Audience, Date, Horizon, InitiativeId, InitiativeStatus, Keyword, PersonId, SprintId, StoryId, StoryStatus,
+    Timeframe, Visibility, is_item_id, is_person_id,
+};
+
+use crate::config::Config;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A file copied to the output as it is (from static/ or a theme's static/).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaticFile {
+    /// Path inside the output, `/` separated (e.g. `favicon.svg`).
+    pub output: String,
+    /// Where it is read from.
+    pub path: PathBuf,
+}
+
+/// Everything a site consists of, after parsing, in a stable order.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Arc<Config>,
+    /// Sorted by id.
+    pub initiatives: Vec<Arc<Initiative>>,
+    /// Sorted by id.
+    pub stories: Vec<Arc<Story>>,
+    /// Sorted by source path.
+    pub docs: Vec<Arc<DocPage>>,
+    pub roadmap_intro: Option<Arc<Intro>>,
+    pub backlog_intro: Option<Arc<Intro>>,
+    pub statics: Vec<StaticFile>,
+    index: Index,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Index {
+    initiatives: HashMap<InitiativeId, usize>,
+    stories: HashMap<StoryId, usize>,
+    people: HashMap<PersonId, usize>,
+    sprints: HashMap<SprintId, usize>,
+}
+
+/// The parts a [`Site`] is assembled from.
+#[derive(Debug, Clone, Default)]
+pub struct Parts {
+    pub initiatives: Vec<Arc<Initiative>>,
+    pub stories: Vec<Arc<Story>>,
+    pub docs: Vec<Arc<DocPage>>,
+    pub roadmap_intro: Option<Arc<Intro>>,
+    pub backlog_intro: Option<Arc<Intro>>,
+    pub statics: Vec<StaticFile>,
+}
+
+impl Site {
+    /// Assembles a site, sorting items and indexing the first holder of each id
+    /// (duplicates are reported by validation).
+    pub fn new(root: PathBuf, config: Arc<Config>, mut parts: Parts) -> Site {
+        parts.initiatives.sort_by(|a, b| (&a.id, &a.doc.source.rel).cmp(&(&b.id, &b.doc.source.rel)));
+        parts.stories.sort_by(|a, b| (&a.id, &a.doc.source.rel).cmp(&(&b.id, &b.doc.source.rel)));
+        parts.docs.sort_by(|a, b| a.doc.source.rel.cmp(&b.doc.source.rel));
+        parts.statics.sort_by(|a, b| a.output.cmp(&b.output));
+        let mut index = Index::default();
+        for (i, item) in parts.initiatives.iter().enumerate() {
+            index.initiatives.entry(item.id.clone()).or_insert(i);
+        }
+        for (i, item) in parts.stories.iter().enumerate() {
+            index.stories.entry(item.id.clone()).or_insert(i);
+        }
+        for (i, person) in config.team.iter().enumerate() {
+            index.people.entry(person.id.clone()).or_insert(i);
+        }
+        for (i, sprint) in config.sprints.iter().enumerate() {
+            index.sprints.entry(sprint.id.clone()).or_insert(i);
+        }
+        Site {
+            root,
+            config,
+            initiatives: parts.initiatives,
+            stories: parts.stories,
+            docs: parts.docs,
+            roadmap_intro: parts.roadmap_intro,
+            backlog_intro: parts.backlog_intro,
+            statics: parts.statics,
+            index,
+        }
+    }
+
+    /// The initiative with this id.
+    pub fn initiative(&self, id: &str) -> Option<&Arc<Initiative>> {
+        self.index.initiatives.get(id).map(|&i| &self.initiatives[i])
+    }
+
+    /// The story with this id.
+    pub fn story(&self, id: &str) -> Option<&Arc<Story>> {
+        self.index.stories.get(id).map(|&i| &self.stories[i])
+    }
+
+    /// The team member with this id.
+    pub fn person(&self, id: &str) -> Option<&Person> {
+        self.index.people.get(id).map(|&i| &self.config.team[i])
+    }
+
+    /// The sprint with this id.
+    pub fn sprint(&self, id: &str) -> Option<&Sprint> {
+        self.index.sprints.get(id).map(|&i| &self.config.sprints[i])
+    }
+
+    /// The stories of an initiative, in id order.
+    pub fn stories_of<'a>(&'a self, initiative: &'a InitiativeId) -> impl Iterator<Item = &'a Arc<Story>> + 'a {
+        self.stories.iter().filter(move |s| s.initiative.as_ref() == Some(initiative))
+    }
+}

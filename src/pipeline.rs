@@ -1,0 +1,70 @@
+//! The pipeline as its list of stages: load -> parse -> model -> validate.
+//! `check`, `build` and `serve` all start here.
+
+use crate::config::Config;
+use crate::diag::{self, Diagnostic};
+use crate::error::Error;
+use crate::load::{self, Entry, Inventory};
+use crate::model::{Parts, Site};
+use crate::parse::{self, Item, ParsedFile};
+use crate::validate;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A loaded and validated site, with every diagnostic (sorted, overrides applied).
+#[derive(Debug)]
+pub struct Checked {
+    pub site: Site,
+    pub inventory: Inventory,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads, parses and validates the site at `root`. `exclude` lists folders the walk
+/// skips (the output folder).
+pub fn check(root: &Path, exclude: &[PathBuf]) -> Result<Checked, Error> {
+    let (config, mut diagnostics) = Config::load(root)?;
+    let mut inventory = load::inventory(root, &config, exclude);
+    diagnostics.append(&mut inventory.problems);
+    let parsed = parse_all(&inventory.content);
+    let site = assemble(root, config, &parsed, &inventory, &mut diagnostics);
+    diagnostics.extend(validate::validate(&site));
+    let diagnostics = diag::finish(diagnostics, &site.config.rules);
+    Ok(Checked { site, inventory, diagnostics })
+}
+
+/// Reads and parses every content file, in parallel.
+pub fn parse_all(entries: &[Entry]) -> Vec<ParsedFile> {
+    entries.par_iter().map(parse_entry).collect()
+}
+
+/// Reads and parses one content file.
+pub fn parse_entry(entry: &Entry) -> ParsedFile {
+    match load::read_text(&entry.rel, &entry.path) {
+        Ok(source) => parse::parse(entry, source),
+        Err(d) => ParsedFile { item: Item::Unusable, diagnostics: vec![*d] },
+    }
+}
+
+/// Builds the model from parsed files, collecting their diagnostics.
+pub fn assemble(
+    root: &Path,
+    config: Config,
+    parsed: &[ParsedFile],
+    inventory: &Inventory,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Site {
+    let mut parts = Parts { statics: inventory.statics.clone(), ..Parts::default() };
+    for file in parsed {
+        diagnostics.extend(file.diagnostics.iter().cloned());
+        match &file.item {
+            Item::Initiative(i) => parts.initiatives.push(i.clone()),
+            Item::Story(s) => parts.stories.push(s.clone()),
+            Item::Doc(d) => parts.docs.push(d.clone()),
+            Item::RoadmapIntro(i) => parts.roadmap_intro = Some(i.clone()),
+            Item::BacklogIntro(i) => parts.backlog_intro = Some(i.clone()),
+            Item::Unusable => {}
+        }
+    }
+    Site::new(root.to_path_buf(), Arc::new(config), parts)
+}

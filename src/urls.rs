@@ -1,0 +1,118 @@
+//! Output paths and links: where each page goes, the relative link between two
+//! pages, and the key under which two paths collide on case-insensitive file systems.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// The output folder of a doc page, from its source path (`docs/Guide/Rules.md` ->
+/// `docs/guide/rules`; `index.md` and `_index.md` stand for their folder).
+pub fn doc_folder(rel: &str) -> String {
+    let without_ext = rel.strip_suffix(".md").unwrap_or(rel);
+    let mut segments: Vec<String> = without_ext.split('/').map(slug).collect();
+    if matches!(segments.last().map(String::as_str), Some("index" | "_index")) && segments.len() > 1 {
+        segments.pop();
+    }
+    segments.join("/")
+}
+
+/// Lowercases a docs path segment and turns runs of other characters into one `-`.
+pub fn slug(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    let mut dash = false;
+    for c in segment.chars() {
+        if c.is_alphanumeric() || matches!(c, '.' | '_' | '-') {
+            out.extend(c.to_lowercase());
+            dash = false;
+        } else if !dash {
+            out.push('-');
+            dash = true;
+        }
+    }
+    out
+}
+
+/// The output folder of an item page: `roadmap/ID`, `backlog/ID`, `team/ID`, `sprints/ID`.
+pub fn item_folder(section: &str, id: &str) -> String {
+    format!("{section}/{}", id.to_lowercase())
+}
+
+/// The `index.html` of an output folder ("" is the site root).
+pub fn page_file(folder: &str) -> String {
+    if folder.is_empty() { "index.html".into() } else { format!("{folder}/index.html") }
+}
+
+/// The key two output paths collide under: lowercase, Unicode NFC.
+pub fn collision_key(path: &str) -> String {
+    path.nfc().collect::<String>().to_lowercase()
+}
+
+/// The prefix that leads from the page in `folder` back to the site root.
+pub fn root_prefix(file: &str) -> String {
+    "../".repeat(file.matches('/').count())
+}
+
+/// Resolves a relative link `target` written in the file `from` (both `/`-separated
+/// site paths), as GitHub does; `None` when it climbs above the site root.
+pub fn resolve(from: &str, target: &str) -> Option<String> {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for segment in target.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Percent-decodes a link path (invalid escapes are kept as written).
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_paths_are_slugged() {
+        assert_eq!(doc_folder("docs/index.md"), "docs");
+        assert_eq!(doc_folder("docs/guide/_index.md"), "docs/guide");
+        assert_eq!(doc_folder("docs/My Guide/Rules & Tips!.md"), "docs/my-guide/rules-tips-");
+        assert_eq!(doc_folder("docs/v1.2_notes.md"), "docs/v1.2_notes");
+    }
+
+    #[test]
+    fn links_resolve_like_github() {
+        assert_eq!(resolve("backlog/a/CHK-1.md", "../CHK-2.md").as_deref(), Some("backlog/CHK-2.md"));
+        assert_eq!(resolve("docs/index.md", "./guide/rules.md").as_deref(), Some("docs/guide/rules.md"));
+        assert_eq!(resolve("docs/index.md", "../../x.md"), None);
+        assert_eq!(percent_decode("My%20Guide.md"), "My Guide.md");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz%2"), "%zz%2");
+    }
+
+    #[test]
+    fn collisions_ignore_case_and_normalisation() {
+        assert_eq!(collision_key("backlog/Story-1"), collision_key("backlog/story-1"));
+        assert_eq!(collision_key("docs/caf\u{e9}"), collision_key("docs/cafe\u{301}"));
+        assert_eq!(root_prefix("roadmap/x/index.html"), "../../");
+        assert_eq!(root_prefix("index.html"), "");
+    }
+}

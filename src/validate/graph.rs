@@ -1,0 +1,274 @@
+//! References between items: ids unique, references resolve, no cycles, no leaks,
+//! and no two pages on one output path.
+
+use super::{at, entry, key, list_words, person_path};
+use crate::diag::{Diagnostic, Rule, did_you_mean};
+use crate::frontmatter::{Document, Part, Seg};
+use crate::model::{Site, Visibility};
+use crate::urls;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// duplicate-id: two initiatives, two stories or two people with one id.
+pub fn duplicate_id(site: &Site, out: &mut Vec<Diagnostic>) {
+    let initiatives = site.initiatives.iter().map(|i| (i.id.as_str(), &*i.doc, key("id")));
+    let stories = site.stories.iter().map(|s| (s.id.as_str(), &*s.doc, key("id")));
+    let people = site.config.team.iter().map(|p| (p.id.as_str(), &*site.config.doc, person_path(p.index, "id")));
+    report_duplicates("initiative", initiatives, out);
+    report_duplicates("story", stories, out);
+    report_duplicates("person", people, out);
+}
+
+fn report_duplicates<'a>(
+    what: &str,
+    items: impl Iterator<Item = (&'a str, &'a Document, Vec<Seg>)>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut seen: HashMap<&str, &Document> = HashMap::new();
+    for (id, doc, path) in items {
+        match seen.get(id) {
+            Some(first) => {
+                let message = format!("{what} id `{id}` is already used by {}", first.source.rel);
+                let help = "ids must be unique: rename this file or set a different `id:`".to_owned();
+                out.push(at(Rule::DuplicateId, doc, &path, Part::Value, message).help(help));
+            }
+            None => {
+                seen.insert(id, doc);
+            }
+        }
+    }
+}
+
+/// duplicate-url: two pages that would land on one output path (ignoring case and
+/// Unicode normalisation, as macOS and Windows file systems do).
+pub fn duplicate_url(site: &Site, out: &mut Vec<Diagnostic>) {
+    // Items with exactly the same id are duplicate-id, reported once there.
+    let mut pages: Vec<(String, &Document, bool)> = vec![];
+    pages.extend(site.initiatives.iter().map(|i| (format!("roadmap/{}", i.id), &*i.doc, true)));
+    pages.extend(site.stories.iter().map(|s| (format!("backlog/{}", s.id), &*s.doc, true)));
+    pages.extend(site.docs.iter().map(|d| (d.url.clone(), &*d.doc, false)));
+    let mut seen: HashMap<String, (String, &Document)> = HashMap::new();
+    for (url, doc, is_item) in pages {
+        match seen.get(&urls::collision_key(&url)) {
+            Some((first_url, _)) if is_item && *first_url == url => {}
+            Some((first_url, first)) => {
+                let same = if *first_url == url {
+                    String::new()
+                } else {
+                    format!(" (`{first_url}` differs only in case or accents)")
+                };
+                let message = format!(
+                    "{} would be written to `{url}/index.html`, like {}{same}",
+                    doc.source.rel, first.source.rel
+                );
+                let help = "give one of the two files a different name or id".to_owned();
+                out.push(Diagnostic::at(Rule::DuplicateUrl, &doc.source, doc.start_location(), message).help(help));
+            }
+            None => {
+                seen.insert(urls::collision_key(&url), (url, doc));
+            }
+        }
+    }
+}
+
+/// unknown-initiative: a story's initiative exists.
+pub fn unknown_initiative(site: &Site, out: &mut Vec<Diagnostic>) {
+    let ids = || site.initiatives.iter().map(|i| i.id.as_str());
+    for s in &site.stories {
+        let Some(id) = &s.initiative else { continue };
+        if site.initiative(id.as_str()).is_none() {
+            let help = suggest(id.as_str(), ids(), "initiatives are the files of roadmap/");
+            out.push(
+                at(
+                    Rule::UnknownInitiative,
+                    &s.doc,
+                    &key("initiative"),
+                    Part::Value,
+                    format!("initiative `{id}` does not exist"),
+                )
+                .help(help),
+            );
+        }
+    }
+}
+
+/// unknown-sprint: a story's sprint is listed in `sprints`.
+pub fn unknown_sprint(site: &Site, out: &mut Vec<Diagnostic>) {
+    for s in &site.stories {
+        let Some(id) = &s.sprint else { continue };
+        if site.sprint(id.as_str()).is_none() {
+            let help = suggest(
+                id.as_str(),
+                site.config.sprints.iter().map(|s| s.id.as_str()),
+                "add the sprint to `sprints:` in charter.yaml",
+            );
+            out.push(
+                at(
+                    Rule::UnknownSprint,
+                    &s.doc,
+                    &key("sprint"),
+                    Part::Value,
+                    format!("sprint `{id}` is not in charter.yaml"),
+                )
+                .help(help),
+            );
+        }
+    }
+}
+
+fn suggest<'a>(id: &str, candidates: impl Iterator<Item = &'a str>, otherwise: &str) -> String {
+    match did_you_mean(id, candidates) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => otherwise.to_owned(),
+    }
+}
+
+/// unknown-dependency: depends_on names existing items of the same kind.
+pub fn unknown_dependency(site: &Site, out: &mut Vec<Diagnostic>) {
+    for i in &site.initiatives {
+        for (n, dep) in i.depends_on.iter().enumerate() {
+            if site.initiative(dep.as_str()).is_none() {
+                let help = suggest(
+                    dep.as_str(),
+                    site.initiatives.iter().map(|i| i.id.as_str()),
+                    "initiatives depend on other initiatives (files of roadmap/)",
+                );
+                out.push(
+                    at(
+                        Rule::UnknownDependency,
+                        &i.doc,
+                        &entry("depends_on", n),
+                        Part::Value,
+                        format!("depends on `{dep}`, which is not an initiative"),
+                    )
+                    .help(help),
+                );
+            }
+        }
+    }
+    for s in &site.stories {
+        for (n, dep) in s.depends_on.iter().enumerate() {
+            if site.story(dep.as_str()).is_none() {
+                let help = suggest(
+                    dep.as_str(),
+                    site.stories.iter().map(|s| s.id.as_str()),
+                    "stories depend on other stories (files of backlog/)",
+                );
+                out.push(
+                    at(
+                        Rule::UnknownDependency,
+                        &s.doc,
+                        &entry("depends_on", n),
+                        Part::Value,
+                        format!("depends on `{dep}`, which is not a story"),
+                    )
+                    .help(help),
+                );
+            }
+        }
+    }
+}
+
+/// dependency-cycle: depends_on never leads back to where it started.
+pub fn dependency_cycle(site: &Site, out: &mut Vec<Diagnostic>) {
+    let initiatives: BTreeMap<&str, (Vec<&str>, &Document)> = site
+        .initiatives
+        .iter()
+        .map(|i| (i.id.as_str(), (i.depends_on.iter().map(|d| d.as_str()).collect(), &*i.doc)))
+        .collect();
+    let stories: BTreeMap<&str, (Vec<&str>, &Document)> = site
+        .stories
+        .iter()
+        .map(|s| (s.id.as_str(), (s.depends_on.iter().map(|d| d.as_str()).collect(), &*s.doc)))
+        .collect();
+    for graph in [initiatives, stories] {
+        for cycle in cycles(&graph) {
+            let (deps, doc) = &graph[cycle[0]];
+            let n = deps.iter().position(|d| *d == cycle[1 % cycle.len()]).unwrap_or(0);
+            let mut path: Vec<&str> = cycle.clone();
+            path.push(cycle[0]);
+            let message = format!("dependency cycle: {}", path.join(" -> "));
+            let help = format!(
+                "remove one of these depends_on entries to break the cycle ({})",
+                list_words(cycle.iter().copied())
+            );
+            out.push(at(Rule::DependencyCycle, doc, &entry("depends_on", n), Part::Value, message).help(help));
+        }
+    }
+}
+
+/// Every elementary cycle found by a depth-first search, once each, rotated to start at
+/// its smallest id.
+fn cycles<'a>(graph: &BTreeMap<&'a str, (Vec<&'a str>, &Document)>) -> Vec<Vec<&'a str>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        Active,
+        Done,
+    }
+    let mut marks: HashMap<&str, Mark> = HashMap::new();
+    let mut found: BTreeSet<Vec<&str>> = BTreeSet::new();
+    for &start in graph.keys() {
+        if marks.contains_key(start) {
+            continue;
+        }
+        let mut stack: Vec<(&str, usize)> = vec![(start, 0)];
+        marks.insert(start, Mark::Active);
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            let deps = &graph[node].0;
+            if *next == deps.len() {
+                marks.insert(node, Mark::Done);
+                stack.pop();
+                continue;
+            }
+            let dep = deps[*next];
+            *next += 1;
+            match marks.get(dep) {
+                Some(Mark::Active) => {
+                    let from = stack.iter().position(|(n, _)| *n == dep).unwrap_or(0);
+                    let mut cycle: Vec<&str> = stack[from..].iter().map(|(n, _)| *n).collect();
+                    let min = cycle.iter().enumerate().min_by_key(|(_, id)| **id).map_or(0, |(i, _)| i);
+                    cycle.rotate_left(min);
+                    found.insert(cycle);
+                }
+                None if graph.contains_key(dep) => {
+                    marks.insert(dep, Mark::Active);
+                    stack.push((dep, 0));
+                }
+                _ => {}
+            }
+        }
+    }
+    found.into_iter().collect()
+}
+
+/// visibility-leak: a public item must not name an internal one.
+pub fn visibility_leak(site: &Site, out: &mut Vec<Diagnostic>) {
+    let internal = |v: Visibility| v == Visibility::Internal;
+    let leak = |what: &str, id: &str| {
+        (
+            format!("this public item names the internal {what} `{id}`, which a public build would expose"),
+            "make this item internal too, or remove the reference".to_owned(),
+        )
+    };
+    for s in site.stories.iter().filter(|s| s.visibility == Visibility::Public) {
+        if let Some(i) =
+            s.initiative.as_ref().and_then(|id| site.initiative(id.as_str())).filter(|i| internal(i.visibility))
+        {
+            let (message, help) = leak("initiative", i.id.as_str());
+            out.push(at(Rule::VisibilityLeak, &s.doc, &key("initiative"), Part::Value, message).help(help));
+        }
+        for (n, dep) in s.depends_on.iter().enumerate() {
+            if site.story(dep.as_str()).is_some_and(|d| internal(d.visibility)) {
+                let (message, help) = leak("story", dep.as_str());
+                out.push(at(Rule::VisibilityLeak, &s.doc, &entry("depends_on", n), Part::Value, message).help(help));
+            }
+        }
+    }
+    for i in site.initiatives.iter().filter(|i| i.visibility == Visibility::Public) {
+        for (n, dep) in i.depends_on.iter().enumerate() {
+            if site.initiative(dep.as_str()).is_some_and(|d| internal(d.visibility)) {
+                let (message, help) = leak("initiative", dep.as_str());
+                out.push(at(Rule::VisibilityLeak, &i.doc, &entry("depends_on", n), Part::Value, message).help(help));
+            }
+        }
+    }
+}

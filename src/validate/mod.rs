@@ -1,0 +1,79 @@
+//! Every cross-file rule of SPEC §5, one function each, listed in [`CHECKS`].
+//! Rules about a single file's fields are found while parsing (see `parse`).
+
+mod backlog;
+mod graph;
+mod links;
+mod ownership;
+
+use crate::diag::{Diagnostic, Rule};
+use crate::frontmatter::{Document, Part, Seg};
+use crate::model::Site;
+
+/// A check over the whole site; it pushes what it finds.
+pub type Check = fn(&Site, &mut Vec<Diagnostic>);
+
+/// The model rules, each with the one function that finds it.
+pub const CHECKS: &[(Rule, Check)] = &[
+    (Rule::DuplicateId, graph::duplicate_id),
+    (Rule::DuplicateUrl, graph::duplicate_url),
+    (Rule::UnknownPerson, ownership::unknown_person),
+    (Rule::StoryOwnerRole, ownership::story_owner_role),
+    (Rule::InitiativeOwnerRole, ownership::initiative_owner_role),
+    (Rule::UnknownInitiative, graph::unknown_initiative),
+    (Rule::UnknownSprint, graph::unknown_sprint),
+    (Rule::UnknownDependency, graph::unknown_dependency),
+    (Rule::DependencyCycle, graph::dependency_cycle),
+    (Rule::DuplicateRank, backlog::duplicate_rank),
+    (Rule::MissingAcceptanceCriteria, backlog::missing_acceptance_criteria),
+    (Rule::BrokenLink, links::broken_link),
+    (Rule::VisibilityLeak, graph::visibility_leak),
+    (Rule::UnrankedStory, backlog::unranked_story),
+    (Rule::PoNotOnInitiative, ownership::po_not_on_initiative),
+    (Rule::ReportsToNotPm, ownership::reports_to_not_pm),
+    (Rule::EmptyInitiative, backlog::empty_initiative),
+    (Rule::ShippedWithOpenStories, backlog::shipped_with_open_stories),
+    (Rule::DualRole, ownership::dual_role),
+];
+
+/// Runs every check, skipping those turned off in `rules:`.
+pub fn validate(site: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (rule, check) in CHECKS {
+        let severity = site.config.rules.get(rule).copied().unwrap_or(rule.default_severity());
+        if severity != crate::diag::Severity::Off {
+            check(site, &mut out);
+        }
+    }
+    out
+}
+
+/// A diagnostic at the value (or key) of `path` in `doc`.
+fn at(rule: Rule, doc: &Document, path: &[Seg], part: Part, message: String) -> Diagnostic {
+    Diagnostic::at(rule, &doc.source, doc.locate(path, part), message)
+}
+
+/// A one-key path.
+fn key(name: &str) -> Vec<Seg> {
+    vec![Seg::Key(name.to_owned())]
+}
+
+/// A path to the `i`th entry of a list field.
+fn entry(name: &str, i: usize) -> Vec<Seg> {
+    vec![Seg::Key(name.to_owned()), Seg::Index(i)]
+}
+
+/// A path into a team member's entry in charter.yaml.
+fn person_path(index: usize, field: &str) -> Vec<Seg> {
+    vec![Seg::Key("team".into()), Seg::Index(index), Seg::Key(field.to_owned())]
+}
+
+/// "a, b and c" for help lines; "nobody" when empty.
+fn list_words<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
+    let words: Vec<&str> = words.into_iter().collect();
+    match words.as_slice() {
+        [] => "nobody".into(),
+        [one] => (*one).to_owned(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
