@@ -4,6 +4,7 @@
 //! -> [`model`] (typed items, indexes) -> [`validate`] (rules, diagnostics) -> `render`
 //! (templates, pages) -> `write` (atomic output). See [`pipeline`].
 
+pub mod audience;
 pub mod cli;
 pub mod cmd;
 pub mod config;
@@ -12,12 +13,16 @@ pub mod error;
 pub mod frontmatter;
 pub mod load;
 pub mod markdown;
+pub mod metrics;
 pub mod model;
 pub mod parse;
 pub mod pipeline;
+pub mod render;
 pub mod source;
+pub mod theme;
 pub mod urls;
 pub mod validate;
+pub mod write;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -49,6 +49,8 @@ pub struct Inventory {
     pub templates: Vec<TemplateFile>,
     /// Templates of the site-local theme chosen by `theme:`.
     pub theme_templates: Vec<TemplateFile>,
+    /// Whether `themes/NAME/` exists for a `theme:` other than `default`.
+    pub theme_dir_exists: bool,
     pub problems: Vec<Diagnostic>,
 }
 
@@ -72,17 +74,19 @@ pub fn inventory(root: &Path, config: &Config, exclude: &[PathBuf]) -> Inventory
             }
         }
     }
-    for (rel, path) in walker.files("static", &mut inv.problems) {
-        inv.statics.push(StaticFile { output: strip_first(&rel, 1), path });
-    }
-    inv.templates = walker.templates("templates", 1, &mut inv.problems);
     if config.theme != "default" {
         let folder = format!("themes/{}", config.theme);
+        inv.theme_dir_exists = root.join(&folder).is_dir();
         inv.theme_templates = walker.templates(&format!("{folder}/templates"), 3, &mut inv.problems);
         for (rel, path) in walker.files(&format!("{folder}/static"), &mut inv.problems) {
             inv.statics.push(StaticFile { output: strip_first(&rel, 3), path });
         }
     }
+    // Site static files come after the theme's, so they win on the same output path.
+    for (rel, path) in walker.files("static", &mut inv.problems) {
+        inv.statics.push(StaticFile { output: strip_first(&rel, 1), path });
+    }
+    inv.templates = walker.templates("templates", 1, &mut inv.problems);
     inv.content.sort();
     inv
 }

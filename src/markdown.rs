@@ -47,9 +47,11 @@ pub fn md_links(body: &str) -> Vec<MdLink> {
     let mut out = vec![];
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         if let Event::Start(Tag::Link { dest_url, link_type, .. }) = event
-            && !matches!(link_type, LinkType::Email | LinkType::Autolink) && md_target(&dest_url).is_some() {
-                out.push(MdLink { dest: dest_url.to_string(), offset: range.start, len: range.len() });
-            }
+            && !matches!(link_type, LinkType::Email | LinkType::Autolink)
+            && md_target(&dest_url).is_some()
+        {
+            out.push(MdLink { dest: dest_url.to_string(), offset: range.start, len: range.len() });
+        }
     }
     out
 }

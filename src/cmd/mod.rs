@@ -1,5 +1,6 @@
 //! One module per command: wiring only; the work happens in the pipeline stages.
 
+pub mod build;
 mod check;
 
 use crate::Outcome;
@@ -10,6 +11,10 @@ use crate::error::Error;
 pub fn run(command: Command) -> Result<Outcome, Error> {
     match command {
         Command::Check { site, format, deny_warnings } => check::run(&site, format, deny_warnings),
+        Command::Build { site, out, audience, base_url, deny_warnings, watch: false, .. } => {
+            let out = build::out_dir(&site, out);
+            build::run(&build::BuildArgs { site, out, audience, base_url, deny_warnings })
+        }
         _ => Err(Error::Usage("not yet implemented".into())),
     }
 }

@@ -92,6 +92,7 @@ rules! {
     EmptyInitiative => "empty-initiative", Warning, "a `now` initiative with no stories";
     ShippedWithOpenStories => "shipped-with-open-stories", Warning, "a shipped initiative with stories not done or dropped";
     DualRole => "dual-role", Off, "one person holds both product_manager and product_owner";
+    TemplateError => "template-error", Error, "a template of the theme or the site fails to compile or render";
 }
 
 impl Rule {
@@ -116,7 +117,7 @@ mod tests {
         for rule in Rule::ALL {
             assert_eq!(Rule::from_id(rule.id()), Some(*rule));
         }
-        assert_eq!(Rule::ALL.len(), 25);
+        assert_eq!(Rule::ALL.len(), 26);
         assert_eq!(Rule::DualRole.default_severity(), Severity::Off);
         assert_eq!(Rule::UnrankedStory.default_severity(), Severity::Warning);
     }

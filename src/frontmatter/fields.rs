@@ -49,7 +49,7 @@ impl<'a> Fields<'a> {
             let location = self.doc.locate(&self.path(&name), Part::Key);
             let help = match did_you_mean(&name, self.known.iter().copied()) {
                 Some(near) => format!("did you mean `{near}`?"),
-                None => format!("the fields of a {} are: {}", self.what, self.known.join(", ")),
+                None => format!("the fields of {} are: {}", self.article(), self.known.join(", ")),
             };
             let unknown = Diagnostic::at(
                 Rule::UnknownField,
@@ -63,6 +63,9 @@ impl<'a> Fields<'a> {
     }
 
     fn article(&self) -> String {
+        if self.what.ends_with(".yaml") {
+            return self.what.to_owned();
+        }
         let a = if self.what.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
         format!("{a} {}", self.what)
     }

@@ -84,9 +84,10 @@ impl Builder<'_> {
             Some(Frame::Map { key, fresh }) if key.is_none() => {
                 *key = Some((key_text.unwrap_or_default().to_owned(), pos));
                 if std::mem::take(fresh)
-                    && let Some(entry) = self.entries.get_mut(&self.path) {
-                        entry.value = pos;
-                    }
+                    && let Some(entry) = self.entries.get_mut(&self.path)
+                {
+                    entry.value = pos;
+                }
                 false
             }
             Some(Frame::Map { key, .. }) => {

@@ -170,11 +170,50 @@ impl Document {
 
     fn syntax_error(&self, err: &serde_yaml::Error) -> Diagnostic {
         let (line, column) = err.location().map_or((1, 1), |l| (l.line(), l.column()));
-        let location = self.source.locate_line_col(self.yaml_line + line - 1, column, 1);
-        let message = err.to_string();
-        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
-        Diagnostic::at(self.rule_for_syntax(), &self.source, location, format!("invalid YAML: {message}"))
-            .help("check quotes, colons and indentation near this position; quote values that contain `: ` or start with a special character")
+        let mut location = self.source.locate_line_col(self.yaml_line + line - 1, column, 1);
+        let text = err.to_string();
+        let mut message = self.file_marks(&text);
+        // Some errors carry no usable location: point at what they name instead.
+        if let Some(key) = text.strip_prefix("duplicate entry with key \"").and_then(|k| k.strip_suffix('"'))
+            && self.locator.get_or_init(|| Locator::build(self.yaml())).get(&[Seg::Key(key.into())]).is_some()
+        {
+            location = self.locate(&[Seg::Key(key.into())], Part::Key);
+        }
+        if let Some((before, offset)) = text.rsplit_once(" at position ")
+            && let Ok(offset) = offset.parse::<usize>()
+        {
+            location = self.source.locate(self.yaml.start + offset, self.yaml.start + offset + 1);
+            message = before.to_owned();
+        }
+        let help = if text.contains("repetition limit") || text.contains("recursion limit") {
+            "anchors (`&a`) and aliases (`*a`) expand to too much data here; write the values out instead"
+        } else if text.contains("duplicate entry with key") {
+            "a key may appear only once in a mapping: remove or rename one of them"
+        } else {
+            "check quotes, colons and indentation near this position; quote values that contain `: ` or start with a special character"
+        };
+        Diagnostic::at(self.rule_for_syntax(), &self.source, location, format!("invalid YAML: {message}")).help(help)
+    }
+
+    /// The parser's message with its `at line L column C` marks counted in file lines;
+    /// the first mark is dropped, as the diagnostic's own position shows it.
+    fn file_marks(&self, message: &str) -> String {
+        let (mut out, mut rest, mut first) = (String::new(), message, true);
+        while let Some(i) = rest.find(" at line ") {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + " at line ".len()..];
+            let digits = after.find(|c: char| !c.is_ascii_digit()).unwrap_or(after.len());
+            let line: usize = after[..digits].parse().unwrap_or(1);
+            rest = &after[digits..];
+            if std::mem::take(&mut first) {
+                let column = rest.strip_prefix(" column ").unwrap_or(rest);
+                rest = column.trim_start_matches(|c: char| c.is_ascii_digit());
+            } else {
+                out.push_str(&format!(" at line {}", self.yaml_line + line.max(1) - 1));
+            }
+        }
+        out.push_str(rest);
+        out
     }
 
     fn not_a_mapping(&self, value: &Value) -> Diagnostic {

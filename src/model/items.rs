@@ -47,7 +47,7 @@ pub struct Metric {
 }
 
 /// A roadmap initiative, owned by a product manager.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Initiative {
     pub id: InitiativeId,
     pub title: String,
@@ -66,7 +66,7 @@ pub struct Initiative {
 }
 
 /// A backlog story, owned by a product owner.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Story {
     pub id: StoryId,
     pub title: String,

@@ -23,16 +23,26 @@ fn report_duplicates<'a>(
     items: impl Iterator<Item = (&'a str, &'a Document, Vec<Seg>)>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let mut seen: HashMap<&str, &Document> = HashMap::new();
+    let mut seen: HashMap<&str, (&Document, Vec<Seg>)> = HashMap::new();
     for (id, doc, path) in items {
         match seen.get(id) {
-            Some(first) => {
-                let message = format!("{what} id `{id}` is already used by {}", first.source.rel);
-                let help = "ids must be unique: rename this file or set a different `id:`".to_owned();
+            Some((first, first_path)) => {
+                // People live in one file: name the line of the first one instead.
+                let place = if first.source.rel == doc.source.rel {
+                    format!("{}:{}", first.source.rel, first.locate(first_path, Part::Value).line)
+                } else {
+                    first.source.rel.clone()
+                };
+                let message = format!("{what} id `{id}` is already used by {place}");
+                let help = if what == "person" {
+                    "ids must be unique: change one of the two `id:` values"
+                } else {
+                    "ids must be unique: rename this file or set a different `id:`"
+                };
                 out.push(at(Rule::DuplicateId, doc, &path, Part::Value, message).help(help));
             }
             None => {
-                seen.insert(id, doc);
+                seen.insert(id, (doc, path));
             }
         }
     }

@@ -1,0 +1,308 @@
+//! The data files of a build: roadmap.json, search-index.json, feed.xml, sitemap.xml.
+//! Built with serde_json and an escaping XML writer, so no front-matter text can break them.
+
+use super::Options;
+use super::pages::{Page, changelog_entries};
+use super::view::Views;
+use crate::markdown;
+use crate::metrics::{Progress, Velocity};
+use crate::model::*;
+use serde::Serialize;
+
+/// Every data file as (output path, bytes).
+pub fn files(views: &Views, pages: &[Page], options: &Options) -> Vec<(String, Vec<u8>)> {
+    vec![
+        ("roadmap.json".into(), roadmap_json(views, options)),
+        ("search-index.json".into(), search_index(views)),
+        ("feed.xml".into(), feed(views, options).into_bytes()),
+        ("sitemap.xml".into(), sitemap(views, pages, options).into_bytes()),
+    ]
+}
+
+#[derive(Serialize)]
+struct RoadmapJson<'a> {
+    title: &'a str,
+    base_url: &'a str,
+    audience: Audience,
+    team: Vec<PersonJson<'a>>,
+    sprints: Vec<SprintJson<'a>>,
+    initiatives: Vec<InitiativeJson<'a>>,
+    stories: Vec<StoryJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct PersonJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    roles: &'a [String],
+    reports_to: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SprintJson<'a> {
+    id: &'a str,
+    start: Date,
+    end: Date,
+    goal: Option<&'a str>,
+    #[serde(flatten)]
+    velocity: Option<&'a Velocity>,
+}
+
+#[derive(Serialize)]
+struct InitiativeJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    url: String,
+    product_manager: Option<&'a str>,
+    product_owners: Vec<&'a str>,
+    horizon: Option<Horizon>,
+    status: InitiativeStatus,
+    timeframe: Option<Timeframe>,
+    outcome: Option<&'a str>,
+    metrics: &'a [Metric],
+    depends_on: Vec<&'a str>,
+    shipped_on: Option<Date>,
+    tags: &'a [String],
+    visibility: Visibility,
+    progress: Progress,
+}
+
+#[derive(Serialize)]
+struct StoryJson<'a> {
+    id: &'a str,
+    title: &'a str,
+    url: String,
+    product_owner: Option<&'a str>,
+    initiative: Option<&'a str>,
+    status: StoryStatus,
+    rank: Option<u32>,
+    estimate: Option<f64>,
+    sprint: Option<&'a str>,
+    acceptance_criteria: &'a [String],
+    depends_on: Vec<&'a str>,
+    done_on: Option<Date>,
+    tags: &'a [String],
+    visibility: Visibility,
+}
+
+fn roadmap_json(views: &Views, options: &Options) -> Vec<u8> {
+    let site = views.site;
+    let data = RoadmapJson {
+        title: &site.config.title,
+        base_url: &options.base_url,
+        audience: options.audience,
+        team: site
+            .config
+            .team
+            .iter()
+            .map(|p| PersonJson {
+                id: p.id.as_str(),
+                name: &p.name,
+                roles: &p.roles,
+                reports_to: p.reports_to.as_ref().map(|r| r.as_str()),
+            })
+            .collect(),
+        sprints: site
+            .config
+            .sprints
+            .iter()
+            .map(|s| SprintJson {
+                id: s.id.as_str(),
+                start: s.start,
+                end: s.end,
+                goal: s.goal.as_deref(),
+                velocity: views.velocity.iter().find(|v| v.sprint == s.id.0),
+            })
+            .collect(),
+        initiatives: site
+            .initiatives
+            .iter()
+            .map(|i| InitiativeJson {
+                id: i.id.as_str(),
+                title: &i.title,
+                url: views.cards[i.id.as_str()].url.clone(),
+                product_manager: i.product_manager.as_ref().map(|p| p.as_str()),
+                product_owners: i.product_owners.iter().map(|p| p.as_str()).collect(),
+                horizon: i.horizon,
+                status: i.status,
+                timeframe: i.timeframe,
+                outcome: i.outcome.as_deref(),
+                metrics: &i.metrics,
+                depends_on: i.depends_on.iter().map(|d| d.as_str()).collect(),
+                shipped_on: i.shipped_on,
+                tags: &i.tags,
+                visibility: i.visibility,
+                progress: views.cards[i.id.as_str()].progress.progress.clone(),
+            })
+            .collect(),
+        stories: site
+            .stories
+            .iter()
+            .map(|s| StoryJson {
+                id: s.id.as_str(),
+                title: &s.title,
+                url: views.rows[s.id.as_str()].url.clone(),
+                product_owner: s.product_owner.as_ref().map(|p| p.as_str()),
+                initiative: s.initiative.as_ref().map(|i| i.as_str()),
+                status: s.status,
+                rank: s.rank,
+                estimate: s.estimate,
+                sprint: s.sprint.as_ref().map(|x| x.as_str()),
+                acceptance_criteria: &s.acceptance_criteria,
+                depends_on: s.depends_on.iter().map(|d| d.as_str()).collect(),
+                done_on: s.done_on,
+                tags: &s.tags,
+                visibility: s.visibility,
+            })
+            .collect(),
+    };
+    json_bytes(&data)
+}
+
+fn json_bytes<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec(value).unwrap_or_else(|_| b"null".to_vec());
+    bytes.push(b'\n');
+    bytes
+}
+
+#[derive(Serialize)]
+struct SearchEntry {
+    title: String,
+    url: String,
+    kind: &'static str,
+    id: String,
+    text: String,
+    status: Option<&'static str>,
+}
+
+/// How much of a body the search index keeps, in characters.
+const SEARCH_TEXT_CHARS: usize = 300;
+
+fn excerpt(markdown_text: &str) -> String {
+    let plain = markdown::plain(markdown_text);
+    let mut words = String::new();
+    for word in plain.split_whitespace() {
+        if words.len() + word.len() > SEARCH_TEXT_CHARS {
+            break;
+        }
+        if !words.is_empty() {
+            words.push(' ');
+        }
+        words.push_str(word);
+    }
+    words
+}
+
+fn search_index(views: &Views) -> Vec<u8> {
+    let site = views.site;
+    let mut entries = vec![];
+    for i in &site.initiatives {
+        let card = &views.cards[i.id.as_str()];
+        let text = format!("{} {}", i.outcome.as_deref().unwrap_or_default(), excerpt(i.doc.body()));
+        entries.push(SearchEntry {
+            title: card.title.clone(),
+            url: card.url.clone(),
+            kind: "initiative",
+            id: i.id.0.clone(),
+            text: text.trim().to_owned(),
+            status: Some(i.status.key()),
+        });
+    }
+    for s in &site.stories {
+        let row = &views.rows[s.id.as_str()];
+        entries.push(SearchEntry {
+            title: row.title.clone(),
+            url: row.url.clone(),
+            kind: "story",
+            id: s.id.0.clone(),
+            text: excerpt(s.doc.body()),
+            status: Some(s.status.key()),
+        });
+    }
+    for d in &site.docs {
+        entries.push(SearchEntry {
+            title: markdown::plain(&d.title),
+            url: crate::urls::page_file(&d.url),
+            kind: "doc",
+            id: d.url.clone(),
+            text: excerpt(d.doc.body()),
+            status: None,
+        });
+    }
+    for p in &site.config.team {
+        let url = crate::urls::page_file(&crate::urls::item_folder("team", p.id.as_str()));
+        entries.push(SearchEntry {
+            title: p.name.clone(),
+            url,
+            kind: "person",
+            id: p.id.0.clone(),
+            text: p.roles.join(" ").replace('_', " "),
+            status: None,
+        });
+    }
+    json_bytes(&entries)
+}
+
+/// Escapes text for XML content and attribute values.
+fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 forbids even escaped.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// How many entries the feed keeps.
+const FEED_ENTRIES: usize = 50;
+
+fn feed(views: &Views, options: &Options) -> String {
+    let base = &options.base_url;
+    let entries: Vec<_> =
+        changelog_entries(views).into_iter().filter(|e| e.date.is_some()).take(FEED_ENTRIES).collect();
+    let updated = entries.first().and_then(|e| e.date.clone()).unwrap_or_else(|| "1970-01-01".into());
+    let title = xml(&views.site.config.title);
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{title} changelog</title>\n  <id>{}</id>\n  <link rel=\"self\" href=\"{}\"/>\n  <link href=\"{}\"/>\n  <updated>{updated}T00:00:00Z</updated>\n  <author><name>{title}</name></author>\n  <generator>charter</generator>\n",
+        xml(&format!("{base}changelog/")),
+        xml(&format!("{base}feed.xml")),
+        xml(&format!("{base}changelog/"))
+    );
+    for e in entries {
+        let url = format!("{base}{}", e.link.url.trim_end_matches("index.html"));
+        let what = if e.kind == "initiative" { "Shipped" } else { "Done" };
+        out.push_str(&format!(
+            "  <entry>\n    <title>{what}: {}</title>\n    <id>{}</id>\n    <link href=\"{}\"/>\n    <updated>{}T00:00:00Z</updated>\n    <summary>{} {}</summary>\n  </entry>\n",
+            xml(&e.link.title),
+            xml(&url),
+            xml(&url),
+            e.date.unwrap_or_default(),
+            e.kind,
+            xml(&e.link.id)
+        ));
+    }
+    out.push_str("</feed>\n");
+    out
+}
+
+fn sitemap(views: &Views, pages: &[Page], options: &Options) -> String {
+    let mut urls: Vec<String> = pages.iter().filter(|p| !matches!(p, Page::NotFound)).map(|p| p.file(views)).collect();
+    urls.sort();
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for file in urls {
+        let loc = format!("{}{}", options.base_url, file.trim_end_matches("index.html"));
+        out.push_str(&format!("  <url><loc>{}</loc></url>\n", xml(&loc)));
+    }
+    out.push_str("</urlset>\n");
+    out
+}

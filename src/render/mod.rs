@@ -1,0 +1,83 @@
+//! Rendering: the model -> every output file of SPEC §7, in memory. No I/O but
+//! reading static assets; writing is `write`'s job, serving is `serve`'s.
+
+mod data;
+mod docs;
+mod pages;
+mod svg;
+pub mod view;
+
+use crate::audience;
+use crate::diag::{Diagnostic, Rule};
+use crate::model::{Audience, Date, Site};
+use crate::theme::{self, Theme};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use view::Views;
+
+pub use pages::Page;
+
+/// What a build produces: output path (`/`-separated) -> bytes, in path order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Output {
+    pub files: BTreeMap<String, Arc<[u8]>>,
+}
+
+/// Per-build choices that are not in the content.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub audience: Audience,
+    /// Absolute URL of the site root, ending in `/` (feed and sitemap only).
+    pub base_url: String,
+    /// The date sprints are judged finished or current against.
+    pub today: Date,
+}
+
+/// Renders the whole site. Any template error fails the whole render.
+pub fn render(site: &Site, theme: &Theme, options: &Options) -> Result<Output, Vec<Diagnostic>> {
+    let site = audience::filter(site, options.audience);
+    let views = Views::new(&site, options.today);
+    let common = pages::Common::new(&views, options);
+    let list = pages::all(&views);
+    type Rendered = Result<(String, Arc<[u8]>), Box<Diagnostic>>;
+    let rendered: Vec<Rendered> = list
+        .par_iter()
+        .map(|page| {
+            let html = page.render(&views, &common, theme)?;
+            Ok((page.file(&views), Arc::from(html.into_bytes())))
+        })
+        .collect();
+    let mut output = Output::default();
+    let mut errors = vec![];
+    for result in rendered {
+        match result {
+            Ok((file, bytes)) => {
+                output.files.insert(file, bytes);
+            }
+            Err(d) => errors.push(*d),
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        errors.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
+        return Err(errors);
+    }
+    for (file, bytes) in data::files(&views, &list, options) {
+        output.files.insert(file, Arc::from(bytes));
+    }
+    for (file, asset) in &theme.assets {
+        let bytes = theme::asset_bytes(asset).map_err(|err| {
+            vec![
+                Diagnostic::file(
+                    Rule::InvalidValue,
+                    format!("static/{file}"),
+                    format!("cannot read static file: {err}"),
+                )
+                .help("check the file's permissions"),
+            ]
+        })?;
+        output.files.entry(file.clone()).or_insert(bytes);
+    }
+    Ok(output)
+}

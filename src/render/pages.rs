@@ -1,0 +1,608 @@
+//! The pages of the site: which exist, where each is written, and the context each
+//! template receives (themes/default/CONTEXT.md).
+
+use super::docs::DocsNav;
+use super::view::{Badge, InitiativeCard, Link, PersonRef, StoryRow, Views, backlog_order};
+use super::{Options, svg};
+use crate::diag::Diagnostic;
+use crate::markdown::{self, Context as MdContext};
+use crate::metrics::{self, format_points};
+use crate::model::*;
+use crate::theme::Theme;
+use crate::urls;
+use serde::Serialize;
+use std::sync::Arc;
+use tera::Context;
+
+/// One HTML page of the site.
+#[derive(Debug, Clone)]
+pub enum Page<'a> {
+    Home,
+    Roadmap,
+    Initiative(&'a Arc<Initiative>),
+    Backlog,
+    Story(&'a Arc<Story>),
+    Team,
+    Person(&'a Person),
+    Sprints,
+    Sprint(&'a Sprint),
+    Doc(usize),
+    Changelog,
+    NotFound,
+}
+
+/// Every page of a site, in a stable order.
+pub fn all<'a>(views: &Views<'a>) -> Vec<Page<'a>> {
+    let site = views.site;
+    let mut pages =
+        vec![Page::Home, Page::Roadmap, Page::Backlog, Page::Team, Page::Sprints, Page::Changelog, Page::NotFound];
+    pages.extend(site.initiatives.iter().map(Page::Initiative));
+    pages.extend(site.stories.iter().map(Page::Story));
+    pages.extend(site.config.team.iter().map(Page::Person));
+    pages.extend(site.config.sprints.iter().map(Page::Sprint));
+    pages.extend((0..site.docs.len()).map(Page::Doc));
+    pages
+}
+
+/// The parts of every page's context that do not depend on the page.
+pub struct Common {
+    site: SiteInfo,
+    /// The path of base_url, used as the 404 page's root.
+    base_path: String,
+    docs_nav: DocsNav,
+}
+
+#[derive(Serialize)]
+struct SiteInfo {
+    title: String,
+    description: Option<String>,
+    audience: Audience,
+    has_docs: bool,
+    source_root: &'static str,
+}
+
+impl Common {
+    pub fn new(views: &Views, options: &Options) -> Common {
+        let config = &views.site.config;
+        let site = SiteInfo {
+            title: config.title.clone(),
+            description: config.description.clone(),
+            audience: options.audience,
+            has_docs: !views.site.docs.is_empty(),
+            source_root: "",
+        };
+        Common { site, base_path: base_path(&options.base_url), docs_nav: DocsNav::new(&views.site.docs) }
+    }
+}
+
+/// The path part of a base URL (`https://x.example/roadmap/` -> `/roadmap/`).
+fn base_path(base_url: &str) -> String {
+    let after_scheme = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
+    if path.ends_with('/') { path.to_owned() } else { format!("{path}/") }
+}
+
+impl<'a> Page<'a> {
+    /// The output file of the page.
+    pub fn file(&self, views: &Views) -> String {
+        let folder = |section: &str, id: &str| urls::page_file(&urls::item_folder(section, id));
+        match self {
+            Page::Home => "index.html".into(),
+            Page::Roadmap => "roadmap/index.html".into(),
+            Page::Initiative(i) => folder("roadmap", i.id.as_str()),
+            Page::Backlog => "backlog/index.html".into(),
+            Page::Story(s) => folder("backlog", s.id.as_str()),
+            Page::Team => "team/index.html".into(),
+            Page::Person(p) => folder("team", p.id.as_str()),
+            Page::Sprints => "sprints/index.html".into(),
+            Page::Sprint(s) => folder("sprints", s.id.as_str()),
+            Page::Doc(i) => urls::page_file(&views.site.docs[*i].url),
+            Page::Changelog => "changelog/index.html".into(),
+            Page::NotFound => "404.html".into(),
+        }
+    }
+
+    fn template(&self) -> &'static str {
+        match self {
+            Page::Home => "index.html",
+            Page::Roadmap => "roadmap.html",
+            Page::Initiative(_) => "initiative.html",
+            Page::Backlog => "backlog.html",
+            Page::Story(_) => "story.html",
+            Page::Team => "team.html",
+            Page::Person(_) => "person.html",
+            Page::Sprints => "sprints.html",
+            Page::Sprint(_) => "sprint.html",
+            Page::Doc(_) => "doc.html",
+            Page::Changelog => "changelog.html",
+            Page::NotFound => "404.html",
+        }
+    }
+
+    fn section(&self) -> &'static str {
+        match self {
+            Page::Home => "home",
+            Page::Roadmap | Page::Initiative(_) => "roadmap",
+            Page::Backlog | Page::Story(_) => "backlog",
+            Page::Team | Page::Person(_) => "team",
+            Page::Sprints | Page::Sprint(_) => "sprints",
+            Page::Doc(_) => "docs",
+            Page::Changelog => "changelog",
+            Page::NotFound => "404",
+        }
+    }
+
+    /// Renders the page with its template.
+    pub fn render(&self, views: &Views, common: &Common, theme: &Theme) -> Result<String, Box<Diagnostic>> {
+        let file = self.file(views);
+        let root = if matches!(self, Page::NotFound) { common.base_path.clone() } else { urls::root_prefix(&file) };
+        let mut cx = Context::new();
+        cx.insert("root", &root);
+        cx.insert("section", self.section());
+        cx.insert("site", &common.site);
+        let title = self.fill(&mut cx, views, common, &file);
+        cx.insert("page_title", &title);
+        theme.render(self.template(), &cx)
+    }
+
+    /// Inserts the page's own variables; returns its plain-text title.
+    fn fill(&self, cx: &mut Context, views: &Views, common: &Common, file: &str) -> String {
+        let site = views.site;
+        match self {
+            Page::Home => home(cx, views),
+            Page::Roadmap => roadmap(cx, views, file),
+            Page::Initiative(i) => initiative(cx, views, i, file),
+            Page::Backlog => backlog(cx, views, file),
+            Page::Story(s) => story(cx, views, s, file),
+            Page::Team => team(cx, views),
+            Page::Person(p) => person(cx, views, p),
+            Page::Sprints => sprints(cx, views),
+            Page::Sprint(s) => sprint(cx, views, s),
+            Page::Doc(i) => doc(cx, views, common, &site.docs[*i], file),
+            Page::Changelog => changelog(cx, views),
+            Page::NotFound => "Page not found".into(),
+        }
+    }
+}
+
+fn body_html(views: &Views, doc: &crate::frontmatter::Document, file: &str) -> markdown::Rendered {
+    let cx = MdContext {
+        source: &doc.source.rel,
+        page_file: file,
+        pages: &views.md_pages,
+        unsafe_html: views.unsafe_html(),
+    };
+    markdown::render(doc.body(), &cx)
+}
+
+fn intro(cx: &mut Context, views: &Views, intro: Option<&Arc<Intro>>, file: &str) {
+    let html = intro.map(|i| body_html(views, &i.doc, file).html).filter(|h| !h.trim().is_empty());
+    cx.insert("intro_html", &html);
+    cx.insert("intro_title", &intro.and_then(|i| i.title.clone()));
+}
+
+fn cards<'a>(views: &Views, items: impl Iterator<Item = &'a Arc<Initiative>>) -> Vec<InitiativeCard> {
+    items.map(|i| views.card(i.id.as_str())).collect()
+}
+
+/// Board order: in progress first, then by timeframe and title.
+fn board_order(a: &Initiative, b: &Initiative) -> std::cmp::Ordering {
+    let key = |i: &Initiative| {
+        (
+            i.status != InitiativeStatus::InProgress,
+            i.timeframe.is_none(),
+            i.timeframe.map(|t| t.quarters().0),
+            i.title.to_lowercase(),
+        )
+    };
+    key(a).cmp(&key(b))
+}
+
+fn shipped_newest_first(site: &Site) -> Vec<&Arc<Initiative>> {
+    let mut shipped: Vec<&Arc<Initiative>> =
+        site.initiatives.iter().filter(|i| i.status == InitiativeStatus::Shipped).collect();
+    shipped.sort_by(|a, b| (b.shipped_on, &a.id).cmp(&(a.shipped_on, &b.id)));
+    shipped
+}
+
+fn is_now(i: &Initiative) -> bool {
+    i.horizon == Some(Horizon::Now) && !i.status.is_closed()
+}
+
+fn home(cx: &mut Context, views: &Views) -> String {
+    let site = views.site;
+    let vision = site.config.vision.as_ref().map(|v| markdown::inline(v, views.unsafe_html()));
+    cx.insert("vision_html", &vision);
+    #[derive(Serialize)]
+    struct Counts {
+        initiatives: usize,
+        now: usize,
+        stories: usize,
+        open_stories: usize,
+        velocity: Option<String>,
+    }
+    cx.insert(
+        "counts",
+        &Counts {
+            initiatives: site.initiatives.len(),
+            now: site.initiatives.iter().filter(|i| is_now(i)).count(),
+            stories: site.stories.len(),
+            open_stories: site.stories.iter().filter(|s| s.status.is_open()).count(),
+            velocity: views.average_velocity.map(format_points),
+        },
+    );
+    let mut now: Vec<&Arc<Initiative>> = site.initiatives.iter().filter(|i| is_now(i)).collect();
+    now.sort_by(|a, b| board_order(a, b));
+    cx.insert("now", &cards(views, now.into_iter()));
+    cx.insert("shipped", &cards(views, shipped_newest_first(site).into_iter().take(5)));
+    site.config.title.clone()
+}
+
+#[derive(Serialize)]
+struct Column {
+    key: &'static str,
+    label: &'static str,
+    initiatives: Vec<InitiativeCard>,
+}
+
+#[derive(Serialize)]
+struct Timeline {
+    periods: Vec<String>,
+    rows: Vec<TimelineRow>,
+}
+
+#[derive(Serialize)]
+struct TimelineRow {
+    initiative: InitiativeCard,
+    start: usize,
+    span: usize,
+}
+
+fn roadmap(cx: &mut Context, views: &Views, file: &str) -> String {
+    let site = views.site;
+    intro(cx, views, site.roadmap_intro.as_ref(), file);
+    let columns: Vec<Column> = [(Horizon::Now, "Now"), (Horizon::Next, "Next"), (Horizon::Later, "Later")]
+        .into_iter()
+        .map(|(horizon, label)| {
+            let mut items: Vec<&Arc<Initiative>> =
+                site.initiatives.iter().filter(|i| i.horizon == Some(horizon) && !i.status.is_closed()).collect();
+            items.sort_by(|a, b| board_order(a, b));
+            Column { key: horizon.key(), label, initiatives: cards(views, items.into_iter()) }
+        })
+        .collect();
+    cx.insert("columns", &columns);
+    cx.insert("timeline", &timeline(views));
+    cx.insert("shipped", &cards(views, shipped_newest_first(site).into_iter()));
+    cx.insert("dropped", &cards(views, site.initiatives.iter().filter(|i| i.status == InitiativeStatus::Dropped)));
+    site.roadmap_intro.as_ref().and_then(|i| i.title.clone()).unwrap_or_else(|| "Roadmap".into())
+}
+
+fn timeline(views: &Views) -> Option<Timeline> {
+    type Quarter = (u16, u8);
+    let mut items: Vec<(&Arc<Initiative>, (Quarter, Quarter))> = views
+        .site
+        .initiatives
+        .iter()
+        .filter(|i| i.status != InitiativeStatus::Dropped)
+        .filter_map(|i| i.timeframe.map(|t| (i, t.quarters())))
+        .collect();
+    let first = items.iter().map(|(_, (a, _))| *a).min()?;
+    let last = items.iter().map(|(_, (_, b))| *b).max()?;
+    let index = |(y, q): (u16, u8)| (usize::from(y) - usize::from(first.0)) * 4 + usize::from(q) - usize::from(first.1);
+    let periods = (0..=index(last)).map(|n| {
+        let q = usize::from(first.1) - 1 + n;
+        format!("{}-Q{}", usize::from(first.0) + q / 4, q % 4 + 1)
+    });
+    items.sort_by(|(a, ra), (b, rb)| (ra, &a.title).cmp(&(rb, &b.title)));
+    let rows = items
+        .into_iter()
+        .map(|(i, (a, b))| TimelineRow {
+            initiative: views.card(i.id.as_str()),
+            start: index(a) + 1,
+            span: index(b) - index(a) + 1,
+        })
+        .collect();
+    Some(Timeline { periods: periods.collect(), rows })
+}
+
+#[derive(Serialize)]
+struct StoryGroup {
+    status: Badge,
+    stories: Vec<StoryRow>,
+}
+
+#[derive(Serialize)]
+struct InitiativePage {
+    #[serde(flatten)]
+    card: InitiativeCard,
+    pos: Vec<PersonRef>,
+    metrics: Vec<Metric>,
+    body_html: String,
+    stories_by_status: Vec<StoryGroup>,
+    depends_on: Vec<Link>,
+    dependents: Vec<Link>,
+    tags: Vec<String>,
+    source: String,
+}
+
+fn initiative(cx: &mut Context, views: &Views, i: &Initiative, file: &str) -> String {
+    let stories = views.stories_by_initiative.get(i.id.as_str()).cloned().unwrap_or_default();
+    let order =
+        [StoryStatus::InProgress, StoryStatus::Ready, StoryStatus::Backlog, StoryStatus::Done, StoryStatus::Dropped];
+    let groups = order
+        .into_iter()
+        .map(|status| {
+            let mut of_status: Vec<&Arc<Story>> = stories.iter().copied().filter(|s| s.status == status).collect();
+            of_status.sort_by(|a, b| backlog_order(a, b));
+            StoryGroup {
+                status: Badge::of(status),
+                stories: of_status.iter().map(|s| views.row(s.id.as_str())).collect(),
+            }
+        })
+        .filter(|g| !g.stories.is_empty())
+        .collect();
+    let dependents = views.initiative_dependents.get(i.id.as_str()).into_iter().flatten();
+    let page = InitiativePage {
+        card: views.card(i.id.as_str()),
+        pos: i.product_owners.iter().filter_map(|p| views.person_ref(p)).collect(),
+        metrics: i.metrics.clone(),
+        body_html: body_html(views, &i.doc, file).html,
+        stories_by_status: groups,
+        depends_on: i.depends_on.iter().filter_map(|d| views.initiative_link(d)).collect(),
+        dependents: dependents.filter_map(|d| views.initiative_link(&InitiativeId((*d).to_owned()))).collect(),
+        tags: i.tags.clone(),
+        source: i.doc.source.rel.clone(),
+    };
+    cx.insert("initiative", &page);
+    markdown::plain(&i.title)
+}
+
+#[derive(Serialize)]
+struct PoBacklog {
+    po: PersonRef,
+    reports_to: Option<PersonRef>,
+    health: super::view::HealthView,
+    stories: Vec<StoryRow>,
+}
+
+fn backlog(cx: &mut Context, views: &Views, file: &str) -> String {
+    let site = views.site;
+    intro(cx, views, site.backlog_intro.as_ref(), file);
+    let mut owners: Vec<&Person> =
+        site.config.team.iter().filter(|p| p.is_po() || views.stories_by_po.contains_key(p.id.as_str())).collect();
+    owners.sort_by(|a, b| (a.name.to_lowercase(), &a.id).cmp(&(b.name.to_lowercase(), &b.id)));
+    let backlogs: Vec<PoBacklog> = owners
+        .into_iter()
+        .filter_map(|p| {
+            let stories = views.stories_by_po.get(p.id.as_str()).map(Vec::as_slice).unwrap_or_default();
+            Some(PoBacklog {
+                po: views.person_ref(&p.id)?,
+                reports_to: p.reports_to.as_ref().and_then(|b| views.person_ref(b)),
+                health: metrics::health(stories.iter().map(|s| &***s), views.average_velocity).into(),
+                stories: stories.iter().filter(|s| s.status.is_open()).map(|s| views.row(s.id.as_str())).collect(),
+            })
+        })
+        .collect();
+    cx.insert("backlogs", &backlogs);
+    site.backlog_intro.as_ref().and_then(|i| i.title.clone()).unwrap_or_else(|| "Backlog".into())
+}
+
+#[derive(Serialize)]
+struct Criterion {
+    html: String,
+    done: bool,
+}
+
+#[derive(Serialize)]
+struct StoryPage {
+    #[serde(flatten)]
+    row: StoryRow,
+    criteria: Vec<Criterion>,
+    body_html: String,
+    depends_on: Vec<Link>,
+    blocks: Vec<Link>,
+    done_on: Option<String>,
+    tags: Vec<String>,
+    source: String,
+}
+
+fn story(cx: &mut Context, views: &Views, s: &Story, file: &str) -> String {
+    let done = s.status == StoryStatus::Done;
+    let blocks = views.story_dependents.get(s.id.as_str()).into_iter().flatten();
+    let page = StoryPage {
+        row: views.row(s.id.as_str()),
+        criteria: s
+            .acceptance_criteria
+            .iter()
+            .map(|c| Criterion { html: markdown::inline(c, views.unsafe_html()), done })
+            .collect(),
+        body_html: body_html(views, &s.doc, file).html,
+        depends_on: s.depends_on.iter().filter_map(|d| views.story_link(d)).collect(),
+        blocks: blocks.filter_map(|d| views.story_link(&StoryId((*d).to_owned()))).collect(),
+        done_on: s.done_on.map(|d| d.to_string()),
+        tags: s.tags.clone(),
+        source: s.doc.source.rel.clone(),
+    };
+    cx.insert("story", &page);
+    format!("{}: {}", s.id, markdown::plain(&s.title))
+}
+
+#[derive(Serialize)]
+struct PersonView {
+    id: String,
+    name: String,
+    url: String,
+    roles: Vec<String>,
+    is_pm: bool,
+    is_po: bool,
+    both_hats: bool,
+    reports_to: Option<PersonRef>,
+    reports: Vec<PersonRef>,
+    initiatives: Vec<InitiativeCard>,
+    stories_open: usize,
+    stories_total: usize,
+}
+
+fn person_view(views: &Views, p: &Person) -> PersonView {
+    let site = views.site;
+    let stories = views.stories_by_po.get(p.id.as_str()).map(Vec::as_slice).unwrap_or_default();
+    let mut owned: Vec<&Arc<Initiative>> =
+        site.initiatives.iter().filter(|i| i.product_manager.as_ref() == Some(&p.id)).collect();
+    owned.sort_by(|a, b| board_order(a, b));
+    PersonView {
+        id: p.id.0.clone(),
+        name: p.name.clone(),
+        url: urls::page_file(&urls::item_folder("team", p.id.as_str())),
+        roles: p.roles.clone(),
+        is_pm: p.is_pm(),
+        is_po: p.is_po(),
+        both_hats: p.is_pm() && p.is_po(),
+        reports_to: p.reports_to.as_ref().and_then(|b| views.person_ref(b)),
+        reports: site
+            .config
+            .team
+            .iter()
+            .filter(|r| r.reports_to.as_ref() == Some(&p.id))
+            .filter_map(|r| views.person_ref(&r.id))
+            .collect(),
+        initiatives: cards(views, owned.into_iter()),
+        stories_open: stories.iter().filter(|s| s.status.is_open()).count(),
+        stories_total: stories.len(),
+    }
+}
+
+fn team(cx: &mut Context, views: &Views) -> String {
+    let team = &views.site.config.team;
+    let of =
+        |keep: fn(&Person) -> bool| team.iter().filter(|p| keep(p)).map(|p| person_view(views, p)).collect::<Vec<_>>();
+    cx.insert("pms", &of(Person::is_pm));
+    cx.insert("pos", &of(Person::is_po));
+    cx.insert("others", &of(|p| !p.is_pm() && !p.is_po()));
+    "Team".into()
+}
+
+fn person(cx: &mut Context, views: &Views, p: &Person) -> String {
+    #[derive(Serialize)]
+    struct PersonPage {
+        #[serde(flatten)]
+        view: PersonView,
+        stories: Vec<StoryRow>,
+        docs: Vec<Link>,
+    }
+    let stories = views.stories_by_po.get(p.id.as_str()).map(Vec::as_slice).unwrap_or_default();
+    let docs = views.site.docs.iter().filter(|d| d.owner.as_ref() == Some(&p.id));
+    let page = PersonPage {
+        view: person_view(views, p),
+        stories: stories.iter().map(|s| views.row(s.id.as_str())).collect(),
+        docs: docs
+            .map(|d| Link {
+                id: d.url.clone(),
+                title_html: markdown::inline(&d.title, views.unsafe_html()),
+                title: markdown::plain(&d.title),
+                url: urls::page_file(&d.url),
+                internal: d.visibility == Visibility::Internal,
+            })
+            .collect(),
+    };
+    cx.insert("person", &page);
+    p.name.clone()
+}
+
+fn sprints(cx: &mut Context, views: &Views) -> String {
+    let mut sprints: Vec<&Sprint> = views.site.config.sprints.iter().collect();
+    sprints.sort_by(|a, b| (b.start, &b.id).cmp(&(a.start, &a.id)));
+    cx.insert("sprints", &sprints.into_iter().map(|s| views.sprint_view(s)).collect::<Vec<_>>());
+    cx.insert("average_velocity", &views.average_velocity.map(format_points));
+    cx.insert("chart_svg", &svg::velocity_chart(&views.velocity, views.average_velocity));
+    "Sprints".into()
+}
+
+fn sprint(cx: &mut Context, views: &Views, s: &Sprint) -> String {
+    #[derive(Serialize)]
+    struct SprintPage {
+        #[serde(flatten)]
+        view: super::view::SprintView,
+        stories: Vec<StoryRow>,
+    }
+    let mut stories: Vec<&Arc<Story>> =
+        views.site.stories.iter().filter(|st| st.sprint.as_ref() == Some(&s.id)).collect();
+    stories.sort_by_key(|st| (st.status, st.rank, st.id.clone()));
+    let page = SprintPage {
+        view: views.sprint_view(s),
+        stories: stories.iter().map(|st| views.row(st.id.as_str())).collect(),
+    };
+    cx.insert("sprint", &page);
+    format!("Sprint {}", s.id)
+}
+
+fn doc(cx: &mut Context, views: &Views, common: &Common, d: &DocPage, file: &str) -> String {
+    #[derive(Serialize)]
+    struct DocView {
+        title: String,
+        url: String,
+        body_html: String,
+        headings: Vec<markdown::Heading>,
+        owner: Option<PersonRef>,
+        source: String,
+        tags: Vec<String>,
+    }
+    let rendered = body_html(views, &d.doc, file);
+    let view = DocView {
+        title: d.title.clone(),
+        url: urls::page_file(&d.url),
+        body_html: rendered.html,
+        headings: rendered.headings,
+        owner: d.owner.as_ref().and_then(|o| views.person_ref(o)),
+        source: d.doc.source.rel.clone(),
+        tags: d.tags.clone(),
+    };
+    cx.insert("doc", &view);
+    let (nav, prev, next) = common.docs_nav.for_page(&d.url);
+    cx.insert("nav", &nav);
+    cx.insert("prev", &prev);
+    cx.insert("next", &next);
+    d.title.clone()
+}
+
+#[derive(Serialize)]
+pub struct ChangelogEntry {
+    pub date: Option<String>,
+    pub kind: &'static str,
+    pub link: Link,
+    pub status: Badge,
+}
+
+/// Shipped initiatives and done stories, newest first (undated ones last).
+pub fn changelog_entries(views: &Views) -> Vec<ChangelogEntry> {
+    let site = views.site;
+    let mut entries: Vec<(Option<Date>, ChangelogEntry)> = vec![];
+    for i in site.initiatives.iter().filter(|i| i.status == InitiativeStatus::Shipped) {
+        let Some(link) = views.initiative_link(&i.id) else { continue };
+        entries.push((
+            i.shipped_on,
+            ChangelogEntry {
+                date: i.shipped_on.map(|d| d.to_string()),
+                kind: "initiative",
+                link,
+                status: Badge::of(i.status),
+            },
+        ));
+    }
+    for s in site.stories.iter().filter(|s| s.status == StoryStatus::Done) {
+        let date = s.done_on.or_else(|| s.sprint.as_ref().and_then(|id| site.sprint(id.as_str())).map(|sp| sp.end));
+        let Some(link) = views.story_link(&s.id) else { continue };
+        entries.push((
+            date,
+            ChangelogEntry { date: date.map(|d| d.to_string()), kind: "story", link, status: Badge::of(s.status) },
+        ));
+    }
+    entries.sort_by_key(|(date, e)| {
+        (std::cmp::Reverse(date.is_some()), std::cmp::Reverse(*date), e.kind, e.link.id.clone())
+    });
+    entries.into_iter().map(|(_, e)| e).collect()
+}
+
+fn changelog(cx: &mut Context, views: &Views) -> String {
+    cx.insert("entries", &changelog_entries(views));
+    "Changelog".into()
+}

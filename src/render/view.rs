@@ -1,0 +1,319 @@
+//! View data for templates (see themes/default/CONTEXT.md), computed once per build:
+//! cards, rows, figures and indexes that many pages share.
+
+use crate::markdown;
+use crate::metrics::{self, Health, Progress, Velocity, format_points};
+use crate::model::*;
+use crate::urls;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A status or horizon word with its label.
+#[derive(Debug, Clone, Serialize)]
+pub struct Badge {
+    pub key: &'static str,
+    pub label: String,
+}
+
+impl Badge {
+    /// The badge of a keyword: `in-progress` -> "in progress".
+    pub fn of<K: Keyword + PartialEq>(k: K) -> Badge {
+        Badge { key: k.key(), label: k.key().replace('-', " ") }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonRef {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub id: String,
+    pub title_html: String,
+    pub title: String,
+    pub url: String,
+    pub internal: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgressView {
+    #[serde(flatten)]
+    pub progress: Progress,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InitiativeCard {
+    pub id: String,
+    pub title_html: String,
+    pub title: String,
+    pub url: String,
+    pub status: Badge,
+    pub horizon: Option<Badge>,
+    pub timeframe: Option<String>,
+    pub pm: Option<PersonRef>,
+    pub outcome_html: Option<String>,
+    pub progress: ProgressView,
+    pub story_count: usize,
+    pub internal: bool,
+    pub shipped_on: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StoryRow {
+    pub id: String,
+    pub title_html: String,
+    pub title: String,
+    pub url: String,
+    pub status: Badge,
+    pub rank: Option<u32>,
+    pub estimate: Option<String>,
+    pub sprint: Option<Link>,
+    pub initiative: Option<Link>,
+    pub po: Option<PersonRef>,
+    pub ready: bool,
+    pub open: bool,
+    pub internal: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HealthView {
+    pub stories: usize,
+    pub ready: usize,
+    pub ready_points: String,
+    pub sprints_of_ready_work: Option<String>,
+    pub with_criteria_percent: u32,
+    pub estimated_percent: u32,
+    pub unranked: usize,
+}
+
+impl From<Health> for HealthView {
+    fn from(h: Health) -> Self {
+        HealthView {
+            stories: h.stories,
+            ready: h.ready,
+            ready_points: format_points(h.ready_points),
+            sprints_of_ready_work: h.sprints_of_ready_work.map(|s| format!("{s:.1}")),
+            with_criteria_percent: h.with_criteria_percent,
+            estimated_percent: h.estimated_percent,
+            unranked: h.unranked,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SprintView {
+    pub id: String,
+    pub url: String,
+    pub start: String,
+    pub end: String,
+    pub goal: Option<String>,
+    pub done: String,
+    pub planned: String,
+    pub finished: bool,
+    pub current: bool,
+    pub story_count: usize,
+}
+
+/// Everything shared between pages, computed once.
+pub struct Views<'a> {
+    pub site: &'a Site,
+    pub today: Date,
+    /// Site path of each Markdown page -> its output folder (for `.md` links).
+    pub md_pages: HashMap<String, String>,
+    pub cards: HashMap<&'a str, InitiativeCard>,
+    pub rows: HashMap<&'a str, StoryRow>,
+    pub stories_by_initiative: HashMap<&'a str, Vec<&'a Arc<Story>>>,
+    pub stories_by_po: HashMap<&'a str, Vec<&'a Arc<Story>>>,
+    pub velocity: Vec<Velocity>,
+    pub average_velocity: Option<f64>,
+    /// Story id -> stories that depend on it.
+    pub story_dependents: HashMap<&'a str, Vec<&'a str>>,
+    /// Initiative id -> initiatives that depend on it.
+    pub initiative_dependents: HashMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> Views<'a> {
+    /// Computes the shared views of a (filtered) site.
+    pub fn new(site: &'a Site, today: Date) -> Views<'a> {
+        let mut stories_by_initiative: HashMap<&str, Vec<&Arc<Story>>> = HashMap::new();
+        let mut stories_by_po: HashMap<&str, Vec<&Arc<Story>>> = HashMap::new();
+        for s in &site.stories {
+            if let Some(i) = &s.initiative {
+                stories_by_initiative.entry(i.as_str()).or_default().push(s);
+            }
+            if let Some(po) = &s.product_owner {
+                stories_by_po.entry(po.as_str()).or_default().push(s);
+            }
+        }
+        for list in stories_by_po.values_mut() {
+            list.sort_by(|a, b| backlog_order(a, b));
+        }
+        let all: Vec<&Story> = site.stories.iter().map(|s| &**s).collect();
+        let velocity = metrics::velocity(&site.config.sprints, &all, today);
+        let average_velocity = metrics::average_velocity(&velocity);
+        let mut story_dependents: HashMap<&str, Vec<&str>> = HashMap::new();
+        for s in &site.stories {
+            for d in &s.depends_on {
+                story_dependents.entry(d.as_str()).or_default().push(s.id.as_str());
+            }
+        }
+        let mut initiative_dependents: HashMap<&str, Vec<&str>> = HashMap::new();
+        for i in &site.initiatives {
+            for d in &i.depends_on {
+                initiative_dependents.entry(d.as_str()).or_default().push(i.id.as_str());
+            }
+        }
+        let mut views = Views {
+            site,
+            story_dependents,
+            initiative_dependents,
+            today,
+            md_pages: md_pages(site),
+            cards: HashMap::new(),
+            rows: HashMap::new(),
+            stories_by_initiative,
+            stories_by_po,
+            velocity,
+            average_velocity,
+        };
+        views.rows = site.stories.iter().map(|s| (s.id.as_str(), views.story_row(s))).collect();
+        views.cards = site.initiatives.iter().map(|i| (i.id.as_str(), views.initiative_card(i))).collect();
+        views
+    }
+
+    pub fn unsafe_html(&self) -> bool {
+        self.site.config.unsafe_html
+    }
+
+    pub fn person_ref(&self, id: &PersonId) -> Option<PersonRef> {
+        let p = self.site.person(id.as_str())?;
+        Some(PersonRef {
+            id: p.id.0.clone(),
+            name: p.name.clone(),
+            url: urls::page_file(&urls::item_folder("team", p.id.as_str())),
+        })
+    }
+
+    pub fn initiative_link(&self, id: &InitiativeId) -> Option<Link> {
+        let i = self.site.initiative(id.as_str())?;
+        Some(self.link(i.id.as_str(), &i.title, "roadmap", i.visibility))
+    }
+
+    pub fn story_link(&self, id: &StoryId) -> Option<Link> {
+        let s = self.site.story(id.as_str())?;
+        Some(self.link(s.id.as_str(), &s.title, "backlog", s.visibility))
+    }
+
+    pub fn sprint_link(&self, id: &SprintId) -> Option<Link> {
+        let s = self.site.sprint(id.as_str())?;
+        let url = urls::page_file(&urls::item_folder("sprints", s.id.as_str()));
+        Some(Link { id: s.id.0.clone(), title_html: s.id.0.clone(), title: s.id.0.clone(), url, internal: false })
+    }
+
+    fn link(&self, id: &str, title: &str, section: &str, visibility: Visibility) -> Link {
+        Link {
+            id: id.to_owned(),
+            title_html: markdown::inline(title, self.unsafe_html()),
+            title: markdown::plain(title),
+            url: urls::page_file(&urls::item_folder(section, id)),
+            internal: visibility == Visibility::Internal,
+        }
+    }
+
+    fn story_row(&self, s: &Story) -> StoryRow {
+        StoryRow {
+            id: s.id.0.clone(),
+            title_html: markdown::inline(&s.title, self.unsafe_html()),
+            title: markdown::plain(&s.title),
+            url: urls::page_file(&urls::item_folder("backlog", s.id.as_str())),
+            status: Badge::of(s.status),
+            rank: s.rank,
+            estimate: s.estimate.map(format_points),
+            sprint: s.sprint.as_ref().and_then(|id| self.sprint_link(id)),
+            initiative: s.initiative.as_ref().and_then(|id| self.initiative_link(id)),
+            po: s.product_owner.as_ref().and_then(|id| self.person_ref(id)),
+            ready: !s.acceptance_criteria.is_empty(),
+            open: s.status.is_open(),
+            internal: s.visibility == Visibility::Internal,
+        }
+    }
+
+    fn initiative_card(&self, i: &Initiative) -> InitiativeCard {
+        let stories = self.stories_by_initiative.get(i.id.as_str()).map(Vec::as_slice).unwrap_or_default();
+        let progress = metrics::progress(stories.iter().map(|s| &***s));
+        let label = progress_label(&progress);
+        InitiativeCard {
+            id: i.id.0.clone(),
+            title_html: markdown::inline(&i.title, self.unsafe_html()),
+            title: markdown::plain(&i.title),
+            url: urls::page_file(&urls::item_folder("roadmap", i.id.as_str())),
+            status: Badge::of(i.status),
+            horizon: i.horizon.map(Badge::of),
+            timeframe: i.timeframe.map(|t| t.to_string()),
+            pm: i.product_manager.as_ref().and_then(|id| self.person_ref(id)),
+            outcome_html: i.outcome.as_ref().map(|o| markdown::inline(o, self.unsafe_html())),
+            progress: ProgressView { progress, label },
+            story_count: stories.len(),
+            internal: i.visibility == Visibility::Internal,
+            shipped_on: i.shipped_on.map(|d| d.to_string()),
+        }
+    }
+
+    pub fn card(&self, id: &str) -> InitiativeCard {
+        self.cards[id].clone()
+    }
+
+    pub fn row(&self, id: &str) -> StoryRow {
+        self.rows[id].clone()
+    }
+
+    pub fn sprint_view(&self, sprint: &Sprint) -> SprintView {
+        let v = self.velocity.iter().find(|v| v.sprint == sprint.id.0);
+        let story_count = self.site.stories.iter().filter(|s| s.sprint.as_ref() == Some(&sprint.id)).count();
+        SprintView {
+            id: sprint.id.0.clone(),
+            url: urls::page_file(&urls::item_folder("sprints", sprint.id.as_str())),
+            start: sprint.start.to_string(),
+            end: sprint.end.to_string(),
+            goal: sprint.goal.clone(),
+            done: v.map_or("0".into(), |v| format_points(v.done)),
+            planned: v.map_or("0".into(), |v| format_points(v.planned)),
+            finished: sprint.end < self.today,
+            current: sprint.start <= self.today && self.today <= sprint.end,
+            story_count,
+        }
+    }
+}
+
+/// "14 of 21 points", "3 of 5 stories", "no stories yet".
+pub fn progress_label(p: &Progress) -> String {
+    if p.total_stories == 0 {
+        return "no stories yet".into();
+    }
+    format!("{} of {} {}", format_points(p.done), format_points(p.total), p.unit)
+}
+
+/// Backlog order: open stories by rank, then unranked by id, then closed ones.
+pub fn backlog_order(a: &Story, b: &Story) -> std::cmp::Ordering {
+    let key = |s: &Story| (!s.status.is_open(), s.rank.is_none(), s.rank, s.id.clone());
+    key(a).cmp(&key(b))
+}
+
+fn md_pages(site: &Site) -> HashMap<String, String> {
+    let mut pages = HashMap::new();
+    for i in &site.initiatives {
+        pages.insert(i.doc.source.rel.clone(), urls::item_folder("roadmap", i.id.as_str()));
+    }
+    for s in &site.stories {
+        pages.insert(s.doc.source.rel.clone(), urls::item_folder("backlog", s.id.as_str()));
+    }
+    for d in &site.docs {
+        pages.insert(d.doc.source.rel.clone(), d.url.clone());
+    }
+    pages
+}
