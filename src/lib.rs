@@ -18,6 +18,7 @@ pub mod model;
 pub mod parse;
 pub mod pipeline;
 pub mod render;
+pub mod session;
 pub mod source;
 pub mod theme;
 pub mod urls;

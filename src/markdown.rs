@@ -103,6 +103,9 @@ pub fn render(body: &str, cx: &Context) -> Rendered {
     let mut events: Vec<Event> = Vec::with_capacity(body.len() / 16);
     let mut heading: Option<usize> = None;
     let mut heading_text = String::new();
+    // For each open link: whether it was kept (links to pages that are not in this
+    // build, such as internal pages of a public build, become plain text).
+    let mut links: Vec<bool> = vec![];
     for event in Parser::new_ext(body, options()) {
         match event {
             Event::Html(_) | Event::InlineHtml(_) => {
@@ -128,8 +131,17 @@ pub fn render(body: &str, cx: &Context) -> Rendered {
                 heading_text.push_str(t);
                 events.push(event);
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                events.push(Event::Start(Tag::Link { link_type, dest_url: rewrite(dest_url, cx), title, id }));
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => match rewrite(dest_url, cx) {
+                Some(dest_url) => {
+                    links.push(true);
+                    events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                }
+                None => links.push(false),
+            },
+            Event::End(TagEnd::Link) => {
+                if links.pop().unwrap_or(true) {
+                    events.push(event);
+                }
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 let dest_url = if is_safe_url(&dest_url) { dest_url } else { CowStr::Borrowed("#") };
@@ -180,19 +192,20 @@ pub fn heading_slug(text: &str) -> String {
     if out.is_empty() { "section".into() } else { out }
 }
 
-/// Rewrites a link: `.md` files to their page, unsafe schemes to nothing.
-fn rewrite<'a>(dest: CowStr<'a>, cx: &Context) -> CowStr<'a> {
+/// Rewrites a link: `.md` files to their page, unsafe schemes to `#`; `None` drops
+/// the link (keeping its text) when the `.md` file is not a page of this build.
+fn rewrite<'a>(dest: CowStr<'a>, cx: &Context) -> Option<CowStr<'a>> {
     if !is_safe_url(&dest) {
-        return CowStr::Borrowed("#");
+        return Some(CowStr::Borrowed("#"));
     }
-    let Some((path, fragment)) = md_target(&dest) else { return dest };
-    let Some(folder) = urls::resolve(cx.source, &path).and_then(|p| cx.pages.get(&p)) else { return dest };
+    let Some((path, fragment)) = md_target(&dest) else { return Some(dest) };
+    let folder = urls::resolve(cx.source, &path).and_then(|p| cx.pages.get(&p))?;
     let mut href = format!("{}{}", urls::root_prefix(cx.page_file), urls::page_file(folder));
     if !fragment.is_empty() {
         href.push('#');
         href.push_str(fragment);
     }
-    href.into()
+    Some(href.into())
 }
 
 /// Inline Markdown of a front-matter text (title, outcome, criterion), without the
@@ -254,6 +267,13 @@ mod tests {
     fn md_links_become_page_links() {
         assert!(html("[x](../CHK-2.md#ac)").contains(r#"href="../../backlog/chk-2/index.html#ac""#));
         assert!(html("[x](https://example.com/a.md)").contains(r#"href="https://example.com/a.md""#));
+    }
+
+    #[test]
+    fn links_to_pages_outside_the_build_become_text() {
+        let out = html("see [the plan](../Secret-Plan.md) now");
+        assert!(out.contains("see the plan now"), "{out}");
+        assert!(!out.contains("Secret"));
     }
 
     #[test]

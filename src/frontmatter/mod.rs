@@ -28,6 +28,7 @@ pub struct Document {
     /// Byte offset of the body (after the closing `---`).
     body_start: usize,
     locator: OnceLock<Locator>,
+    links: OnceLock<Vec<crate::markdown::MdLink>>,
 }
 
 /// One step of a path into the YAML tree.
@@ -110,7 +111,7 @@ impl Document {
     /// A document with a front-matter block at `yaml` and the body from `body_start`.
     pub fn new(source: Source, yaml: std::ops::Range<usize>, body_start: usize) -> Document {
         let yaml_line = source.text[..yaml.start].matches('\n').count() + 1;
-        Document { source, yaml, yaml_line, body_start, locator: OnceLock::new() }
+        Document { source, yaml, yaml_line, body_start, locator: OnceLock::new(), links: OnceLock::new() }
     }
 
     /// A document without front-matter (a doc page): all body.
@@ -121,6 +122,17 @@ impl Document {
     /// The Markdown body.
     pub fn body(&self) -> &str {
         &self.source.text[self.body_start..]
+    }
+
+    /// Byte offset of the body in the source text.
+    pub fn body_offset(&self) -> usize {
+        self.body_start
+    }
+
+    /// The relative `.md` links of the body, found once per document (serve keeps
+    /// unchanged documents, so their links are not searched again).
+    pub fn md_links(&self) -> &[crate::markdown::MdLink] {
+        self.links.get_or_init(|| crate::markdown::md_links(self.body()))
     }
 
     /// 1-based line of the first body line, for diagnostics in Markdown.

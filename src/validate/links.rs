@@ -2,7 +2,6 @@
 
 use crate::diag::{Diagnostic, Rule};
 use crate::frontmatter::Document;
-use crate::markdown;
 use crate::model::Site;
 use std::collections::HashSet;
 
@@ -28,12 +27,12 @@ pub fn broken_link(site: &Site, out: &mut Vec<Diagnostic>) {
 }
 
 fn check_document(doc: &Document, pages: &HashSet<&str>, out: &mut Vec<Diagnostic>) {
-    for link in markdown::md_links(doc.body()) {
+    for link in doc.md_links() {
         let target = link.resolve(&doc.source.rel);
         if target.as_deref().is_some_and(|t| pages.contains(t)) {
             continue;
         }
-        let start = doc.body().len().min(link.offset) + (doc.source.text.len() - doc.body().len());
+        let start = doc.body_offset() + link.offset;
         let location = doc.source.locate(start, start + link.len);
         let message = match &target {
             Some(t) => format!("link to `{}` does not lead to a page: {t} is not in the site", link.dest),

@@ -1,0 +1,238 @@
+//! The incremental pipeline behind `serve` and `build --watch`: the same stages as a
+//! build, but parsed files are kept by path, so a change re-reads only what changed.
+
+use crate::cmd::build::{BuildArgs, audience, today};
+use crate::config::{CONFIG_FILE, Config};
+use crate::diag::{self, Counts, Diagnostic};
+use crate::error::Error;
+use crate::load::{self, Entry, Inventory, Section};
+use crate::parse::ParsedFile;
+use crate::pipeline;
+use crate::render::{self, Options, Output};
+use crate::theme::Theme;
+use crate::validate;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// What changed since the last build, as the watcher saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Changes {
+    /// Anything may have changed: config, templates, themes, folders.
+    All,
+    /// Only these content (Markdown) files changed, appeared or disappeared.
+    Content(BTreeSet<PathBuf>),
+    /// Only static files changed.
+    Static,
+}
+
+/// How a path of the site matters to a rebuild.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Not part of the site (output folder, dot-files, editor leftovers, other folders).
+    Ignored,
+    Content,
+    Static,
+    /// charter.yaml, templates/, themes/ or a folder event: rebuild everything.
+    Everything,
+}
+
+/// Sorts one changed path into its kind. `out` is the output folder to ignore.
+pub fn classify(root: &Path, out: &Path, path: &Path) -> Kind {
+    let Ok(rel) = path.strip_prefix(root) else { return Kind::Ignored };
+    if path.starts_with(out) {
+        return Kind::Ignored;
+    }
+    let names: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    if names.iter().any(|n| load::is_ignored_name(n)) {
+        return Kind::Ignored;
+    }
+    match names.first().map(String::as_str) {
+        Some(CONFIG_FILE) if names.len() == 1 => Kind::Everything,
+        Some("templates" | "themes") => Kind::Everything,
+        Some("static") => Kind::Static,
+        Some("roadmap" | "backlog" | "docs") if names.len() == 1 => Kind::Everything,
+        Some("roadmap" | "backlog" | "docs") if rel.extension().is_some_and(|e| e == "md") && !path.is_dir() => {
+            Kind::Content
+        }
+        Some("roadmap" | "backlog" | "docs") => Kind::Everything,
+        _ => Kind::Ignored,
+    }
+}
+
+/// Merges the kinds of a burst of changed paths into one rebuild.
+pub fn changes(root: &Path, out: &Path, paths: impl IntoIterator<Item = PathBuf>) -> Option<Changes> {
+    let mut content = BTreeSet::new();
+    let mut statics = false;
+    for path in paths {
+        match classify(root, out, &path) {
+            Kind::Ignored => {}
+            Kind::Everything => return Some(Changes::All),
+            Kind::Static => statics = true,
+            Kind::Content => {
+                content.insert(path);
+            }
+        }
+    }
+    match (content.is_empty(), statics) {
+        (true, false) => None,
+        (true, true) => Some(Changes::Static),
+        (false, false) => Some(Changes::Content(content)),
+        (false, true) => Some(Changes::All),
+    }
+}
+
+/// The outcome of one rebuild.
+pub enum Outcome {
+    /// A good site, with its warnings.
+    Built(Arc<Output>, Vec<Diagnostic>),
+    /// Errors: the previous site stays.
+    Failed(Vec<Diagnostic>),
+}
+
+/// A site kept in memory between rebuilds.
+pub struct Session {
+    args: BuildArgs,
+    config: Option<(Config, Vec<Diagnostic>)>,
+    inventory: Inventory,
+    parsed: BTreeMap<String, (Entry, ParsedFile)>,
+    theme: Option<Theme>,
+}
+
+impl Session {
+    pub fn new(args: BuildArgs) -> Session {
+        Session { args, config: None, inventory: Inventory::default(), parsed: BTreeMap::new(), theme: None }
+    }
+
+    pub fn args(&self) -> &BuildArgs {
+        &self.args
+    }
+
+    /// Rebuilds after `changes`; an `Err` means the site cannot be read at all.
+    pub fn rebuild(&mut self, changes: &Changes) -> Result<Outcome, Error> {
+        match changes {
+            Changes::All => self.reload_everything()?,
+            Changes::Static => self.reload_inventory()?,
+            Changes::Content(paths) => self.reload_content(paths),
+        }
+        self.build()
+    }
+
+    fn config(&self) -> Result<&(Config, Vec<Diagnostic>), Error> {
+        self.config.as_ref().ok_or_else(|| Error::NoConfig { site: self.args.site.clone() })
+    }
+
+    fn reload_everything(&mut self) -> Result<(), Error> {
+        self.config = Some(Config::load(&self.args.site)?);
+        self.theme = None;
+        self.reload_inventory()?;
+        // Re-read every file: a folder event may hide changes to files inside it.
+        let entries: Vec<Entry> = self.inventory.content.clone();
+        let parsed = pipeline::parse_all(&entries);
+        self.parsed = entries.into_iter().zip(parsed).map(|(e, p)| (e.rel.clone(), (e, p))).collect();
+        Ok(())
+    }
+
+    fn reload_inventory(&mut self) -> Result<(), Error> {
+        if self.config.is_none() {
+            self.config = Some(Config::load(&self.args.site)?);
+        }
+        let (config, _) = self.config()?;
+        self.inventory = load::inventory(&self.args.site, config, std::slice::from_ref(&self.args.out));
+        self.theme = None;
+        Ok(())
+    }
+
+    fn reload_content(&mut self, paths: &BTreeSet<PathBuf>) {
+        let root = self.args.site.clone();
+        for path in paths {
+            let Some(entry) = self.entry_for(&root, path) else { continue };
+            if path.is_file() {
+                let parsed = pipeline::parse_entry(&entry);
+                self.parsed.insert(entry.rel.clone(), (entry, parsed));
+            } else {
+                self.parsed.remove(&entry.rel);
+            }
+        }
+        self.inventory.content = self.parsed.values().map(|(e, _)| e.clone()).collect();
+    }
+
+    fn entry_for(&self, root: &Path, path: &Path) -> Option<Entry> {
+        let rel_path = path.strip_prefix(root).ok()?;
+        let rel = rel_path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        let ignored = self.config.as_ref().is_some_and(|(c, _)| {
+            c.ignore.iter().filter_map(|g| globset::Glob::new(g).ok()).any(|g| g.compile_matcher().is_match(&rel))
+        });
+        if ignored {
+            return None;
+        }
+        let section = Section::ALL.iter().find(|(_, name)| rel.starts_with(&format!("{name}/")))?.0;
+        Some(Entry { section, rel, path: path.to_path_buf() })
+    }
+
+    fn build(&mut self) -> Result<Outcome, Error> {
+        let (config, config_diags) = self.config()?.clone();
+        let mut diagnostics = config_diags;
+        diagnostics.extend(self.inventory.problems.iter().cloned());
+        let parsed: Vec<ParsedFile> = self.parsed.values().map(|(_, p)| p.clone()).collect();
+        let site = pipeline::assemble(&self.args.site, config, &parsed, &self.inventory, &mut diagnostics);
+        diagnostics.extend(validate::validate(&site));
+        let diagnostics = diag::finish(diagnostics, &site.config.rules);
+        if Counts::of(&diagnostics).fails(self.args.deny_warnings) {
+            return Ok(Outcome::Failed(diagnostics));
+        }
+        if self.theme.is_none() {
+            match Theme::load(&site.config, &self.inventory, &site.statics) {
+                Ok(theme) => self.theme = Some(theme),
+                Err(diags) => return Ok(Outcome::Failed(diag::finish(diags, &site.config.rules))),
+            }
+        }
+        let Some(theme) = &self.theme else { return Ok(Outcome::Failed(vec![])) };
+        let options = Options {
+            audience: audience(self.args.audience, site.config.audience),
+            base_url: self.args.base_url.clone().unwrap_or_else(|| site.config.base_url.clone()),
+            today: today(),
+        };
+        match render::render(&site, theme, &options) {
+            Ok(output) => Ok(Outcome::Built(Arc::new(output), diagnostics)),
+            Err(diags) => Ok(Outcome::Failed(diags)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_sorted_into_kinds() {
+        let root = Path::new("/site");
+        let out = Path::new("/site/public");
+        let kind = |p: &str| classify(root, out, Path::new(p));
+        assert_eq!(kind("/site/backlog/CHK-1.md"), Kind::Content);
+        assert_eq!(kind("/site/docs/guide/a.md"), Kind::Content);
+        assert_eq!(kind("/site/charter.yaml"), Kind::Everything);
+        assert_eq!(kind("/site/templates/story.html"), Kind::Everything);
+        assert_eq!(kind("/site/static/logo.svg"), Kind::Static);
+        assert_eq!(kind("/site/public/index.html"), Kind::Ignored);
+        assert_eq!(kind("/site/backlog/.CHK-1.md.swp"), Kind::Ignored);
+        assert_eq!(kind("/site/backlog/CHK-1.md~"), Kind::Ignored);
+        assert_eq!(kind("/site/backlog/4913"), Kind::Ignored);
+        assert_eq!(kind("/site/.git/index"), Kind::Ignored);
+        assert_eq!(kind("/site/backlog"), Kind::Everything);
+        assert_eq!(kind("/site/notes.txt"), Kind::Ignored);
+    }
+
+    #[test]
+    fn a_burst_becomes_one_change() {
+        let root = Path::new("/site");
+        let out = Path::new("/site/public");
+        let paths = |ps: &[&str]| ps.iter().map(PathBuf::from).collect::<Vec<_>>();
+        assert_eq!(changes(root, out, paths(&["/site/public/x.html", "/site/.git/a"])), None);
+        assert!(
+            matches!(changes(root, out, paths(&["/site/backlog/a.md", "/site/backlog/b.md"])), Some(Changes::Content(set)) if set.len() == 2)
+        );
+        assert_eq!(changes(root, out, paths(&["/site/backlog/a.md", "/site/charter.yaml"])), Some(Changes::All));
+        assert_eq!(changes(root, out, paths(&["/site/static/a.css"])), Some(Changes::Static));
+    }
+}

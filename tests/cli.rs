@@ -1,0 +1,55 @@
+//! The integration tests: one binary that runs the real `charter` over fixture sites
+//! (`tests/fixtures/`) and temporary sites. See `tests/README.md`.
+
+mod support;
+
+#[path = "cli/formats.rs"]
+mod formats;
+#[path = "cli/inputs.rs"]
+mod inputs;
+#[path = "cli/rules.rs"]
+mod rules;
+
+use support::{Charter, example_site, fixture};
+
+#[test]
+fn cli_definition_is_consistent() {
+    use clap::CommandFactory;
+    charter::cli::Cli::command().debug_assert();
+}
+
+#[test]
+fn example_site_is_clean() {
+    let run = Charter::check(example_site()).json().run();
+    run.code(0);
+    assert_eq!(run.diagnostics(), vec![], "the example site must stay free of diagnostics");
+    let human = Charter::check(example_site()).run();
+    human.code(0);
+    assert!(human.stdout.starts_with("ok: "), "{}", human.stdout);
+}
+
+#[test]
+fn valid_fixture_has_no_diagnostics() {
+    let run = Charter::check(fixture("valid")).json().run();
+    run.code(0);
+    assert_eq!(run.diagnostics(), vec![]);
+    let human = Charter::check(fixture("valid")).run();
+    human.code(0);
+    assert_eq!(human.stdout, "ok: 2 initiatives, 3 stories, 2 docs pages, no problems\n");
+    assert_eq!(human.stderr, "");
+}
+
+#[test]
+fn help_and_version_exit_zero() {
+    Charter::new(["--help"]).run().code(0);
+    Charter::new(["--version"]).run().code(0);
+    Charter::new(["check", "--help"]).run().code(0);
+}
+
+#[test]
+fn bad_arguments_exit_two() {
+    let run = Charter::new(["check", "--format", "xml"]).run();
+    run.code(2);
+    assert!(run.stderr.contains("xml"), "{}", run.stderr);
+    Charter::new(["frobnicate"]).run().code(2);
+}

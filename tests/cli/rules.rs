@@ -1,0 +1,183 @@
+//! The rules of SPEC §5 on the `rules` fixture, and severity overrides in `rules:`.
+
+use crate::support::{Charter, Site, fixture};
+
+/// SPEC §5: every rule id with its default severity. The ids are the contract.
+pub const SPEC_RULES: &[(&str, &str)] = &[
+    ("config-invalid", "error"),
+    ("front-matter-missing", "error"),
+    ("front-matter-syntax", "error"),
+    ("unknown-field", "error"),
+    ("missing-field", "error"),
+    ("invalid-value", "error"),
+    ("duplicate-id", "error"),
+    ("duplicate-url", "error"),
+    ("unknown-person", "error"),
+    ("story-owner-role", "error"),
+    ("initiative-owner-role", "error"),
+    ("unknown-initiative", "error"),
+    ("unknown-sprint", "error"),
+    ("unknown-dependency", "error"),
+    ("dependency-cycle", "error"),
+    ("duplicate-rank", "error"),
+    ("missing-acceptance-criteria", "error"),
+    ("broken-link", "error"),
+    ("visibility-leak", "error"),
+    ("unranked-story", "warning"),
+    ("po-not-on-initiative", "warning"),
+    ("reports-to-not-pm", "warning"),
+    ("empty-initiative", "warning"),
+    ("shipped-with-open-stories", "warning"),
+    ("dual-role", "off"),
+];
+
+/// Every diagnostic of the rules fixture, as (rule, file, line, column), in output order.
+/// Each position was checked by hand against the fixture file: it is the offending key
+/// or value, counted in the file (front-matter lines included).
+#[rustfmt::skip]
+const EXPECTED: &[(&str, &str, usize, usize)] = &[
+    ("broken-link", "backlog/broken-link.md", 6, 5),                 // `[the spec](missing.md)` in the body
+    ("visibility-leak", "backlog/leak.md", 4, 13),                   // initiative: `secret` (internal)
+    ("missing-acceptance-criteria", "backlog/no-criteria.md", 4, 9), // status: `ready`
+    ("po-not-on-initiative", "backlog/not-on-initiative.md", 3, 16), // product_owner: `ron`
+    ("story-owner-role", "backlog/owner-role.md", 3, 16),            // product_owner: `sam`
+    ("duplicate-rank", "backlog/rank-b.md", 4, 7),                   // rank: `7`, like rank-a
+    ("invalid-value", "backlog/rank-zero.md", 5, 7),                 // rank: `0`
+    ("unknown-field", "backlog/typo.md", 5, 1),                      // `estimat`: 3
+    ("unknown-initiative", "backlog/unknown-initiative.md", 4, 13),  // initiative: `ghost`
+    ("unknown-person", "backlog/unknown-po.md", 3, 16),              // product_owner: `nobody`
+    ("unknown-sprint", "backlog/unknown-sprint.md", 4, 9),           // sprint: `S9`
+    ("unranked-story", "backlog/unranked.md", 2, 1),                 // the story's `title` key
+    ("config-invalid", "charter.yaml", 3, 14),                       // unsafe_html: `maybe`
+    ("unknown-field", "charter.yaml", 4, 1),                         // `colour`: blue
+    ("reports-to-not-pm", "charter.yaml", 19, 17),                   // ron's reports_to: `sam`
+    ("unknown-person", "charter.yaml", 23, 17),                      // una's reports_to: `nobody`
+    ("config-invalid", "charter.yaml", 32, 3),                       // rules: `unranked-stroy`
+    ("duplicate-url", "docs/guide/index.md", 1, 1),                  // same page as docs/guide.md
+    ("invalid-value", "roadmap/bad-horizon.md", 4, 10),              // horizon: `nxt`
+    ("front-matter-syntax", "roadmap/bad-yaml.md", 2, 13),           // the second `:` of `Colon: inside`
+    ("dependency-cycle", "roadmap/cycle-a.md", 5, 14),               // depends_on: [`cycle-b`]
+    ("unknown-dependency", "roadmap/dep-missing.md", 5, 14),         // depends_on: [`ghost`]
+    ("empty-initiative", "roadmap/empty-now.md", 4, 10),             // horizon: `now`
+    ("missing-field", "roadmap/missing-pm.md", 1, 1),                // the opening `---`
+    ("front-matter-missing", "roadmap/no-front-matter.md", 1, 1),    // the first line
+    ("initiative-owner-role", "roadmap/pm-role.md", 3, 18),          // product_manager: `olga`
+    ("initiative-owner-role", "roadmap/po-role.md", 5, 24),          // product_owners: [olga, `sam`]
+    ("shipped-with-open-stories", "roadmap/shipped.md", 4, 9),       // status: `shipped`
+    ("duplicate-id", "roadmap/twin-b.md", 2, 5),                     // id: `twin`, like twin-a
+    ("unknown-person", "roadmap/unknown-pm.md", 3, 18),              // product_manager: `nobody`
+];
+
+fn default_severity(rule: &str) -> &'static str {
+    SPEC_RULES.iter().find(|(id, _)| *id == rule).map_or_else(|| panic!("`{rule}` is not in SPEC §5"), |r| r.1)
+}
+
+#[test]
+fn rules_fixture_fires_every_default_rule_at_its_position() {
+    let run = Charter::check(fixture("rules")).json().run();
+    run.code(1);
+    let diagnostics = run.diagnostics();
+    let found: Vec<_> = diagnostics.iter().map(|d| (d.rule.as_str(), d.file.as_str(), d.line, d.column)).collect();
+    assert_eq!(found, EXPECTED);
+    for d in &diagnostics {
+        assert_eq!(d.severity, default_severity(&d.rule), "{d:#?}");
+        assert!(!d.message.is_empty() && !d.help.is_empty(), "message and help are both needed: {d:#?}");
+    }
+    for (rule, severity) in SPEC_RULES {
+        let fired = diagnostics.iter().any(|d| d.rule == *rule);
+        assert_eq!(fired, *severity != "off", "rule `{rule}` (default {severity})");
+    }
+}
+
+#[test]
+fn duplicate_person_ids_name_the_first_line() {
+    let config = "title: T\nteam:\n  - id: pat\n    name: Pat Park\n  - id: pat\n    name: Pat Again\n";
+    let run = Site::bare().file("charter.yaml", config).check().json().run();
+    run.code(1);
+    run.single()
+        .at("duplicate-id", "charter.yaml", 5, 9)
+        .message_has("already used by charter.yaml:3")
+        .help_has("change one of the two `id:` values");
+}
+
+#[test]
+fn cycle_message_lists_the_cycle() {
+    let run = Charter::check(fixture("rules")).json().run();
+    let cycle = run.diagnostics().into_iter().find(|d| d.rule == "dependency-cycle").unwrap();
+    assert_eq!(cycle.message, "dependency cycle: cycle-a -> cycle-b -> cycle-a");
+}
+
+const UNRANKED: &str = "---\ntitle: No rank yet\nproduct_owner: olga\n---\n";
+
+#[test]
+fn deny_warnings_fails_a_warnings_only_site() {
+    let site = Site::new().file("backlog/a.md", UNRANKED);
+    let run = site.check().json().run();
+    run.code(0);
+    run.single().at("unranked-story", "backlog/a.md", 2, 1);
+    let denied = site.check().json().arg("--deny-warnings").run();
+    denied.code(1);
+    assert_eq!(denied.single().severity, "warning", "--deny-warnings fails the run, it does not change severities");
+    let human = site.check().arg("--deny-warnings").run();
+    human.code(1);
+    assert!(human.stdout.ends_with("passed with warnings: 0 errors, 1 warning\n"), "{}", human.stdout);
+}
+
+#[test]
+fn rules_can_raise_a_warning_to_an_error() {
+    let config = format!("{}rules:\n  unranked-story: error\n", crate::support::CONFIG);
+    let run = Site::new().file("charter.yaml", config).file("backlog/a.md", UNRANKED).check().json().run();
+    run.code(1);
+    let d = run.single();
+    d.at("unranked-story", "backlog/a.md", 2, 1);
+    assert_eq!(d.severity, "error");
+}
+
+#[test]
+fn rules_can_turn_an_error_off() {
+    let story = "---\ntitle: In a ghost sprint\nproduct_owner: olga\nrank: 1\nsprint: S9\n---\n";
+    let site = Site::new().file("backlog/a.md", story);
+    site.check().json().run().code(1).single().at("unknown-sprint", "backlog/a.md", 5, 9);
+    let config = format!("{}rules:\n  unknown-sprint: off\n", crate::support::CONFIG);
+    let run = site.file("charter.yaml", config).check().json().run();
+    run.code(0);
+    assert_eq!(run.diagnostics(), vec![]);
+}
+
+#[test]
+fn rules_can_turn_an_off_rule_on() {
+    let config = "title: T\nteam:\n  - id: bea\n    name: Bea\n    roles: [product_manager, product_owner]\n";
+    let site = Site::bare().file("charter.yaml", config);
+    site.check().json().run().code(0);
+    let on = format!("{config}rules:\n  dual-role: warning\n");
+    let run = site.file("charter.yaml", on).check().json().run();
+    run.code(0);
+    run.single().at("dual-role", "charter.yaml", 5, 12).message_has("`bea`");
+}
+
+#[test]
+fn unknown_rule_id_is_config_invalid_with_a_suggestion() {
+    let config = format!("{}rules:\n  unranked-stories: warning\n", crate::support::CONFIG);
+    let run = Site::new().file("charter.yaml", config).check().json().run();
+    run.code(1);
+    run.single()
+        .at("config-invalid", "charter.yaml", 18, 3)
+        .message_has("`unranked-stories`")
+        .help_has("did you mean `unranked-story`?");
+}
+
+#[test]
+fn unknown_severity_is_config_invalid() {
+    let config = format!("{}rules:\n  unranked-story: fatal\n", crate::support::CONFIG);
+    let run = Site::new().file("charter.yaml", config).check().json().run();
+    run.code(1);
+    run.single().at("config-invalid", "charter.yaml", 18, 19).message_has("`fatal`").help_has("error, warning or off");
+}
+
+#[test]
+fn rules_of_the_wrong_type_is_config_invalid() {
+    let config = format!("{}rules: [unranked-story]\n", crate::support::CONFIG);
+    let run = Site::new().file("charter.yaml", config).check().json().run();
+    run.code(1);
+    run.single().at("config-invalid", "charter.yaml", 17, 8).message_has("`rules` must be a mapping");
+}
