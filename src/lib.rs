@@ -18,11 +18,13 @@ pub mod model;
 pub mod parse;
 pub mod pipeline;
 pub mod render;
+pub mod serve;
 pub mod session;
 pub mod source;
 pub mod theme;
 pub mod urls;
 pub mod validate;
+pub mod watch;
 pub mod write;
 
 use clap::Parser;

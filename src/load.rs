@@ -37,6 +37,8 @@ pub struct Entry {
 pub struct TemplateFile {
     /// Name relative to the templates folder, e.g. `story.html`.
     pub name: String,
+    /// Path relative to the site, `/`-separated, as diagnostics name it.
+    pub rel: String,
     pub path: PathBuf,
 }
 
@@ -165,7 +167,7 @@ impl<'a> Walker<'a> {
 
     fn templates(&self, folder: &str, prefix: usize, problems: &mut Vec<Diagnostic>) -> Vec<crate::load::TemplateFile> {
         let files = self.files(folder, problems);
-        files.into_iter().map(|(rel, path)| TemplateFile { name: strip_first(&rel, prefix), path }).collect()
+        files.into_iter().map(|(rel, path)| TemplateFile { name: strip_first(&rel, prefix), rel, path }).collect()
     }
 
     fn is_excluded(&self, path: &Path) -> bool {

@@ -100,7 +100,15 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(args: BuildArgs) -> Session {
+    /// A session over `args.site`; the site path is made canonical so it matches the
+    /// paths the watcher reports.
+    pub fn new(mut args: BuildArgs) -> Session {
+        if let Ok(site) = args.site.canonicalize() {
+            args.site = site;
+        }
+        if let Ok(out) = std::path::absolute(&args.out) {
+            args.out = out.canonicalize().unwrap_or(out);
+        }
         Session { args, config: None, inventory: Inventory::default(), parsed: BTreeMap::new(), theme: None }
     }
 

@@ -96,7 +96,7 @@ impl Theme {
 }
 
 fn read_template(file: &TemplateFile) -> Result<TemplateSource, Box<Diagnostic>> {
-    let label = file.path.to_string_lossy().into_owned();
+    let label = file.rel.clone();
     let text = std::fs::read_to_string(&file.path).map_err(|err| {
         Box::new(
             Diagnostic::file(Rule::TemplateError, label.clone(), format!("cannot read template: {err}"))

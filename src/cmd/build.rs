@@ -116,6 +116,38 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
     }
 }
 
+/// `charter build --watch`: the same incremental pipeline as `serve`, each good
+/// rebuild written atomically; runs until interrupted.
+pub fn watch(args: &BuildArgs, poll: bool) -> Result<Outcome, Error> {
+    write::check_out_dir(&args.site, &args.out)?;
+    let mut session = crate::session::Session::new(args.clone());
+    let watcher = crate::watch::start(&args.site, &args.out, poll)?;
+    let mut changes = crate::session::Changes::All;
+    loop {
+        let started = Instant::now();
+        match session.rebuild(&changes)? {
+            crate::session::Outcome::Built(output, warnings) => {
+                print_diagnostics(&warnings);
+                write::write_atomic(&args.site, &args.out, &output)?;
+                eprintln!(
+                    "built {} files into {} in {} ms; watching for changes",
+                    output.files.len(),
+                    args.out.display(),
+                    started.elapsed().as_millis()
+                );
+            }
+            crate::session::Outcome::Failed(diags) => {
+                print_diagnostics(&diags);
+                eprintln!("build failed: the previous output is untouched; watching for changes");
+            }
+        }
+        match watcher.changes.recv() {
+            Ok(next) => changes = next,
+            Err(_) => return Ok(Outcome::Success),
+        }
+    }
+}
+
 /// The output folder: `--out`, else SITE/public.
 pub fn out_dir(site: &Path, out: Option<PathBuf>) -> PathBuf {
     out.unwrap_or_else(|| site.join("public"))

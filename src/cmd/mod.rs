@@ -15,6 +15,15 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
             let out = build::out_dir(&site, out);
             build::run(&build::BuildArgs { site, out, audience, base_url, deny_warnings })
         }
+        Command::Build { site, out, audience, base_url, deny_warnings, watch: true, poll } => {
+            let out = build::out_dir(&site, out);
+            build::watch(&build::BuildArgs { site, out, audience, base_url, deny_warnings }, poll)
+        }
+        Command::Serve { site, bind, port, audience, open, poll } => {
+            let out = build::out_dir(&site, None);
+            let build = build::BuildArgs { site, out, audience, base_url: None, deny_warnings: false };
+            crate::serve::run(crate::serve::ServeArgs { build, bind, port, open, poll })
+        }
         _ => Err(Error::Usage("not yet implemented".into())),
     }
 }
