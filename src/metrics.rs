@@ -25,13 +25,19 @@ pub fn progress<'a>(stories: impl IntoIterator<Item = &'a Story>) -> Progress {
     let estimated = live.iter().any(|s| s.estimate.is_some());
     let (done, total, unit) = if estimated {
         let points = |s: &&Story| s.estimate.unwrap_or(0.0);
-        let done = live.iter().filter(|s| s.status == StoryStatus::Done).map(points).sum();
-        (done, live.iter().map(points).sum(), "points")
+        let done = sum(live.iter().filter(|s| s.status == StoryStatus::Done).map(points));
+        (done, sum(live.iter().map(points)), "points")
     } else {
         (done_stories as f64, live.len() as f64, "stories")
     };
     let percent = if total > 0.0 { ((done / total) * 100.0).floor() as u32 } else { 0 };
     Progress { done, total, unit, percent, done_stories, total_stories: live.len() }
+}
+
+/// A sum that is `0`, not `-0`, when empty (`Iterator::sum` of floats starts at -0.0,
+/// which JSON and the pages would print as `-0`).
+fn sum(points: impl Iterator<Item = f64>) -> f64 {
+    points.fold(0.0, |a, b| a + b)
 }
 
 /// One sprint's delivery.
@@ -94,7 +100,7 @@ pub struct Health {
 pub fn health<'a>(stories: impl IntoIterator<Item = &'a Story>, average_velocity: Option<f64>) -> Health {
     let open: Vec<&Story> = stories.into_iter().filter(|s| s.status.is_open()).collect();
     let ready: Vec<&&Story> = open.iter().filter(|s| s.status == StoryStatus::Ready).collect();
-    let ready_points: f64 = ready.iter().map(|s| s.estimate.unwrap_or(0.0)).sum();
+    let ready_points = sum(ready.iter().map(|s| s.estimate.unwrap_or(0.0)));
     let share = |n: usize| if open.is_empty() { 100 } else { (n * 100 / open.len()) as u32 };
     Health {
         stories: open.len(),

@@ -2,6 +2,8 @@
 
 pub mod build;
 mod check;
+mod init;
+mod new;
 
 use crate::Outcome;
 use crate::cli::Command;
@@ -24,7 +26,14 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
             let build = build::BuildArgs { site, out, audience, base_url: None, deny_warnings: false };
             crate::serve::run(crate::serve::ServeArgs { build, bind, port, open, poll })
         }
-        _ => Err(Error::Usage("not yet implemented".into())),
+        Command::Init { dir } => init::run(&dir),
+        Command::New { kind, title, site, owner, initiative } => new::run(&new::NewArgs {
+            kind,
+            title: &title,
+            site: &site,
+            owner: owner.as_deref(),
+            initiative: initiative.as_deref(),
+        }),
     }
 }
 

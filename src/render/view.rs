@@ -315,5 +315,10 @@ fn md_pages(site: &Site) -> HashMap<String, String> {
     for d in &site.docs {
         pages.insert(d.doc.source.rel.clone(), d.url.clone());
     }
+    for (intro, folder) in [(&site.roadmap_intro, "roadmap"), (&site.backlog_intro, "backlog")] {
+        if let Some(intro) = intro {
+            pages.insert(intro.doc.source.rel.clone(), folder.to_owned());
+        }
+    }
     pages
 }

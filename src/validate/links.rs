@@ -7,12 +7,14 @@ use std::collections::HashSet;
 
 /// broken-link: every relative link to a `.md` file resolves to a content file.
 pub fn broken_link(site: &Site, out: &mut Vec<Diagnostic>) {
+    let intros = site.roadmap_intro.iter().chain(&site.backlog_intro).map(|i| &*i.doc);
     let pages: HashSet<&str> = site
         .initiatives
         .iter()
         .map(|i| &*i.doc)
         .chain(site.stories.iter().map(|s| &*s.doc))
         .chain(site.docs.iter().map(|d| &*d.doc))
+        .chain(intros)
         .map(|doc| doc.source.rel.as_str())
         .collect();
     let docs = site
