@@ -219,16 +219,27 @@ pub fn inline(text: &str, unsafe_html: bool) -> String {
     inner.unwrap_or(trimmed).to_owned()
 }
 
-/// The plain text of inline Markdown, for `<title>`, feeds and the search index.
+/// The plain text of Markdown, for `<title>`, feeds and the search index. Blocks
+/// (paragraphs, headings, list items, table cells) are separated by a space, so their
+/// words do not run together.
 pub fn plain(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for event in Parser::new_ext(text, options()) {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::CodeBlock
+                | TagEnd::BlockQuote(_),
+            ) if !out.ends_with(' ') => out.push(' '),
             _ => {}
         }
     }
+    out.truncate(out.trim_end().len());
     out
 }
 
@@ -318,6 +329,7 @@ mod tests {
     fn inline_strips_the_paragraph_and_plain_strips_markup() {
         assert_eq!(inline("Cut *abandonment* <b onclick=x>20%</b>", false), "Cut <em>abandonment</em> <b>20%</b>");
         assert_eq!(plain("Cut *abandonment* `x`"), "Cut abandonment x");
+        assert_eq!(plain("# Pages\n\nOne.\n\n| a | b |\n|---|---|\n| c | d |\n"), "Pages One. a b c d");
     }
 
     #[test]

@@ -6,9 +6,10 @@ use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{self, Counts, Diagnostic};
 use crate::error::Error;
 use crate::load::{self, Entry, Inventory, Section};
+use crate::model::{Audience, Date, Site};
 use crate::parse::ParsedFile;
 use crate::pipeline;
-use crate::render::{self, Options, Output};
+use crate::render::{self, Affected, Options, Output};
 use crate::theme::Theme;
 use crate::validate;
 use std::collections::{BTreeMap, BTreeSet};
@@ -90,6 +91,15 @@ pub enum Outcome {
     Failed(Vec<Diagnostic>),
 }
 
+/// The last good build, kept to re-render only what an edit affects.
+struct Previous {
+    site: Site,
+    output: Arc<Output>,
+    audience: Audience,
+    base_url: String,
+    today: Date,
+}
+
 /// A site kept in memory between rebuilds.
 pub struct Session {
     args: BuildArgs,
@@ -97,6 +107,10 @@ pub struct Session {
     inventory: Inventory,
     parsed: BTreeMap<String, (Entry, ParsedFile)>,
     theme: Option<Theme>,
+    previous: Option<Previous>,
+    /// Files edited since the last good build; `None` when a full render is due
+    /// (edits that failed to build are remembered until a build succeeds).
+    dirty: Option<BTreeSet<String>>,
 }
 
 impl Session {
@@ -109,7 +123,15 @@ impl Session {
         if let Ok(out) = std::path::absolute(&args.out) {
             args.out = out.canonicalize().unwrap_or(out);
         }
-        Session { args, config: None, inventory: Inventory::default(), parsed: BTreeMap::new(), theme: None }
+        Session {
+            args,
+            config: None,
+            inventory: Inventory::default(),
+            parsed: BTreeMap::new(),
+            theme: None,
+            previous: None,
+            dirty: None,
+        }
     }
 
     pub fn args(&self) -> &BuildArgs {
@@ -119,11 +141,26 @@ impl Session {
     /// Rebuilds after `changes`; an `Err` means the site cannot be read at all.
     pub fn rebuild(&mut self, changes: &Changes) -> Result<Outcome, Error> {
         match changes {
-            Changes::All => self.reload_everything()?,
-            Changes::Static => self.reload_inventory()?,
-            Changes::Content(paths) => self.reload_content(paths),
+            Changes::All => {
+                self.reload_everything()?;
+                self.dirty = None;
+            }
+            Changes::Static => {
+                self.reload_inventory()?;
+                self.dirty = None;
+            }
+            Changes::Content(paths) => {
+                let edited = self.reload_content(paths);
+                if let Some(dirty) = &mut self.dirty {
+                    dirty.extend(edited);
+                }
+            }
         }
-        self.build()
+        let outcome = self.build()?;
+        if matches!(outcome, Outcome::Built(..)) {
+            self.dirty = Some(BTreeSet::new());
+        }
+        Ok(outcome)
     }
 
     fn config(&self) -> Result<&(Config, Vec<Diagnostic>), Error> {
@@ -151,10 +188,13 @@ impl Session {
         Ok(())
     }
 
-    fn reload_content(&mut self, paths: &BTreeSet<PathBuf>) {
+    /// Re-parses the changed files alone; returns their site paths.
+    fn reload_content(&mut self, paths: &BTreeSet<PathBuf>) -> Vec<String> {
         let root = self.args.site.clone();
+        let mut edited = vec![];
         for path in paths {
             let Some(entry) = self.entry_for(&root, path) else { continue };
+            edited.push(entry.rel.clone());
             if path.is_file() {
                 let parsed = pipeline::parse_entry(&entry);
                 self.parsed.insert(entry.rel.clone(), (entry, parsed));
@@ -163,6 +203,7 @@ impl Session {
             }
         }
         self.inventory.content = self.parsed.values().map(|(e, _)| e.clone()).collect();
+        edited
     }
 
     fn entry_for(&self, root: &Path, path: &Path) -> Option<Entry> {
@@ -178,6 +219,8 @@ impl Session {
         Some(Entry { section, rel, path: path.to_path_buf() })
     }
 
+    /// Validates and renders; after content-only edits, only the pages they affect are
+    /// rendered again when the previous good build allows it.
     fn build(&mut self) -> Result<Outcome, Error> {
         let (config, config_diags) = self.config()?.clone();
         let mut diagnostics = config_diags;
@@ -190,6 +233,7 @@ impl Session {
             return Ok(Outcome::Failed(diagnostics));
         }
         if self.theme.is_none() {
+            self.previous = None;
             match Theme::load(&site.config, &self.inventory, &site.statics) {
                 Ok(theme) => self.theme = Some(theme),
                 Err(diags) => return Ok(Outcome::Failed(diag::finish(diags, &site.config.rules))),
@@ -201,8 +245,30 @@ impl Session {
             base_url: self.args.base_url.clone().unwrap_or_else(|| site.config.base_url.clone()),
             today: today(),
         };
-        match render::render(&site, theme, &options) {
-            Ok(output) => Ok(Outcome::Built(Arc::new(output), diagnostics)),
+        let reusable = self
+            .previous
+            .as_ref()
+            .filter(|p| p.audience == options.audience && p.base_url == options.base_url && p.today == options.today);
+        let edited: Option<Vec<String>> = self.dirty.as_ref().map(|d| d.iter().cloned().collect());
+        let affected = edited
+            .zip(reusable)
+            .and_then(|(edited, p)| Affected::between(&p.site, &site, &edited).map(|a| (p.output.clone(), a)));
+        let result = match &affected {
+            Some((output, affected)) => render::render_changed(&site, theme, &options, Some((output, affected))),
+            None => render::render(&site, theme, &options),
+        };
+        match result {
+            Ok(output) => {
+                let output = Arc::new(output);
+                self.previous = Some(Previous {
+                    site,
+                    output: output.clone(),
+                    audience: options.audience,
+                    base_url: options.base_url,
+                    today: options.today,
+                });
+                Ok(Outcome::Built(output, diagnostics))
+            }
             Err(diags) => Ok(Outcome::Failed(diags)),
         }
     }

@@ -112,21 +112,43 @@ pub fn template_diagnostic(err: &tera::Error, sources: &BTreeMap<String, Templat
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => Some(report),
         _ => None,
     };
-    let Some(report) = report else {
+    let located = match report {
+        Some(report) => {
+            let span = report.span();
+            let width = if span.start_line == span.end_line { span.end_col.saturating_sub(span.start_col) } else { 1 };
+            let at = (span.start_line, span.start_col + 1, width);
+            Some((report.message().to_owned(), report.filename().to_owned(), at))
+        }
+        None => match err.kind() {
+            tera::ErrorKind::Msg(text) => parse_report(text),
+            _ => None,
+        },
+    };
+    let Some((message, name, (line, column, width))) = located else {
         let message = format!("template error: {err}");
         return Diagnostic::file(Rule::TemplateError, "", message)
             .help("check the site's templates/ and themes/ folders");
     };
-    let name = report.filename();
-    let (label, text) =
-        sources.get(name).map_or((name.to_owned(), String::new()), |s| (s.label.clone(), s.text.clone()));
-    let source = Source::new(label, name, text);
-    let span = report.span();
-    let width = if span.start_line == span.end_line { span.end_col.saturating_sub(span.start_col) } else { 1 };
-    let location = source.locate_line_col(span.start_line, span.start_col + 1, width.max(1));
+    let (label, text) = sources.get(&name).map_or((name.clone(), String::new()), |s| (s.label.clone(), s.text.clone()));
+    let source = Source::new(label, &name, text);
+    let location = source.locate_line_col(line, column, width.max(1));
     let help = "fix the template, or remove the override to fall back to the built-in theme";
-    Diagnostic::at(Rule::TemplateError, &source, location, format!("in template `{name}`: {}", report.message()))
-        .help(help)
+    Diagnostic::at(Rule::TemplateError, &source, location, format!("in template `{name}`: {message}")).help(help)
+}
+
+/// Tera reports unknown filters, tests and functions (and blocks missing from the
+/// parent) as a plain message holding its own formatted report, `error: MESSAGE`,
+/// ` --> NAME:LINE:COLUMN`, the source line, then carets. The first report, as
+/// (message, template name, (line, column, width)).
+fn parse_report(text: &str) -> Option<(String, String, (usize, usize, usize))> {
+    let mut lines = text.lines();
+    let message = lines.next()?.strip_prefix("error: ")?.to_owned();
+    let mut location = lines.next()?.trim_start().strip_prefix("--> ")?.rsplitn(3, ':');
+    let column = location.next()?.parse().ok()?;
+    let line = location.next()?.parse().ok()?;
+    let name = location.next()?.to_owned();
+    let width = lines.nth(2).map_or(1, |carets| carets.matches('^').count());
+    Some((message, name, (line, column, width)))
 }
 
 /// Reads an asset's bytes.

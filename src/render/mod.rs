@@ -1,6 +1,7 @@
 //! Rendering: the model -> every output file of SPEC §7, in memory. No I/O but
 //! reading static assets; writing is `write`'s job, serving is `serve`'s.
 
+mod affected;
 mod data;
 mod docs;
 mod pages;
@@ -16,6 +17,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use view::Views;
 
+pub use affected::Affected;
 pub use pages::Page;
 
 /// What a build produces: output path (`/`-separated) -> bytes, in path order.
@@ -36,6 +38,17 @@ pub struct Options {
 
 /// Renders the whole site. Any template error fails the whole render.
 pub fn render(site: &Site, theme: &Theme, options: &Options) -> Result<Output, Vec<Diagnostic>> {
+    render_changed(site, theme, options, None)
+}
+
+/// Renders the pages `affected` names and every list page and data file, taking the
+/// other pages from `previous` (the output of the same site before the edit).
+pub fn render_changed(
+    site: &Site,
+    theme: &Theme,
+    options: &Options,
+    previous: Option<(&Output, &Affected)>,
+) -> Result<Output, Vec<Diagnostic>> {
     let site = audience::filter(site, options.audience);
     let views = Views::new(&site, options.today);
     let common = pages::Common::new(&views, options);
@@ -44,6 +57,12 @@ pub fn render(site: &Site, theme: &Theme, options: &Options) -> Result<Output, V
     let rendered: Vec<Rendered> = list
         .par_iter()
         .map(|page| {
+            let kept = previous.and_then(|(output, affected)| {
+                (!affected.includes(page)).then(|| output.files.get(&page.file(&views))).flatten()
+            });
+            if let Some(bytes) = kept {
+                return Ok((page.file(&views), bytes.clone()));
+            }
             let html = page.render(&views, &common, theme)?;
             Ok((page.file(&views), Arc::from(html.into_bytes())))
         })

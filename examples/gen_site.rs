@@ -1,0 +1,392 @@
+//! Writes a deterministic benchmark corpus: N stories, N/10 initiatives, N/20 docs,
+//! a team with valid ownership and 12 sprints, with 200-800 word Markdown bodies.
+//! The same content can be written as a Hugo site, so both can be timed on it.
+//!
+//! Usage: `cargo run --release --example gen_site -- N OUT [--hugo HUGO_OUT]`
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+
+/// splitmix64: a tiny PRNG whose output never changes between versions, so the
+/// corpus is the same on every machine and every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, items: &'a [&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+const WORDS: &[&str] = &[
+    "merchant",
+    "checkout",
+    "payment",
+    "buyer",
+    "refund",
+    "payout",
+    "invoice",
+    "currency",
+    "fraud",
+    "risk",
+    "conversion",
+    "latency",
+    "mobile",
+    "wallet",
+    "card",
+    "account",
+    "onboarding",
+    "settlement",
+    "ledger",
+    "dispute",
+    "report",
+    "dashboard",
+    "webhook",
+    "api",
+    "retry",
+    "limit",
+    "the",
+    "a",
+    "to",
+    "of",
+    "and",
+    "in",
+    "for",
+    "with",
+    "on",
+    "when",
+    "we",
+    "should",
+    "must",
+    "can",
+    "faster",
+    "simpler",
+    "safer",
+    "every",
+    "small",
+    "first",
+    "second",
+    "team",
+    "customer",
+    "flow",
+    "screen",
+    "error",
+    "message",
+    "state",
+    "data",
+    "event",
+    "queue",
+    "batch",
+];
+
+struct Corpus {
+    n: usize,
+    initiatives: usize,
+    docs: usize,
+    pms: usize,
+    pos: usize,
+}
+
+impl Corpus {
+    fn new(n: usize) -> Corpus {
+        Corpus { n, initiatives: (n / 10).max(1), docs: (n / 20).max(1), pms: (n / 500).max(2), pos: (n / 100).max(3) }
+    }
+
+    fn po(&self, i: usize) -> String {
+        format!("po{}", i % self.pos)
+    }
+
+    /// The two product owners delivering initiative `i`.
+    fn initiative_pos(&self, i: usize) -> [String; 2] {
+        [self.po(i), self.po(i + 1)]
+    }
+}
+
+fn sentence(rng: &mut Rng, words: usize) -> String {
+    let mut s = String::new();
+    for k in 0..words {
+        if k > 0 {
+            s.push(' ');
+        }
+        s.push_str(rng.pick(WORDS));
+    }
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().collect::<String>() + chars.as_str() + ".",
+        None => s,
+    }
+}
+
+/// A Markdown body of 200-800 words with paragraphs, a list, a table, a code block and links.
+fn body(rng: &mut Rng, links: &[String]) -> String {
+    let target = 200 + rng.below(600);
+    let mut out = String::new();
+    let mut words = 0;
+    let mut part = 0;
+    while words < target {
+        match part % 5 {
+            0 | 2 => {
+                let n = 30 + rng.below(50);
+                let _ = writeln!(out, "{}\n", (0..n / 10).map(|_| sentence(rng, 10)).collect::<Vec<_>>().join(" "));
+                words += n;
+            }
+            1 => {
+                let _ = writeln!(out, "## {}\n", sentence(rng, 4).trim_end_matches('.'));
+                for _ in 0..4 {
+                    let _ = writeln!(out, "- {}", sentence(rng, 8));
+                }
+                out.push('\n');
+                words += 36;
+            }
+            3 => {
+                out.push_str("| metric | before | after |\n|---|---:|---:|\n");
+                for _ in 0..3 {
+                    let _ = writeln!(out, "| {} | {}% | {}% |", rng.pick(WORDS), rng.below(100), rng.below(100));
+                }
+                out.push('\n');
+                words += 15;
+            }
+            _ => {
+                let _ = writeln!(
+                    out,
+                    "```json\n{{ \"{}\": {}, \"retry\": true }}\n```\n",
+                    rng.pick(WORDS),
+                    rng.below(1000)
+                );
+                if let Some(link) = links.get(part / 5 % links.len().max(1)) {
+                    let _ = writeln!(out, "See [{}]({link}) for the details.\n", rng.pick(WORDS));
+                }
+                words += 12;
+            }
+        }
+        part += 1;
+    }
+    out
+}
+
+fn write(path: &Path, text: &str) {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).expect("create folders of the corpus");
+    }
+    fs::write(path, text).expect("write a corpus file");
+}
+
+/// One generated page: where it goes, its YAML front-matter lines and its body.
+struct Page {
+    rel: String,
+    front: String,
+    body: String,
+}
+
+fn config(c: &Corpus) -> String {
+    let mut out = String::from(
+        "title: Benchmark Corp\nbase_url: https://bench.example/\ndescription: A generated corpus\nteam:\n  - id: vp\n    name: Vera President\n    roles: [director]\n",
+    );
+    for i in 0..c.pms {
+        let _ =
+            writeln!(out, "  - id: pm{i}\n    name: Pat Manager {i}\n    roles: [product_manager]\n    reports_to: vp");
+    }
+    for i in 0..c.pos {
+        let _ = writeln!(
+            out,
+            "  - id: po{i}\n    name: Olly Owner {i}\n    roles: [product_owner]\n    reports_to: pm{}",
+            i % c.pms
+        );
+    }
+    out.push_str("sprints:\n");
+    for s in 0..12 {
+        let day = 1 + s * 14;
+        let (start, end) = (date(day), date(day + 13));
+        let _ =
+            writeln!(out, "  - id: S{}\n    start: {start}\n    end: {end}\n    goal: Sprint goal {}", s + 1, s + 1);
+    }
+    out
+}
+
+/// The `day`th day of 2026 (1-based), as YYYY-MM-DD.
+fn date(day: usize) -> String {
+    let lengths = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let mut rest = day;
+    for (m, len) in lengths.iter().enumerate() {
+        if rest <= *len {
+            return format!("2026-{:02}-{rest:02}", m + 1);
+        }
+        rest -= len;
+    }
+    "2026-12-31".into()
+}
+
+fn initiatives(c: &Corpus, rng: &mut Rng) -> Vec<Page> {
+    (0..c.initiatives)
+        .map(|i| {
+            let (status, horizon) = match i % 10 {
+                0 => ("shipped", None),
+                1 => ("dropped", None),
+                2..=4 => ("in-progress", Some("now")),
+                5..=7 => ("planned", Some("next")),
+                _ => ("proposed", Some("later")),
+            };
+            let [a, b] = c.initiative_pos(i);
+            let mut front = format!(
+                "title: Initiative {i} - {}\nproduct_manager: pm{}\nstatus: {status}\n",
+                sentence(rng, 4).trim_end_matches('.'),
+                i % c.pms
+            );
+            if let Some(h) = horizon {
+                let _ = writeln!(front, "horizon: {h}");
+            }
+            let _ = writeln!(
+                front,
+                "timeframe: {}-Q{}\noutcome: {}\nproduct_owners: [{a}, {b}]",
+                2026 + i % 2,
+                1 + i % 4,
+                sentence(rng, 9)
+            );
+            let _ = writeln!(
+                front,
+                "metrics:\n  - name: Conversion\n    baseline: \"{}%\"\n    target: \"{}%\"\n    current: {}",
+                40 + i % 20,
+                60 + i % 20,
+                45 + i % 20
+            );
+            if i > 0 && i % 3 == 0 {
+                let _ = writeln!(front, "depends_on: [I-{}]", i - 1 - rng.below(i.min(5)));
+            }
+            if status == "shipped" {
+                let _ = writeln!(front, "shipped_on: {}", date(1 + i % 150));
+            }
+            let links =
+                vec![format!("I-{}.md", rng.below(c.initiatives)), format!("../backlog/S-{}.md", rng.below(c.n))];
+            Page { rel: format!("roadmap/I-{i}.md"), front, body: body(rng, &links) }
+        })
+        .collect()
+}
+
+fn stories(c: &Corpus, rng: &mut Rng) -> Vec<Page> {
+    let mut next_rank = vec![0usize; c.pos];
+    (0..c.n)
+        .map(|j| {
+            let initiative = if j < c.initiatives { j } else { rng.below(c.initiatives) };
+            let pos = c.initiative_pos(initiative);
+            let po = &pos[rng.below(2)];
+            let shipped = initiative % 10 == 0;
+            let status = if shipped { "done" } else { ["backlog", "backlog", "ready", "in-progress", "done", "done", "dropped"][rng.below(7)] };
+            let mut front = format!("title: Story {j} - {}\nproduct_owner: {po}\ninitiative: I-{initiative}\nstatus: {status}\nestimate: {}\n", sentence(rng, 5).trim_end_matches('.'), [1, 2, 3, 5, 8][rng.below(5)]);
+            if matches!(status, "backlog" | "ready" | "in-progress") {
+                let index: usize = po[2..].parse().unwrap_or(0);
+                next_rank[index] += 1;
+                let _ = writeln!(front, "rank: {}", next_rank[index]);
+            }
+            if status != "backlog" || rng.below(2) == 0 {
+                let _ = writeln!(front, "acceptance_criteria:\n  - {}\n  - {}", sentence(rng, 8), sentence(rng, 6));
+            }
+            match status {
+                "done" => {
+                    let s = 1 + rng.below(11);
+                    let _ = writeln!(front, "sprint: S{s}\ndone_on: {}", date(s * 14));
+                }
+                "in-progress" => front.push_str("sprint: S12\n"),
+                _ => {}
+            }
+            if j > 10 && j % 7 == 0 {
+                let _ = writeln!(front, "depends_on: [S-{}]", j - 1 - rng.below(10));
+            }
+            let _ = writeln!(front, "tags: [{}, {}]", rng.pick(WORDS), rng.pick(WORDS));
+            let links = vec![format!("S-{}.md", rng.below(c.n)), format!("../roadmap/I-{initiative}.md"), format!("../docs/page-{}.md", rng.below(c.docs))];
+            Page { rel: format!("backlog/S-{j}.md"), front, body: body(rng, &links) }
+        })
+        .collect()
+}
+
+fn docs(c: &Corpus, rng: &mut Rng) -> Vec<Page> {
+    (0..c.docs)
+        .map(|d| {
+            let front = format!(
+                "title: Page {d} - {}\nweight: {d}\nowner: pm{}\n",
+                sentence(rng, 3).trim_end_matches('.'),
+                d % c.pms
+            );
+            let links = vec![format!("page-{}.md", rng.below(c.docs))];
+            Page { rel: format!("docs/page-{d}.md"), front, body: body(rng, &links) }
+        })
+        .collect()
+}
+
+fn write_charter(out: &Path, c: &Corpus, pages: &[Page]) {
+    write(&out.join("charter.yaml"), &config(c));
+    write(&out.join("docs/index.md"), "---\ntitle: Docs\n---\nThe docs home.\n");
+    for p in pages {
+        write(&out.join(&p.rel), &format!("---\n{}---\n{}", p.front, p.body));
+    }
+}
+
+/// The same pages as a Hugo site: content sections with YAML front-matter, one single
+/// and one list layout (a page per item and a list page per section, like charter).
+fn write_hugo(out: &Path, pages: &[Page]) {
+    write(
+        &out.join("hugo.yaml"),
+        "baseURL: https://bench.example/\ntitle: Benchmark Corp\ndisableKinds: [taxonomy, term, RSS, sitemap, robotsTXT]\nmarkup:\n  goldmark:\n    renderer:\n      unsafe: false\n",
+    );
+    write(
+        &out.join("layouts/_default/baseof.html"),
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ .Title }}</title></head>\n<body><main>{{ block \"main\" . }}{{ end }}</main></body></html>\n",
+    );
+    write(
+        &out.join("layouts/_default/single.html"),
+        "{{ define \"main\" }}<h1>{{ .Title }}</h1>\n<p>{{ .Params.status }} {{ .Params.product_owner }}{{ .Params.product_manager }}</p>\n{{ .Content }}{{ end }}\n",
+    );
+    write(
+        &out.join("layouts/_default/list.html"),
+        "{{ define \"main\" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a> {{ .Params.status }}</li>{{ end }}</ul>{{ end }}\n",
+    );
+    write(
+        &out.join("layouts/index.html"),
+        "{{ define \"main\" }}<h1>{{ .Site.Title }}</h1><ul>{{ range .Site.Sections }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n",
+    );
+    for p in pages {
+        // Hugo has its own meaning for `weight` and no use for charter's relative links;
+        // the front-matter is kept as it is, the body too.
+        write(&out.join("content").join(&p.rel), &format!("---\n{}---\n{}", p.front, p.body));
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (Some(n), Some(out)) = (args.first().and_then(|n| n.parse::<usize>().ok()), args.get(1)) else {
+        eprintln!("usage: gen_site N OUT [--hugo HUGO_OUT]");
+        std::process::exit(2);
+    };
+    let hugo = args.iter().position(|a| a == "--hugo").and_then(|i| args.get(i + 1));
+    let corpus = Corpus::new(n);
+    let mut rng = Rng(42);
+    let mut pages = initiatives(&corpus, &mut rng);
+    pages.extend(stories(&corpus, &mut rng));
+    pages.extend(docs(&corpus, &mut rng));
+    let out = Path::new(out);
+    if out.exists() {
+        fs::remove_dir_all(out).expect("remove the previous corpus");
+    }
+    write_charter(out, &corpus, &pages);
+    let bytes: usize = pages.iter().map(|p| p.front.len() + p.body.len() + 8).sum();
+    eprintln!("wrote {} pages ({:.1} MB of Markdown) to {}", pages.len() + 1, bytes as f64 / 1e6, out.display());
+    if let Some(hugo) = hugo {
+        let hugo = Path::new(hugo);
+        if hugo.exists() {
+            fs::remove_dir_all(hugo).expect("remove the previous Hugo corpus");
+        }
+        write_hugo(hugo, &pages);
+        eprintln!("wrote the same pages as a Hugo site to {}", hugo.display());
+    }
+}
