@@ -1,0 +1,239 @@
+/* Charter default theme: the search box.
+ *
+ * Loads `search-index.json` from the site root (the root prefix is the form's `data-root`
+ * attribute, so it works from any sub-path) the first time the box is used, and lists the
+ * matches under the box. Keyboard: type, ArrowDown / ArrowUp to move through the results,
+ * Enter to open, Escape to close. Without JavaScript every page is still fully readable.
+ * No dependencies, no requests to other hosts.
+ */
+(function () {
+  "use strict";
+
+  var form = document.querySelector("form.search[data-root]");
+  if (!form) return;
+  var input = form.querySelector("input[type=search]");
+  var panel = form.querySelector(".search-results");
+  if (!input || !panel) return;
+
+  var root = form.getAttribute("data-root") || "";
+  var MAX = 12;
+  var KIND = { initiative: "Initiative", story: "Story", doc: "Doc", person: "Person" };
+
+  var index = null;      // the loaded entries, each with lower-cased fields for matching
+  var loading = null;    // the pending load, so it happens once
+  var failed = false;
+  var timer = 0;
+
+  // A live region tells screen-reader users how many results there are.
+  var status = document.createElement("p");
+  status.className = "visually-hidden";
+  status.setAttribute("role", "status");
+  form.appendChild(status);
+
+  function load() {
+    if (loading) return loading;
+    loading = fetch(root + "search-index.json", { credentials: "same-origin" })
+      .then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.json();
+      })
+      .then(function (data) {
+        index = (Array.isArray(data) ? data : []).map(function (e) {
+          return {
+            e: e,
+            title: String(e.title || "").toLowerCase(),
+            id: String(e.id || "").toLowerCase(),
+            text: String(e.text || "").toLowerCase()
+          };
+        });
+      })
+      .catch(function () {
+        failed = true;
+      });
+    return loading;
+  }
+
+  function terms(q) {
+    return q.toLowerCase().split(/\s+/).filter(Boolean);
+  }
+
+  // Every term must appear in the title, id or text; title and id matches rank first.
+  function search(q) {
+    var ts = terms(q);
+    if (!ts.length || !index) return [];
+    var hits = [];
+    for (var i = 0; i < index.length; i++) {
+      var it = index[i];
+      var score = 0;
+      for (var j = 0; j < ts.length; j++) {
+        var t = ts[j];
+        var s = 0;
+        if (it.id === t) s += 50;
+        else if (it.id.indexOf(t) === 0) s += 20;
+        var p = it.title.indexOf(t);
+        if (p === 0) s += 30;
+        else if (p > 0) s += 15;
+        if (it.text.indexOf(t) !== -1) s += 1;
+        if (!s) { score = 0; break; }
+        score += s;
+      }
+      if (score) hits.push({ it: it, score: score, order: i });
+    }
+    hits.sort(function (a, b) { return b.score - a.score || a.order - b.order; });
+    return hits.slice(0, MAX);
+  }
+
+  // A short piece of the text around the first matching term.
+  function snippet(it, ts) {
+    var text = String(it.e.text || "");
+    var at = -1;
+    for (var j = 0; j < ts.length && at < 0; j++) at = it.text.indexOf(ts[j]);
+    if (at < 0) return text.slice(0, 110);
+    var start = Math.max(0, at - 40);
+    return (start > 0 ? "…" : "") + text.slice(start, start + 120);
+  }
+
+  // Text with the query terms wrapped in <mark>, built from DOM nodes (never innerHTML).
+  function highlighted(text, ts) {
+    var frag = document.createDocumentFragment();
+    var lower = text.toLowerCase();
+    var pos = 0;
+    while (pos < text.length) {
+      var best = -1, len = 0;
+      for (var j = 0; j < ts.length; j++) {
+        var k = lower.indexOf(ts[j], pos);
+        if (k !== -1 && (best === -1 || k < best)) { best = k; len = ts[j].length; }
+      }
+      if (best === -1) break;
+      if (best > pos) frag.appendChild(document.createTextNode(text.slice(pos, best)));
+      var m = document.createElement("mark");
+      m.textContent = text.slice(best, best + len);
+      frag.appendChild(m);
+      pos = best + len;
+    }
+    if (pos < text.length) frag.appendChild(document.createTextNode(text.slice(pos)));
+    return frag;
+  }
+
+  function span(cls, content) {
+    var s = document.createElement("span");
+    s.className = cls;
+    if (typeof content === "string") s.textContent = content;
+    else s.appendChild(content);
+    return s;
+  }
+
+  function open() { panel.hidden = false; }
+
+  function close() {
+    panel.hidden = true;
+  }
+
+  function render() {
+    var q = input.value.trim();
+    panel.textContent = "";
+    if (!q) { close(); status.textContent = ""; return; }
+    if (failed) {
+      var err = document.createElement("p");
+      err.className = "sr-empty";
+      err.textContent = location.protocol === "file:"
+        ? "Search needs the site to be served over HTTP (for example with charter serve)."
+        : "The search index could not be loaded.";
+      panel.appendChild(err);
+      status.textContent = err.textContent;
+      open();
+      return;
+    }
+    if (!index) return; // still loading: render() runs again when it arrives
+    var ts = terms(q);
+    var hits = search(q);
+    if (!hits.length) {
+      var none = document.createElement("p");
+      none.className = "sr-empty";
+      none.textContent = "No results for “" + q + "”.";
+      panel.appendChild(none);
+    } else {
+      var ul = document.createElement("ul");
+      ul.setAttribute("aria-label", "Search results");
+      hits.forEach(function (h) {
+        var e = h.it.e;
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = root + e.url;
+        a.appendChild(span("sr-title", highlighted(String(e.title || e.id || ""), ts)));
+        var meta = (KIND[e.kind] || e.kind || "");
+        if (e.id && e.kind !== "doc" && e.kind !== "person") meta += " · " + e.id;
+        if (e.status) meta += " · " + String(e.status).replace(/-/g, " ");
+        a.appendChild(span("sr-meta", meta));
+        var snip = snippet(h.it, ts);
+        if (snip) a.appendChild(span("sr-snippet", highlighted(snip, ts)));
+        li.appendChild(a);
+        ul.appendChild(li);
+      });
+      panel.appendChild(ul);
+    }
+    status.textContent = hits.length
+      ? hits.length + (hits.length === MAX ? " or more" : "") + " result" + (hits.length === 1 ? "" : "s") + ", use the down arrow to reach them"
+      : "No results";
+    open();
+  }
+
+  function links() {
+    return Array.prototype.slice.call(panel.querySelectorAll("a"));
+  }
+
+  function focusResult(step) {
+    var ls = links();
+    if (!ls.length) return;
+    var i = ls.indexOf(document.activeElement);
+    var next = i + step;
+    if (next < 0) { input.focus(); return; }
+    if (next >= ls.length) next = ls.length - 1;
+    ls[next].focus();
+  }
+
+  input.addEventListener("focus", function () { load(); });
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      if (index || failed) render();
+      else load().then(render);
+    }, 80);
+  });
+
+  form.addEventListener("keydown", function (ev) {
+    if (ev.key === "ArrowDown") {
+      if (panel.hidden && input.value.trim()) render();
+      ev.preventDefault();
+      focusResult(1);
+    } else if (ev.key === "ArrowUp") {
+      if (document.activeElement !== input) { ev.preventDefault(); focusResult(-1); }
+    } else if (ev.key === "Escape") {
+      if (!panel.hidden) {
+        ev.preventDefault();
+        close();
+        input.focus();
+      } else if (document.activeElement === input && input.value) {
+        input.value = "";
+      }
+    }
+  });
+
+  // Enter in the box opens the first result; there is no server to submit to.
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var first = links()[0];
+    if (first) location.href = first.href;
+  });
+
+  // Close when focus or a click goes elsewhere.
+  document.addEventListener("click", function (ev) {
+    if (!form.contains(ev.target)) close();
+  });
+  form.addEventListener("focusout", function (ev) {
+    if (ev.relatedTarget && !form.contains(ev.relatedTarget)) close();
+  });
+  input.addEventListener("click", function () {
+    if (input.value.trim() && panel.hidden && (index || failed)) render();
+  });
+})();
