@@ -4,6 +4,7 @@
 
 use crate::error::Error;
 use crate::render::Output;
+use rayon::prelude::*;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -79,18 +80,18 @@ fn write_tree(dir: &Path, output: &Output) -> Result<(), Error> {
     if dir.exists() {
         fs::remove_dir_all(dir).map_err(Error::io(dir))?;
     }
+    let folders: std::collections::BTreeSet<PathBuf> =
+        output.files.keys().filter_map(|rel| dir.join(rel).parent().map(Path::to_path_buf)).collect();
     fs::create_dir_all(dir).map_err(Error::io(dir))?;
-    let mut made = std::collections::HashSet::new();
-    for (rel, bytes) in &output.files {
-        let path = dir.join(rel);
-        if let Some(folder) = path.parent()
-            && made.insert(folder.to_path_buf())
-        {
-            fs::create_dir_all(folder).map_err(Error::io(folder))?;
-        }
-        let mut file = fs::File::create(&path).map_err(Error::io(&path))?;
-        file.write_all(bytes).map_err(Error::io(&path))?;
+    for folder in &folders {
+        fs::create_dir_all(folder).map_err(Error::io(folder))?;
     }
+    // Files are independent once their folders exist: write them in parallel.
+    output.files.par_iter().try_for_each(|(rel, bytes)| {
+        let path = dir.join(rel);
+        let mut file = fs::File::create(&path).map_err(Error::io(&path))?;
+        file.write_all(bytes).map_err(Error::io(&path))
+    })?;
     fs::write(dir.join(MARKER), MARKER_TEXT).map_err(Error::io(dir.join(MARKER)))
 }
 

@@ -19,6 +19,20 @@ pub fn files(views: &Views, pages: &[Page], options: &Options) -> Vec<(String, V
     ]
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_parse_only_a_prefix() {
+        assert_eq!(markdown_prefix("short", 10), "short");
+        assert_eq!(markdown_prefix("aaaa bbbb\n\ncccc", 3), "aaaa bbbb");
+        assert_eq!(markdown_prefix("é\n\nx", 1), "é");
+        let long = "word ".repeat(400);
+        assert!(excerpt(&long).len() <= SEARCH_TEXT_CHARS);
+    }
+}
+
 #[derive(Serialize)]
 struct RoadmapJson<'a> {
     title: &'a str,
@@ -178,8 +192,10 @@ struct SearchEntry {
 /// How much of a body the search index keeps, in characters.
 const SEARCH_TEXT_CHARS: usize = 300;
 
+/// The first words of a body as plain text. Only a prefix of the Markdown (cut at a
+/// blank line) is parsed: the index keeps a few hundred characters, not whole pages.
 fn excerpt(markdown_text: &str) -> String {
-    let plain = markdown::plain(markdown_text);
+    let plain = markdown::plain(markdown_prefix(markdown_text, SEARCH_TEXT_CHARS * 4));
     let mut words = String::new();
     for word in plain.split_whitespace() {
         if words.len() + word.len() > SEARCH_TEXT_CHARS {
@@ -241,6 +257,18 @@ fn search_index(views: &Views) -> Vec<u8> {
         });
     }
     json_bytes(&entries)
+}
+
+/// `text` up to the first blank line after `min` bytes (all of it when shorter).
+fn markdown_prefix(text: &str, min: usize) -> &str {
+    let mut start = min.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    match text[start..].find("\n\n") {
+        Some(i) => &text[..start + i],
+        None => text,
+    }
 }
 
 /// Escapes text for XML content and attribute values.

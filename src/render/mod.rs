@@ -54,19 +54,24 @@ pub fn render_changed(
     let common = pages::Common::new(&views, options);
     let list = pages::all(&views);
     type Rendered = Result<(String, Arc<[u8]>), Box<Diagnostic>>;
-    let rendered: Vec<Rendered> = list
-        .par_iter()
-        .map(|page| {
-            let kept = previous.and_then(|(output, affected)| {
-                (!affected.includes(page)).then(|| output.files.get(&page.file(&views))).flatten()
-            });
-            if let Some(bytes) = kept {
-                return Ok((page.file(&views), bytes.clone()));
-            }
-            let html = page.render(&views, &common, theme)?;
-            Ok((page.file(&views), Arc::from(html.into_bytes())))
-        })
-        .collect();
+    // Pages and data files are independent: render both at once.
+    let (rendered, data): (Vec<Rendered>, _) = rayon::join(
+        || {
+            list.par_iter()
+                .map(|page| {
+                    let kept = previous.and_then(|(output, affected)| {
+                        (!affected.includes(page)).then(|| output.files.get(&page.file(&views))).flatten()
+                    });
+                    if let Some(bytes) = kept {
+                        return Ok((page.file(&views), bytes.clone()));
+                    }
+                    let html = page.render(&views, &common, theme)?;
+                    Ok((page.file(&views), Arc::from(html.into_bytes())))
+                })
+                .collect()
+        },
+        || data::files(&views, &list, options),
+    );
     let mut output = Output::default();
     let mut errors = vec![];
     for result in rendered {
@@ -82,7 +87,7 @@ pub fn render_changed(
         errors.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
         return Err(errors);
     }
-    for (file, bytes) in data::files(&views, &list, options) {
+    for (file, bytes) in data {
         output.files.insert(file, Arc::from(bytes));
     }
     for (file, asset) in &theme.assets {

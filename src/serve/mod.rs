@@ -109,11 +109,13 @@ async fn serve(args: ServeArgs) -> Result<CommandOutcome, Error> {
             }
         }
     });
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
-        eprintln!("stopping");
-    };
-    axum::serve(listener, http::router(live)).with_graceful_shutdown(shutdown).await.map_err(Error::io(&addr))?;
+    // Not a graceful shutdown: it would wait for every open page's event stream, which
+    // never ends, so Ctrl-C would hang while a tab is open. Dropping the server is fine:
+    // nothing is written to disk.
+    tokio::select! {
+        served = axum::serve(listener, http::router(live)) => served.map_err(Error::io(&addr))?,
+        _ = tokio::signal::ctrl_c() => eprintln!("stopping"),
+    }
     Ok(CommandOutcome::Success)
 }
 
