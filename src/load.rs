@@ -63,6 +63,8 @@ pub fn is_ignored_name(name: &str) -> bool {
         || [".swp", ".swx", ".tmp", ".bak", ".orig"].iter().any(|ext| name.ends_with(ext))
         || (name.len() > 1 && name.starts_with('#') && name.ends_with('#'))
         || name == "4913"
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
 }
 
 /// Walks the site's folders. `exclude` holds folders to skip wherever they are (the output).
@@ -228,7 +230,19 @@ mod tests {
 
     #[test]
     fn editor_leftovers_and_dot_files_are_ignored() {
-        for name in [".git", ".CHK-1.md.swp", "a.md~", "a.swx", "x.tmp", "y.bak", "z.orig", "#a.md#", "4913"] {
+        for name in [
+            ".git",
+            ".CHK-1.md.swp",
+            "a.md~",
+            "a.swx",
+            "x.tmp",
+            "y.bak",
+            "z.orig",
+            "#a.md#",
+            "4913",
+            "CHK-1.md___jb_tmp___",
+            "CHK-1.md___jb_old___",
+        ] {
             assert!(is_ignored_name(name), "{name}");
         }
         for name in ["CHK-1.md", "_index.md", "#", "notes.md"] {

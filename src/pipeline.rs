@@ -33,6 +33,27 @@ pub fn check(root: &Path, exclude: &[PathBuf]) -> Result<Checked, Error> {
     Ok(Checked { site, inventory, diagnostics })
 }
 
+/// Checks files held in memory (no disk access): a config text and content files as
+/// (site path, text). Used by the fuzz targets and by tests of single files.
+pub fn check_texts(config: &str, files: &[(&str, &str)]) -> Vec<Diagnostic> {
+    let (config, mut diagnostics) = Config::parse(crate::source::Source::new(
+        crate::config::CONFIG_FILE,
+        crate::config::CONFIG_FILE,
+        config.to_owned(),
+    ));
+    let parsed: Vec<ParsedFile> = files
+        .iter()
+        .filter_map(|(rel, text)| {
+            let section = load::Section::ALL.iter().find(|(_, name)| rel.starts_with(&format!("{name}/")))?.0;
+            let entry = Entry { section, rel: (*rel).to_owned(), path: PathBuf::from(rel) };
+            Some(parse::parse(&entry, crate::source::Source::new(*rel, *rel, (*text).to_owned())))
+        })
+        .collect();
+    let site = assemble(Path::new("."), config, &parsed, &Inventory::default(), &mut diagnostics);
+    diagnostics.extend(validate::validate(&site));
+    diag::finish(diagnostics, &site.config.rules)
+}
+
 /// Reads and parses every content file, in parallel.
 pub fn parse_all(entries: &[Entry]) -> Vec<ParsedFile> {
     entries.par_iter().map(parse_entry).collect()

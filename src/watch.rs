@@ -12,8 +12,8 @@ use std::time::Duration;
 /// How long a burst of events may last before one rebuild starts. Short, because
 /// the save-to-reload budget is 50 ms; editors' rename-saves land within a few ms.
 const DEBOUNCE: Duration = Duration::from_millis(20);
-/// Poll interval with `--poll`.
-const POLL: Duration = Duration::from_millis(250);
+/// Poll interval with `--poll` (each poll reads every file of the site).
+const POLL: Duration = Duration::from_millis(500);
 
 /// A running watcher; dropping it stops watching.
 pub struct Watch {
@@ -47,7 +47,9 @@ pub fn start(root: &Path, out: &Path, poll: bool) -> Result<Watch, Error> {
     let watch_error =
         |err: notify::Error| Error::Io { path: root.clone(), source: std::io::Error::other(err.to_string()) };
     let debouncer: Box<dyn std::any::Any + Send> = if poll {
-        let config = notify::Config::default().with_poll_interval(POLL);
+        // notify's poller compares modification times in whole seconds: without comparing
+        // contents, a second save within the same second would never be seen.
+        let config = notify::Config::default().with_poll_interval(POLL).with_compare_contents(true);
         let mut d = new_debouncer_opt::<_, notify::PollWatcher, _>(
             DEBOUNCE,
             None,

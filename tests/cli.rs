@@ -3,12 +3,36 @@
 
 mod support;
 
+#[path = "cli/audience.rs"]
+mod audience;
+#[path = "cli/browser.rs"]
+mod browser;
+#[path = "cli/build.rs"]
+mod build;
+#[path = "cli/escaping.rs"]
+mod escaping;
+#[path = "cli/example.rs"]
+mod example;
 #[path = "cli/formats.rs"]
 mod formats;
+#[path = "cli/incremental.rs"]
+mod incremental;
 #[path = "cli/inputs.rs"]
 mod inputs;
+#[path = "cli/links.rs"]
+mod links;
+#[path = "cli/live.rs"]
+mod live;
+#[path = "cli/markdown.rs"]
+mod markdown;
+#[path = "cli/pages.rs"]
+mod pages;
 #[path = "cli/rules.rs"]
 mod rules;
+#[path = "cli/serve.rs"]
+mod serve;
+#[path = "cli/themes.rs"]
+mod themes;
 
 use support::{Charter, example_site, fixture};
 

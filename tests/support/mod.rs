@@ -4,6 +4,9 @@
 //! Every run is checked for what must never happen whatever the input: a panic, or an
 //! exit code other than 0, 1 or 2.
 
+pub mod output;
+pub mod serve;
+
 use serde::Deserialize;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -33,6 +36,37 @@ sprints:
     start: 2026-01-05
     end: 2026-01-18
 ";
+
+/// "Today" for every build of the tests (2026-11-20, inside the example site's sprint
+/// 2026-S21), so which sprints are finished does not depend on the clock.
+pub const SOURCE_DATE_EPOCH: &str = "1795132800";
+
+/// A temporary folder to build into: `out()` does not exist until a build writes it,
+/// and nothing else is in its parent, so leftovers beside it show.
+pub struct OutDir {
+    parent: TempDir,
+}
+
+impl OutDir {
+    pub fn new() -> OutDir {
+        OutDir { parent: tempfile::tempdir().expect("create a temporary folder") }
+    }
+
+    /// The output folder.
+    pub fn out(&self) -> PathBuf {
+        self.parent.path().join("out")
+    }
+
+    /// The names in the output's parent folder (`out` once a build succeeded).
+    pub fn siblings(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.parent.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
 
 /// The folder of a fixture site under `tests/fixtures/`.
 pub fn fixture(name: &str) -> PathBuf {
@@ -92,6 +126,11 @@ impl Site {
     pub fn check(&self) -> Charter {
         Charter::check(self.path())
     }
+
+    /// `charter build` of this site into `out`.
+    pub fn build(&self, out: impl AsRef<Path>) -> Charter {
+        Charter::build(self.path(), out)
+    }
 }
 
 /// One run of the binary, built fluently: `Charter::check(site).json().run()`.
@@ -116,6 +155,12 @@ impl Charter {
         Charter::new([OsStr::new("check"), site.as_ref().as_os_str()])
     }
 
+    /// `charter build SITE --out OUT`, with a fixed [`SOURCE_DATE_EPOCH`].
+    pub fn build(site: impl AsRef<Path>, out: impl AsRef<Path>) -> Charter {
+        let args = [OsStr::new("build"), site.as_ref().as_os_str(), OsStr::new("--out"), out.as_ref().as_os_str()];
+        Charter::new(args).env("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    }
+
     /// Adds an argument.
     pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Charter {
         self.cmd.arg(arg);
@@ -125,6 +170,12 @@ impl Charter {
     /// `--format json`.
     pub fn json(self) -> Charter {
         self.arg("--format").arg("json")
+    }
+
+    /// Runs in this working folder (by default the package's, which has `themes/`).
+    pub fn current_dir(mut self, dir: impl AsRef<Path>) -> Charter {
+        self.cmd.current_dir(dir);
+        self
     }
 
     /// Sets an environment variable for the run.

@@ -1,0 +1,207 @@
+//! `charter build` as a whole: where it may write, that it writes nothing on errors,
+//! that a failed build leaves the previous output as it was, and that the same input
+//! gives the same bytes.
+
+use crate::support::output::{Tree, assert_same_tree};
+use crate::support::{Charter, OutDir, Site, example_site, fixture};
+
+/// A story override whose render fails on line 3.
+const FAILING_STORY: &str = "<!DOCTYPE html>\n<title>{{ page_title }}</title>\n{{ throw(message=\"boom\") }}\n";
+
+/// A temporary copy of a committed site, to change or build in place.
+fn copy_of(from: &std::path::Path) -> Site {
+    let mut site = Site::bare();
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(from).unwrap().to_string_lossy().replace('\\', "/");
+            site = site.file(&rel, std::fs::read(entry.path()).unwrap());
+        }
+    }
+    site
+}
+
+fn valid_site() -> Site {
+    copy_of(&fixture("valid"))
+}
+
+#[test]
+fn same_input_gives_identical_output() {
+    let (a, b) = (OutDir::new(), OutDir::new());
+    Charter::build(example_site(), a.out()).run().code(0);
+    Charter::build(example_site(), b.out()).run().code(0);
+    assert_same_tree(&Tree::read(a.out()), &Tree::read(b.out()));
+    // Rebuilding over a previous output gives the same bytes again.
+    Charter::build(example_site(), a.out()).run().code(0);
+    assert_same_tree(&Tree::read(a.out()), &Tree::read(b.out()));
+}
+
+#[test]
+fn output_does_not_depend_on_where_the_site_is() {
+    let (a, b) = (OutDir::new(), OutDir::new());
+    Charter::build(example_site(), a.out()).run().code(0);
+    let copy = copy_of(&example_site());
+    // A relative site path and output, from another working folder.
+    Charter::new(["build", ".", "--out"])
+        .arg(b.out())
+        .current_dir(copy.path())
+        .env("SOURCE_DATE_EPOCH", crate::support::SOURCE_DATE_EPOCH)
+        .run()
+        .code(0);
+    assert_same_tree(&Tree::read(a.out()), &Tree::read(b.out()));
+}
+
+#[test]
+fn output_marker_and_build_summary() {
+    let out = OutDir::new();
+    let run = Charter::build(fixture("valid"), out.out()).run();
+    run.code(0);
+    assert_eq!(run.stdout, "");
+    assert!(run.stderr.contains("built 18 pages"), "{}", run.stderr);
+    assert!(out.out().join(".charter-output").is_file());
+    assert_eq!(out.siblings(), ["out"], "no temporary folder is left beside the output");
+}
+
+#[test]
+fn a_failed_render_leaves_the_previous_output_untouched() {
+    let site = valid_site();
+    let out = OutDir::new();
+    site.build(out.out()).run().code(0);
+    let before = Tree::read(out.out());
+
+    let site = site.file("templates/story.html", FAILING_STORY);
+    let run = site.build(out.out()).run();
+    run.code(1);
+    assert!(run.stderr.contains("error[template-error]"), "{}", run.stderr);
+    assert!(run.stderr.contains("--> templates/story.html:3:"), "names the template and line:\n{}", run.stderr);
+    assert!(run.stderr.contains("boom"), "{}", run.stderr);
+    assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
+    assert_same_tree(&Tree::read(out.out()), &before);
+    assert_eq!(out.siblings(), ["out"], "no temporary folder is left beside the output");
+}
+
+#[test]
+fn an_undefined_variable_is_a_template_error_at_its_line() {
+    let site = valid_site().file("templates/story.html", "<p>\n  {{ story.title }} {{ no_such_thing }}\n</p>\n");
+    let out = OutDir::new();
+    let run = site.build(out.out()).run();
+    run.code(1);
+    assert!(run.stderr.contains("--> templates/story.html:2:"), "{}", run.stderr);
+    assert!(run.stderr.contains("no_such_thing"), "{}", run.stderr);
+    assert!(!out.out().exists());
+    assert_eq!(out.siblings(), Vec::<String>::new());
+}
+
+#[test]
+fn validation_errors_write_nothing() {
+    let site = Site::new().file("backlog/a.md", "---\ntitle: A\nproduct_owner: nobody\n---\n");
+    let out = OutDir::new();
+    let run = site.build(out.out()).run();
+    run.code(1);
+    assert!(run.stderr.contains("error[unknown-person]"), "{}", run.stderr);
+    assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
+    assert_eq!(out.siblings(), Vec::<String>::new(), "no output folder is created");
+}
+
+#[test]
+fn validation_errors_keep_the_previous_output() {
+    let site = valid_site();
+    let out = OutDir::new();
+    site.build(out.out()).run().code(0);
+    let before = Tree::read(out.out());
+    let site = site.file("backlog/bad.md", "---\ntitle: Bad\nproduct_owner: olga\nrank: 0\n---\n");
+    site.build(out.out()).run().code(1);
+    assert_same_tree(&Tree::read(out.out()), &before);
+    assert_eq!(out.siblings(), ["out"]);
+}
+
+#[test]
+fn deny_warnings_turns_a_warning_into_no_output() {
+    let site = Site::new().file("backlog/a.md", "---\ntitle: Unranked\nproduct_owner: olga\n---\n");
+    let out = OutDir::new();
+    site.build(out.out()).arg("--deny-warnings").run().code(1);
+    assert_eq!(out.siblings(), Vec::<String>::new());
+    let run = site.build(out.out()).run();
+    run.code(0);
+    assert!(run.stderr.contains("warning[unranked-story]"), "warnings are printed: {}", run.stderr);
+}
+
+#[test]
+fn a_foreign_non_empty_folder_is_refused_and_left_alone() {
+    let site = valid_site();
+    let out = OutDir::new();
+    std::fs::create_dir_all(out.out().join("keep")).unwrap();
+    std::fs::write(out.out().join("keep/notes.txt"), "mine").unwrap();
+    let before = Tree::read(out.out());
+    let run = site.build(out.out()).run();
+    run.code(2);
+    assert!(run.stderr.contains(".charter-output"), "says why: {}", run.stderr);
+    assert_same_tree(&Tree::read(out.out()), &before);
+    assert_eq!(out.siblings(), ["out"]);
+}
+
+#[test]
+fn a_file_as_output_is_refused() {
+    let out = OutDir::new();
+    std::fs::write(out.out(), "not a folder").unwrap();
+    Charter::build(fixture("valid"), out.out()).run().code(2);
+    assert_eq!(std::fs::read_to_string(out.out()).unwrap(), "not a folder");
+}
+
+#[test]
+fn an_empty_existing_folder_is_accepted() {
+    let out = OutDir::new();
+    std::fs::create_dir(out.out()).unwrap();
+    Charter::build(fixture("valid"), out.out()).run().code(0);
+    assert!(out.out().join("index.html").is_file());
+}
+
+#[test]
+fn the_site_folder_and_its_parents_are_refused() {
+    let site = valid_site();
+    let before = Tree::read(site.path());
+    for out in [site.path().to_path_buf(), site.path().join("."), site.path().parent().unwrap().to_path_buf()] {
+        let run = site.build(&out).run();
+        run.code(2);
+        assert!(run.stderr.contains("refusing"), "{}", run.stderr);
+    }
+    assert_same_tree(&Tree::read(site.path()), &before);
+}
+
+#[test]
+fn source_folders_of_the_site_are_refused() {
+    let site = valid_site();
+    for folder in ["roadmap/out", "backlog", "docs/guide/out", "static/out", "templates/out"] {
+        let run = site.build(site.path().join(folder)).run();
+        run.code(2);
+        assert!(run.stderr.contains("refusing"), "{folder}: {}", run.stderr);
+    }
+    assert!(!site.path().join("roadmap/out").exists());
+}
+
+#[test]
+fn default_output_is_public_in_the_site_and_is_not_read_back() {
+    let site = valid_site();
+    let args = |site: &Site| Charter::new(["build".as_ref(), site.path().as_os_str()]);
+    args(&site).env("SOURCE_DATE_EPOCH", crate::support::SOURCE_DATE_EPOCH).run().code(0);
+    let first = Tree::read(site.path().join("public"));
+    assert!(first.has("index.html"));
+    // A second build must not take public/ for content, and replaces it whole.
+    args(&site).env("SOURCE_DATE_EPOCH", crate::support::SOURCE_DATE_EPOCH).run().code(0);
+    assert_same_tree(&Tree::read(site.path().join("public")), &first);
+    site.check().json().run().code(0);
+}
+
+#[test]
+fn files_removed_from_the_site_disappear_from_the_output() {
+    let site = valid_site().file("backlog/EXTRA-1.md", "---\ntitle: Extra\nproduct_owner: olga\nrank: 9\n---\n");
+    let out = OutDir::new();
+    site.build(out.out()).run().code(0);
+    assert!(out.out().join("backlog/extra-1/index.html").is_file());
+    std::fs::remove_file(site.path().join("backlog/EXTRA-1.md")).unwrap();
+    site.build(out.out()).run().code(0);
+    assert!(!out.out().join("backlog/extra-1").exists(), "a stale page survived the rebuild");
+    let fresh = OutDir::new();
+    site.build(fresh.out()).run().code(0);
+    assert_same_tree(&Tree::read(out.out()), &Tree::read(fresh.out()));
+}
