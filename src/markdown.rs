@@ -208,9 +208,21 @@ fn rewrite<'a>(dest: CowStr<'a>, cx: &Context) -> Option<CowStr<'a>> {
     Some(href.into())
 }
 
+/// Whether `text` renders as itself: one line starting with a letter and holding no
+/// character Markdown or HTML gives a meaning to. Most titles are such text, and a
+/// site shows every title several times, so they skip the parser.
+fn is_plain_text(text: &str) -> bool {
+    text.chars().next().is_some_and(char::is_alphabetic)
+        && text == text.trim_end()
+        && !text.chars().any(|c| c.is_control() || "\\`*_[]<>&!#~|".contains(c))
+}
+
 /// Inline Markdown of a front-matter text (title, outcome, criterion), without the
 /// paragraph around it.
 pub fn inline(text: &str, unsafe_html: bool) -> String {
+    if is_plain_text(text) {
+        return text.to_owned();
+    }
     let pages = HashMap::new();
     let cx = Context { source: "", page_file: "", pages: &pages, unsafe_html };
     let html = render(text, &cx).html;
@@ -223,6 +235,9 @@ pub fn inline(text: &str, unsafe_html: bool) -> String {
 /// (paragraphs, headings, list items, table cells) are separated by a space, so their
 /// words do not run together.
 pub fn plain(text: &str) -> String {
+    if is_plain_text(text) {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len());
     for event in Parser::new_ext(text, options()) {
         match event {
@@ -241,6 +256,39 @@ pub fn plain(text: &str) -> String {
     }
     out.truncate(out.trim_end().len());
     out
+}
+
+/// How much of a body the search index keeps, in characters.
+pub const EXCERPT_CHARS: usize = 300;
+
+/// The first words of a body as plain text, for the search index. Only a prefix of
+/// the Markdown (cut at a blank line) is parsed: the index keeps a few hundred
+/// characters, not whole pages.
+pub fn excerpt(body: &str) -> String {
+    let plain = plain(markdown_prefix(body, EXCERPT_CHARS * 4));
+    let mut words = String::new();
+    for word in plain.split_whitespace() {
+        if words.len() + word.len() > EXCERPT_CHARS {
+            break;
+        }
+        if !words.is_empty() {
+            words.push(' ');
+        }
+        words.push_str(word);
+    }
+    words
+}
+
+/// `text` up to the first blank line after `min` bytes (all of it when shorter).
+fn markdown_prefix(text: &str, min: usize) -> &str {
+    let mut start = min.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    match text[start..].find("\n\n") {
+        Some(i) => &text[..start + i],
+        None => text,
+    }
 }
 
 /// Removes scripts, styles, event handlers, unsafe URLs, `<base>`, forms and frames.
@@ -330,6 +378,56 @@ mod tests {
         assert_eq!(inline("Cut *abandonment* <b onclick=x>20%</b>", false), "Cut <em>abandonment</em> <b>20%</b>");
         assert_eq!(plain("Cut *abandonment* `x`"), "Cut abandonment x");
         assert_eq!(plain("# Pages\n\nOne.\n\n| a | b |\n|---|---|\n| c | d |\n"), "Pages One. a b c d");
+    }
+
+    #[test]
+    fn plain_text_fast_path_matches_the_parser() {
+        let slow_inline = |t: &str| {
+            let pages = HashMap::new();
+            let cx = Context { source: "", page_file: "", pages: &pages, unsafe_html: false };
+            render(t, &cx).html.trim_end().trim_start_matches("<p>").trim_end_matches("</p>").to_owned()
+        };
+        for text in [
+            "Guest checkout",
+            "Pay with \"Apple Pay\" (beta), 2026: v1.2 = 50% off?",
+            "Crème brûlée; façade/ünïcode",
+            "Cut abandonment by 20 percent",
+            "Story 12 - a b",
+        ] {
+            assert!(is_plain_text(text), "{text}");
+            assert_eq!(inline(text, false), slow_inline(text), "{text}");
+        }
+        for text in [
+            "1. first",
+            "- item",
+            "# heading",
+            "a *b*",
+            "x_y_",
+            "a  \nb",
+            "> quote",
+            "a <b>",
+            "a & b",
+            " leading",
+            "trailing ",
+            "a | b",
+            "[x](y)",
+            "~~s~~",
+            "`c`",
+            "a\\b",
+            "---",
+        ] {
+            assert!(!is_plain_text(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn excerpts_parse_only_a_prefix() {
+        assert_eq!(markdown_prefix("short", 10), "short");
+        assert_eq!(markdown_prefix("aaaa bbbb\n\ncccc", 3), "aaaa bbbb");
+        assert_eq!(markdown_prefix("é\n\nx", 1), "é");
+        let long = "word ".repeat(400);
+        assert!(excerpt(&long).len() <= EXCERPT_CHARS);
+        assert_eq!(excerpt("# Title\n\nSome *text*."), "Title Some text.");
     }
 
     #[test]

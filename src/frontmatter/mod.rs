@@ -29,6 +29,7 @@ pub struct Document {
     body_start: usize,
     locator: OnceLock<Locator>,
     links: OnceLock<Vec<crate::markdown::MdLink>>,
+    excerpt: OnceLock<String>,
 }
 
 /// One step of a path into the YAML tree.
@@ -111,7 +112,15 @@ impl Document {
     /// A document with a front-matter block at `yaml` and the body from `body_start`.
     pub fn new(source: Source, yaml: std::ops::Range<usize>, body_start: usize) -> Document {
         let yaml_line = source.text[..yaml.start].matches('\n').count() + 1;
-        Document { source, yaml, yaml_line, body_start, locator: OnceLock::new(), links: OnceLock::new() }
+        Document {
+            source,
+            yaml,
+            yaml_line,
+            body_start,
+            locator: OnceLock::new(),
+            links: OnceLock::new(),
+            excerpt: OnceLock::new(),
+        }
     }
 
     /// A document without front-matter (a doc page): all body.
@@ -135,9 +144,10 @@ impl Document {
         self.links.get_or_init(|| crate::markdown::md_links(self.body()))
     }
 
-    /// 1-based line of the first body line, for diagnostics in Markdown.
-    pub fn body_line(&self) -> usize {
-        self.source.text[..self.body_start].matches('\n').count() + 1
+    /// The start of the body as plain text (for the search index), found once per
+    /// document like its links.
+    pub fn excerpt(&self) -> &str {
+        self.excerpt.get_or_init(|| crate::markdown::excerpt(self.body()))
     }
 
     /// The YAML text of the block.

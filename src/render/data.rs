@@ -19,20 +19,6 @@ pub fn files(views: &Views, pages: &[Page], options: &Options) -> Vec<(String, V
     ]
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn excerpts_parse_only_a_prefix() {
-        assert_eq!(markdown_prefix("short", 10), "short");
-        assert_eq!(markdown_prefix("aaaa bbbb\n\ncccc", 3), "aaaa bbbb");
-        assert_eq!(markdown_prefix("é\n\nx", 1), "é");
-        let long = "word ".repeat(400);
-        assert!(excerpt(&long).len() <= SEARCH_TEXT_CHARS);
-    }
-}
-
 #[derive(Serialize)]
 struct RoadmapJson<'a> {
     title: &'a str,
@@ -189,32 +175,12 @@ struct SearchEntry {
     status: Option<&'static str>,
 }
 
-/// How much of a body the search index keeps, in characters.
-const SEARCH_TEXT_CHARS: usize = 300;
-
-/// The first words of a body as plain text. Only a prefix of the Markdown (cut at a
-/// blank line) is parsed: the index keeps a few hundred characters, not whole pages.
-fn excerpt(markdown_text: &str) -> String {
-    let plain = markdown::plain(markdown_prefix(markdown_text, SEARCH_TEXT_CHARS * 4));
-    let mut words = String::new();
-    for word in plain.split_whitespace() {
-        if words.len() + word.len() > SEARCH_TEXT_CHARS {
-            break;
-        }
-        if !words.is_empty() {
-            words.push(' ');
-        }
-        words.push_str(word);
-    }
-    words
-}
-
 fn search_index(views: &Views) -> Vec<u8> {
     let site = views.site;
     let mut entries = vec![];
     for i in &site.initiatives {
         let card = &views.cards[i.id.as_str()];
-        let text = format!("{} {}", i.outcome.as_deref().unwrap_or_default(), excerpt(i.doc.body()));
+        let text = format!("{} {}", i.outcome.as_deref().unwrap_or_default(), i.doc.excerpt());
         entries.push(SearchEntry {
             title: card.title.clone(),
             url: card.url.clone(),
@@ -231,7 +197,7 @@ fn search_index(views: &Views) -> Vec<u8> {
             url: row.url.clone(),
             kind: "story",
             id: s.id.0.clone(),
-            text: excerpt(s.doc.body()),
+            text: s.doc.excerpt().to_owned(),
             status: Some(s.status.key()),
         });
     }
@@ -241,7 +207,7 @@ fn search_index(views: &Views) -> Vec<u8> {
             url: crate::urls::page_file(&d.url),
             kind: "doc",
             id: d.url.clone(),
-            text: excerpt(d.doc.body()),
+            text: d.doc.excerpt().to_owned(),
             status: None,
         });
     }
@@ -257,18 +223,6 @@ fn search_index(views: &Views) -> Vec<u8> {
         });
     }
     json_bytes(&entries)
-}
-
-/// `text` up to the first blank line after `min` bytes (all of it when shorter).
-fn markdown_prefix(text: &str, min: usize) -> &str {
-    let mut start = min.min(text.len());
-    while !text.is_char_boundary(start) {
-        start -= 1;
-    }
-    match text[start..].find("\n\n") {
-        Some(i) => &text[..start + i],
-        None => text,
-    }
 }
 
 /// Escapes text for XML content and attribute values.
