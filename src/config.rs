@@ -108,7 +108,7 @@ fn read(doc: &Arc<Document>, map: &Mapping) -> (Config, Vec<Diagnostic>) {
         base_url,
         description: f.text("description"),
         vision: f.text("vision"),
-        theme: f.text("theme").unwrap_or_else(|| "default".into()),
+        theme: read_theme(&mut f),
         audience: f.keyword("audience").unwrap_or(Audience::Internal),
         unsafe_html: f.boolean("unsafe_html").unwrap_or(false),
         team: f
@@ -130,6 +130,25 @@ fn read(doc: &Arc<Document>, map: &Mapping) -> (Config, Vec<Diagnostic>) {
     let mut diags = f.finish();
     diags.extend(check_ignore_globs(&config));
     (config, diags)
+}
+
+/// `theme`: `default` or the name of one folder under themes/ (never a path that
+/// could lead out of the site).
+fn read_theme(f: &mut Fields) -> String {
+    let Some(theme) = f.text("theme") else { return "default".into() };
+    let folder_name = !theme.is_empty()
+        && !theme.starts_with('.')
+        && !theme.contains(['/', '\\', ':'])
+        && !theme.chars().any(char::is_control);
+    if folder_name {
+        return theme;
+    }
+    f.invalid(
+        &["theme".into()],
+        format!("`{theme}` is not a theme name"),
+        "use `default`, or the name of a folder under themes/ (one name, not a path)".into(),
+    );
+    "default".into()
 }
 
 fn read_person(f: &mut Fields) -> Option<Person> {
@@ -196,8 +215,11 @@ fn read_rules(f: &mut Fields) -> Overrides {
                 overrides.insert(rule, severity);
             }
             None => {
-                let written = scalar_text(value).unwrap_or_else(|| type_name(value).to_owned());
-                f.invalid(&path, format!("`{written}` is not a severity"), "use error, warning or off".into());
+                let message = match scalar_text(value) {
+                    Some(written) => format!("`{written}` is not a severity"),
+                    None => format!("the severity of `{id}` must be text, found {}", type_name(value)),
+                };
+                f.invalid(&path, message, "use error, warning or off".into());
             }
         }
     }

@@ -131,6 +131,19 @@ impl<'a> Walker<'a> {
         if !start.exists() {
             return vec![];
         }
+        // A link above the walk's start (e.g. themes/NAME -> elsewhere) leads out too.
+        if self.leaves_site(&start) {
+            let link = self.first_link(folder).unwrap_or_else(|| folder.to_owned());
+            let problem = link_problem(
+                &link,
+                "points outside the site",
+                "charter only follows links whose target lies inside the site folder; copy the files in instead",
+            );
+            if !problems.contains(&problem) {
+                problems.push(problem);
+            }
+            return vec![];
+        }
         let mut out = vec![];
         let mut walk = WalkDir::new(&start).follow_links(true).sort_by_file_name().into_iter();
         while let Some(next) = walk.next() {
@@ -174,6 +187,18 @@ impl<'a> Walker<'a> {
 
     fn is_excluded(&self, path: &Path) -> bool {
         !self.exclude.is_empty() && path.canonicalize().is_ok_and(|c| self.exclude.contains(&c))
+    }
+
+    /// The first symbolic link on the way from the root to `folder`, as a relative path.
+    fn first_link(&self, folder: &str) -> Option<String> {
+        let mut rel = String::new();
+        for segment in folder.split('/') {
+            rel = if rel.is_empty() { segment.to_owned() } else { format!("{rel}/{segment}") };
+            if self.root.join(&rel).symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()) {
+                return Some(rel);
+            }
+        }
+        None
     }
 
     fn leaves_site(&self, path: &Path) -> bool {

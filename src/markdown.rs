@@ -357,6 +357,18 @@ mod tests {
         }
     }
 
+    /// Found by the markdown fuzz target (a false alarm of its first oracle): the text
+    /// "javascript:" inside a relative path is a path, not a script URL.
+    #[test]
+    fn script_scheme_text_inside_a_relative_path_is_a_path() {
+        let out = html(
+            "<script>alert(1)</script>\n[x](javascript:alert(1)) [y](../C`HKjavascript:alert(1)) <img sr=cx onerror=alert(1)>",
+        );
+        assert!(out.contains(r##"<a href="#""##), "{out}");
+        assert!(out.contains(r#"href="../C%60HKjavascript:alert(1)""#), "{out}");
+        assert!(!out.contains("<script") && !out.contains("onerror"), "{out}");
+    }
+
     #[test]
     fn headings_get_unique_ids_and_anchors() {
         let out = html("# Intro\n\n## Intro\n\n## Custom {#here}\n");

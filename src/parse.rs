@@ -218,7 +218,7 @@ fn story(doc: &Arc<Document>, map: &Mapping, stem: &str) -> ParsedFile {
         product_owner,
         initiative: f.id("initiative", is_item_id, ITEM_ID).map(InitiativeId),
         status: f.keyword("status").unwrap_or(StoryStatus::Backlog),
-        rank: f.integer("rank", 1).and_then(|r| u32::try_from(r).ok()),
+        rank: rank(&mut f),
         estimate: f.non_negative("estimate"),
         sprint: f.id("sprint", is_item_id, ITEM_ID).map(SprintId),
         acceptance_criteria: f.text_list("acceptance_criteria"),
@@ -229,6 +229,17 @@ fn story(doc: &Arc<Document>, map: &Mapping, stem: &str) -> ParsedFile {
         doc: doc.clone(),
     };
     ParsedFile { item: Item::Story(Arc::new(item)), diagnostics: f.finish() }
+}
+
+/// `rank`: a whole number from 1 up; one too large to hold is an error, not silently no rank.
+fn rank(f: &mut Fields) -> Option<u32> {
+    let rank = f.integer("rank", 1)?;
+    let fits = u32::try_from(rank).ok();
+    if fits.is_none() {
+        let message = format!("`rank` must be at most {}, found {rank}", u32::MAX);
+        f.invalid(&["rank".into()], message, "ranks order a backlog: 1, 2, 3, ...".into());
+    }
+    fits
 }
 
 fn doc_page(doc: &Arc<Document>, map: &Mapping, rel: &str) -> ParsedFile {

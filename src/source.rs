@@ -4,9 +4,10 @@
 //! and columns count characters, not bytes; `\r\n` counts as one line break.
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 /// One text file of the site, with its path relative to the site root (`/` separated).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Source {
     /// Path relative to the site root, with `/` separators: what diagnostics print.
     pub rel: String,
@@ -14,7 +15,18 @@ pub struct Source {
     pub path: PathBuf,
     /// The text with any leading BOM removed.
     pub text: String,
+    /// Byte offset of the start of each line, built when a position is first needed,
+    /// so that locating many diagnostics in one big file stays linear.
+    line_starts: OnceLock<Vec<usize>>,
 }
+
+impl PartialEq for Source {
+    fn eq(&self, other: &Source) -> bool {
+        (&self.rel, &self.path, &self.text) == (&other.rel, &other.path, &other.text)
+    }
+}
+
+impl Eq for Source {}
 
 /// A resolved position in a file: what a diagnostic prints and underlines.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,16 +48,23 @@ impl Source {
             Some(rest) => rest.to_owned(),
             None => text,
         };
-        Source { rel: rel.into(), path: path.into(), text }
+        Source { rel: rel.into(), path: path.into(), text, line_starts: OnceLock::new() }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts
+            .get_or_init(|| std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect())
     }
 
     /// The location of the byte range `start..end`, clamped to the line of `start`.
     pub fn locate(&self, start: usize, end: usize) -> Location {
         let start = floor_char_boundary(&self.text, start.min(self.text.len()));
-        let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = self.text[start..].find('\n').map_or(self.text.len(), |i| start + i);
+        let starts = self.line_starts();
+        let index = starts.partition_point(|&s| s <= start) - 1;
+        let line_start = starts[index];
+        let line_end = starts.get(index + 1).map_or(self.text.len(), |&next| next - 1);
         let line_text = self.text[line_start..line_end].trim_end_matches('\r');
-        let line = self.text[..start].matches('\n').count() + 1;
+        let line = index + 1;
         let column = self.text[line_start..start].chars().count() + 1;
         let end = floor_char_boundary(&self.text, end.clamp(start, line_start + line_text.len()));
         let width = self.text[start..end].chars().count().max(1);
@@ -61,13 +80,7 @@ impl Source {
 
     /// Byte offset of a 1-based line and character column (clamped to the text).
     pub fn offset_of(&self, line: usize, column: usize) -> usize {
-        let mut offset = 0;
-        for _ in 1..line {
-            match self.text[offset..].find('\n') {
-                Some(i) => offset += i + 1,
-                None => return self.text.len(),
-            }
-        }
+        let Some(&offset) = self.line_starts().get(line.saturating_sub(1)) else { return self.text.len() };
         let line_len = self.text[offset..].find('\n').unwrap_or(self.text.len() - offset);
         let line_text = &self.text[offset..offset + line_len];
         offset
@@ -119,6 +132,18 @@ mod tests {
         let loc = s.locate_line_col(3, 3, 1);
         assert_eq!((loc.line, loc.column), (3, 3));
         assert_eq!(&s.text[s.offset_of(3, 3)..s.offset_of(3, 3) + 1], "f");
+    }
+
+    #[test]
+    fn positions_at_line_breaks_and_past_the_end() {
+        let s = src("ab\n\ncd");
+        assert_eq!(s.locate(2, 3).line, 1, "a line break belongs to its line");
+        let empty = s.locate(3, 3);
+        assert_eq!((empty.line, empty.column, empty.line_text.as_str()), (2, 1, ""));
+        let past = s.locate(99, 99);
+        assert_eq!((past.line, past.column), (3, 3));
+        assert_eq!(s.offset_of(9, 1), s.text.len());
+        assert_eq!(s.offset_of(3, 2), 5);
     }
 
     #[test]

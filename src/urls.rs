@@ -42,6 +42,9 @@ pub fn page_file(folder: &str) -> String {
 
 /// The key two output paths collide under: lowercase, Unicode NFC.
 pub fn collision_key(path: &str) -> String {
+    if path.is_ascii() {
+        return path.to_ascii_lowercase();
+    }
     path.nfc().collect::<String>().to_lowercase()
 }
 

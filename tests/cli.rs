@@ -5,6 +5,8 @@ mod support;
 
 #[path = "cli/audience.rs"]
 mod audience;
+#[path = "cli/bad_input.rs"]
+mod bad_input;
 #[path = "cli/browser.rs"]
 mod browser;
 #[path = "cli/build.rs"]
@@ -15,6 +17,8 @@ mod escaping;
 mod example;
 #[path = "cli/formats.rs"]
 mod formats;
+#[path = "cli/huge_input.rs"]
+mod huge_input;
 #[path = "cli/incremental.rs"]
 mod incremental;
 #[path = "cli/inputs.rs"]
@@ -33,6 +37,10 @@ mod rules;
 mod serve;
 #[path = "cli/themes.rs"]
 mod themes;
+#[path = "cli/write_safety.rs"]
+mod write_safety;
+#[path = "cli/wrong_types.rs"]
+mod wrong_types;
 
 use support::{Charter, example_site, fixture};
 

@@ -22,7 +22,8 @@ pub(super) struct Locator {
 
 enum Frame {
     /// `fresh` until the first key is seen: block mappings report their start at the
-    /// first key's colon, so the first key's position stands in for the mapping.
+    /// first key's colon, so the first key's position stands in for the mapping. Flow
+    /// mappings report their `{`, which is right: they are never fresh.
     Map {
         key: Option<(String, Pos)>,
         fresh: bool,
@@ -139,7 +140,9 @@ impl MarkedEventReceiver for Builder<'_> {
                     self.path.push(Seg::Key(String::new()));
                 }
                 let frame = if matches!(event, Event::MappingStart(..)) {
-                    Frame::Map { key: None, fresh: true }
+                    // A flow mapping (`{a: b}`) reports its `{`: that is its position.
+                    let flow = self.lines.get(pos.0 - 1).and_then(|l| l.chars().nth(pos.1 - 1)) == Some('{');
+                    Frame::Map { key: None, fresh: !flow }
                 } else {
                     Frame::Seq { next: 0 }
                 };

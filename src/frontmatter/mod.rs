@@ -207,8 +207,10 @@ impl Document {
             location = self.source.locate(self.yaml.start + offset, self.yaml.start + offset + 1);
             message = before.to_owned();
         }
-        let help = if text.contains("repetition limit") || text.contains("recursion limit") {
+        let help = if text.contains("repetition limit") {
             "anchors (`&a`) and aliases (`*a`) expand to too much data here; write the values out instead"
+        } else if text.contains("recursion limit") {
+            "lists and mappings are nested too deeply here (more than 128 levels); flatten the value"
         } else if text.contains("duplicate entry with key") {
             "a key may appear only once in a mapping: remove or rename one of them"
         } else {

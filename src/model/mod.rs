@@ -47,6 +47,8 @@ struct Index {
     stories: HashMap<StoryId, usize>,
     people: HashMap<PersonId, usize>,
     sprints: HashMap<SprintId, usize>,
+    /// Initiative id -> positions of its stories, in id order.
+    stories_of: HashMap<InitiativeId, Vec<usize>>,
 }
 
 /// The parts a [`Site`] is assembled from.
@@ -74,6 +76,9 @@ impl Site {
         }
         for (i, item) in parts.stories.iter().enumerate() {
             index.stories.entry(item.id.clone()).or_insert(i);
+            if let Some(initiative) = &item.initiative {
+                index.stories_of.entry(initiative.clone()).or_default().push(i);
+            }
         }
         for (i, person) in config.team.iter().enumerate() {
             index.people.entry(person.id.clone()).or_insert(i);
@@ -115,7 +120,7 @@ impl Site {
     }
 
     /// The stories of an initiative, in id order.
-    pub fn stories_of<'a>(&'a self, initiative: &'a InitiativeId) -> impl Iterator<Item = &'a Arc<Story>> + 'a {
-        self.stories.iter().filter(move |s| s.initiative.as_ref() == Some(initiative))
+    pub fn stories_of<'a>(&'a self, initiative: &InitiativeId) -> impl Iterator<Item = &'a Arc<Story>> + 'a {
+        self.index.stories_of.get(initiative).into_iter().flatten().map(|&i| &self.stories[i])
     }
 }

@@ -7,18 +7,14 @@ use serde::Serialize;
 use std::sync::Arc;
 
 /// One entry of the navigation tree.
-#[derive(Debug, Clone, Serialize)]
-pub struct NavNode {
-    pub title: String,
+#[derive(Debug, Clone)]
+struct NavNode {
+    title: String,
     /// The page of the node; `None` for a folder without an index page.
-    pub url: Option<String>,
-    pub current: bool,
-    /// The current page or one of its ancestors.
-    pub open: bool,
-    pub children: Vec<NavNode>,
-    #[serde(skip)]
+    url: Option<String>,
+    children: Vec<NavNode>,
+    /// Output folder of the node (`docs/guide`).
     folder: String,
-    #[serde(skip)]
     order: (bool, i64, String),
 }
 
@@ -62,19 +58,60 @@ impl DocsNav {
         DocsNav { roots, order }
     }
 
-    /// The tree with the current page marked, and its previous and next pages.
-    pub fn for_page(&self, folder: &str) -> (Vec<NavNode>, Option<Neighbour>, Option<Neighbour>) {
-        let mut roots = self.roots.clone();
-        for node in &mut roots {
-            node.mark(folder);
-        }
+    /// The previous and next pages of the page in `folder`, in reading order.
+    pub fn neighbours(&self, folder: &str) -> (Option<Neighbour>, Option<Neighbour>) {
         let at = self.order.iter().position(|(f, _)| f == folder);
         let neighbour =
             |i: usize| self.order.get(i).map(|(f, t)| Neighbour { title: t.clone(), url: urls::page_file(f) });
         let prev = at.and_then(|i| i.checked_sub(1)).and_then(neighbour);
         let next = at.and_then(|i| neighbour(i + 1));
-        (roots, prev, next)
+        (prev, next)
     }
+}
+
+impl DocsNav {
+    /// The navigation tree as HTML for the page in `folder`, linked from `root`: the
+    /// top level, and the children of the current page's ancestors. Written here, not
+    /// in a template, because every doc page carries it: with hundreds of pages a
+    /// template walk of the tree per page dominated the whole build.
+    pub fn html(&self, folder: &str, root: &str) -> String {
+        let mut out = String::with_capacity(64 * self.order.len());
+        write_nodes(&mut out, &self.roots, folder, root);
+        out
+    }
+}
+
+/// Writes `<ul>` of nodes, opening the branch that holds `folder`.
+fn write_nodes(out: &mut String, nodes: &[NavNode], folder: &str, root: &str) {
+    out.push_str("<ul>");
+    for node in nodes {
+        let current = node.url.is_some() && node.folder == folder;
+        let open = current || folder.starts_with(&format!("{}/", node.folder)) && node.folder != "docs";
+        out.push_str(if open { "<li class=\"open\">" } else { "<li>" });
+        match &node.url {
+            Some(url) => {
+                out.push_str("<a href=\"");
+                out.push_str(&escape(&format!("{root}{url}")));
+                out.push_str(if current { "\" aria-current=\"page\">" } else { "\">" });
+                out.push_str(&escape(&node.title));
+                out.push_str("</a>");
+            }
+            None => {
+                out.push_str("<span>");
+                out.push_str(&escape(&node.title));
+                out.push_str("</span>");
+            }
+        }
+        if open && !node.children.is_empty() {
+            write_nodes(out, &node.children, folder, root);
+        }
+        out.push_str("</li>");
+    }
+    out.push_str("</ul>");
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 impl NavNode {
@@ -88,8 +125,6 @@ impl NavNode {
             order: (true, 0, title.to_lowercase()),
             title,
             url: None,
-            current: false,
-            open: false,
             children: vec![],
             folder: folder.to_owned(),
         }
@@ -101,8 +136,6 @@ impl NavNode {
             order: (d.weight.is_none(), d.weight.unwrap_or(0), title.to_lowercase()),
             title,
             url: Some(urls::page_file(&d.url)),
-            current: false,
-            open: false,
             children: vec![],
             folder: d.url.clone(),
         }
@@ -143,14 +176,5 @@ impl NavNode {
         for c in &self.children {
             c.flatten(out);
         }
-    }
-
-    fn mark(&mut self, folder: &str) -> bool {
-        self.current = self.folder == folder && self.url.is_some();
-        // Every child must be visited (no short circuit): each one resets its own flags.
-        let marks: Vec<bool> = self.children.iter_mut().map(|c| c.mark(folder)).collect();
-        let below = marks.contains(&true);
-        self.open = self.current || below;
-        self.open
     }
 }

@@ -557,8 +557,8 @@ fn doc(cx: &mut Context, views: &Views, common: &Common, d: &DocPage, file: &str
         tags: d.tags.clone(),
     };
     cx.insert("doc", &view);
-    let (nav, prev, next) = common.docs_nav.for_page(&d.url);
-    cx.insert("nav", &nav);
+    let (prev, next) = common.docs_nav.neighbours(&d.url);
+    cx.insert("nav_html", &common.docs_nav.html(&d.url, &urls::root_prefix(file)));
     cx.insert("prev", &prev);
     cx.insert("next", &next);
     d.title.clone()

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Benchmark of SPEC §10: charter build and check against Hugo and a parse-and-render
+# floor on the same generated content, at N = 1,000 and 10,000 stories, with the output
+# on disk and on tmpfs; peak memory; and serve's edit-to-reload time at N = 10,000.
+#
+# Needs: hyperfine and hugo (Debian: apt-get install -y hyperfine hugo), GNU time.
+# Usage: scripts/bench.sh [RUNS]        (default 5 runs per command; medians reported)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${1:-5}"
+sizes="${BENCH_SIZES:-1000 10000}"
+disk="$(pwd)/target/bench"
+tmpfs="/dev/shm/charter-bench"
+report="$disk/report.md"
+
+for tool in hyperfine /usr/bin/time python3; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install -y hyperfine time)"; exit 2; }
+done
+have_hugo=1
+command -v hugo >/dev/null || { have_hugo=0; echo "bench: hugo not found: Hugo columns are skipped (apt-get install -y hugo)"; }
+
+cargo build --release --quiet --bin charter --example gen_site --example floor --example reload_latency
+charter="$(pwd)/target/release/charter"
+gen="$(pwd)/target/release/examples/gen_site"
+floor="$(pwd)/target/release/examples/floor"
+latency="$(pwd)/target/release/examples/reload_latency"
+mkdir -p "$disk" "$tmpfs"
+
+peak_kib() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1; }
+
+{
+    echo "# charter benchmark"
+    echo
+    echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+    echo "Tools: $("$charter" --version), $(hyperfine --version)$([ $have_hugo = 1 ] && echo ", $(hugo version | cut -d' ' -f1-2)")"
+    echo "Command: scripts/bench.sh $runs (medians of $runs runs after 1 warm-up, same machine, same run)"
+    echo
+} > "$report"
+
+for n in $sizes; do
+    site="$disk/site-$n"
+    hugo_site="$disk/hugo-$n"
+    "$gen" "$n" "$site" --hugo "$hugo_site"
+    md_bytes=$(find "$site" -name '*.md' -printf '%s\n' | awk '{s+=$1} END {print s}')
+    "$charter" check "$site" >/dev/null
+    for where in tmpfs disk; do
+        if [ "$where" = tmpfs ]; then out="$tmpfs/out-$n"; else out="$disk/out-$n"; fi
+        mkdir -p "$out"
+        json="$disk/result-$n-$where.json"
+        cmds=(-n "charter build" "$charter build $site --out $out/charter"
+              -n "charter check" "$charter check $site"
+              -n "floor" "$floor $site $out/floor")
+        if [ $have_hugo = 1 ]; then
+            cmds+=(-n "hugo" "hugo --quiet -s $hugo_site -d $out/hugo")
+        fi
+        hyperfine --style basic --warmup 1 --runs "$runs" --prepare "rm -rf $out/charter $out/floor $out/hugo" \
+            --export-json "$json" "${cmds[@]}" >/dev/null
+        rm -rf "$out/charter" "$out/floor" "$out/hugo"
+        mem_charter=$(peak_kib "$charter" build "$site" --out "$out/charter")
+        mem_floor=$(peak_kib "$floor" "$site" "$out/floor")
+        mem_hugo=""
+        if [ $have_hugo = 1 ]; then mem_hugo=$(peak_kib hugo --quiet -s "$hugo_site" -d "$out/hugo"); fi
+        rm -rf "$out"
+        python3 - "$json" "$n" "$where" "$md_bytes" "$mem_charter" "$mem_floor" "$mem_hugo" >> "$report" <<'PY'
+import json, sys
+path, n, where, md, mem_c, mem_f, mem_h = sys.argv[1:]
+results = {r["command"]: r for r in json.load(open(path))["results"]}
+med = {name: r["median"] for name, r in results.items()}
+md_mib = int(md) / 1048576
+print(f"## N = {int(n):,} stories, output on {where} ({md_mib:.1f} MiB of Markdown)\n")
+print("| command | median | min | max | vs hugo | vs floor |")
+print("|---|---:|---:|---:|---:|---:|")
+for name in ["charter build", "charter check", "floor", "hugo"]:
+    if name not in results:
+        continue
+    r = results[name]
+    vs_hugo = f"{med['hugo'] / r['median']:.1f}x faster" if "hugo" in med and name != "hugo" else ""
+    vs_floor = f"{r['median'] / med['floor']:.2f}x" if name != "floor" else ""
+    print(f"| {name} | {r['median']:.3f} s | {r['min']:.3f} s | {r['max']:.3f} s | {vs_hugo} | {vs_floor} |")
+print()
+ratio = med["charter check"] / med["charter build"]
+print(f"check / build: {ratio:.2f}. Peak memory (max RSS): charter build {int(mem_c)/1024:.0f} MiB "
+      f"({int(mem_c)/1024/md_mib:.1f}x the Markdown), floor {int(mem_f)/1024:.0f} MiB"
+      + (f", hugo {int(mem_h)/1024:.0f} MiB" if mem_h else "") + ".\n")
+PY
+    done
+done
+
+# serve: one edited story to the reload event, at the largest size.
+n=${sizes##* }
+site="$disk/site-$n"
+port_file="$disk/serve.out"
+"$charter" serve "$site" --port 0 > "$port_file" 2> "$disk/serve.err" &
+serve_pid=$!
+trap 'kill $serve_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 600); do grep -q "serving" "$port_file" 2>/dev/null && break; sleep 0.1; done
+url=$(grep -o 'http://[^ ]*' "$port_file")
+story=$(find "$site/backlog" -name 'S-5*.md' | sort | head -n 1)
+{
+    echo "## serve at N = $n: saving one story to the reload event"
+    echo
+    echo '```'
+    "$latency" "$url" "$story" "$runs"
+    echo '```'
+} >> "$report"
+kill $serve_pid 2>/dev/null || true
+cat "$report"
