@@ -11,6 +11,8 @@ mod bad_input;
 mod browser;
 #[path = "cli/build.rs"]
 mod build;
+#[path = "cli/commands.rs"]
+mod commands;
 #[path = "cli/escaping.rs"]
 mod escaping;
 #[path = "cli/example.rs"]
