@@ -5,6 +5,8 @@
 #
 # Needs: hyperfine and hugo (Debian: apt-get install -y hyperfine hugo), GNU time.
 # Usage: scripts/bench.sh [RUNS]        (default 5 runs per command; medians reported)
+#        BENCH_SIZES="1000" scripts/bench.sh   (other sizes; serve is measured at the last)
+#        BENCH_SERVE_ONLY=1 scripts/bench.sh   (only the serve figure, on an existing corpus)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-5}"
@@ -38,6 +40,7 @@ peak_kib() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1; }
 } > "$report"
 
 for n in $sizes; do
+    [ "${BENCH_SERVE_ONLY:-0}" = 1 ] && break
     site="$disk/site-$n"
     hugo_site="$disk/hugo-$n"
     "$gen" "$n" "$site" --hugo "$hugo_site"
@@ -95,7 +98,7 @@ serve_pid=$!
 trap 'kill $serve_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do grep -q "serving" "$port_file" 2>/dev/null && break; sleep 0.1; done
 url=$(grep -o 'http://[^ ]*' "$port_file")
-story=$(find "$site/backlog" -name 'S-5*.md' | sort | head -n 1)
+story="$site/backlog/S-500.md"
 {
     echo "## serve at N = $n: saving one story to the reload event"
     echo

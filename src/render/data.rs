@@ -11,11 +11,16 @@ use serde::Serialize;
 
 /// Every data file as (output path, bytes).
 pub fn files(views: &Views, pages: &[Page], options: &Options) -> Vec<(String, Vec<u8>)> {
+    // The four files are independent and the JSON ones are large: build them at once.
+    let ((roadmap, search), (feed, sitemap)) = rayon::join(
+        || rayon::join(|| roadmap_json(views, options), || search_index(views)),
+        || rayon::join(|| feed(views, options), || sitemap(views, pages, options)),
+    );
     vec![
-        ("roadmap.json".into(), roadmap_json(views, options)),
-        ("search-index.json".into(), search_index(views)),
-        ("feed.xml".into(), feed(views, options).into_bytes()),
-        ("sitemap.xml".into(), sitemap(views, pages, options).into_bytes()),
+        ("roadmap.json".into(), roadmap),
+        ("search-index.json".into(), search),
+        ("feed.xml".into(), feed.into_bytes()),
+        ("sitemap.xml".into(), sitemap.into_bytes()),
     ]
 }
 
