@@ -8,21 +8,8 @@ use crate::support::{Charter, OutDir, Site, example_site, fixture};
 /// A story override whose render fails on line 3.
 const FAILING_STORY: &str = "<!DOCTYPE html>\n<title>{{ page_title }}</title>\n{{ throw(message=\"boom\") }}\n";
 
-/// A temporary copy of a committed site, to change or build in place.
-fn copy_of(from: &std::path::Path) -> Site {
-    let mut site = Site::bare();
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        if entry.file_type().is_file() {
-            let rel = entry.path().strip_prefix(from).unwrap().to_string_lossy().replace('\\', "/");
-            site = site.file(&rel, std::fs::read(entry.path()).unwrap());
-        }
-    }
-    site
-}
-
 fn valid_site() -> Site {
-    copy_of(&fixture("valid"))
+    Site::copy_of(&fixture("valid"))
 }
 
 #[test]
@@ -40,7 +27,7 @@ fn same_input_gives_identical_output() {
 fn output_does_not_depend_on_where_the_site_is() {
     let (a, b) = (OutDir::new(), OutDir::new());
     Charter::build(example_site(), a.out()).run().code(0);
-    let copy = copy_of(&example_site());
+    let copy = Site::copy_of(&example_site());
     // A relative site path and output, from another working folder.
     Charter::new(["build", ".", "--out"])
         .arg(b.out())

@@ -1,7 +1,7 @@
 //! `charter init` and `charter new`: what they write checks clean, they refuse to
 //! overwrite, and `new` picks the next free id and rank.
 
-use crate::support::{Charter, OutDir, Site, example_site};
+use crate::support::{Charter, OutDir, Site, copy_dir, example_site};
 use std::fs;
 
 fn init_site() -> (OutDir, std::path::PathBuf) {
@@ -62,7 +62,7 @@ fn new_story_initiative_and_doc_check_clean() {
 fn new_follows_the_sites_id_prefix_and_the_owners_ranks() {
     let dir = OutDir::new();
     let site = dir.out();
-    copy(&example_site(), &site);
+    copy_dir(&example_site(), &site);
     let run = new(&site, &["story", "Split payouts", "--owner", "bob"]);
     run.code(0);
     let path = std::path::PathBuf::from(run.stdout.trim());
@@ -79,16 +79,4 @@ fn new_refuses_an_owner_without_the_role() {
     let run = new(&site, &["story", "X", "--owner", "pam"]);
     run.code(2);
     assert!(run.stderr.contains("not a product owner"), "{run:?}");
-}
-
-fn copy(from: &std::path::Path, to: &std::path::Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.expect("walk");
-        let target = to.join(entry.path().strip_prefix(from).expect("below"));
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).expect("dir");
-        } else {
-            fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }

@@ -24,18 +24,6 @@ impl Rng {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.expect("walk the example site");
-        let target = to.join(entry.path().strip_prefix(from).expect("below the root"));
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&target).expect("create folder");
-        } else {
-            fs::copy(entry.path(), &target).expect("copy file");
-        }
-    }
-}
-
 fn markdown_files(root: &Path, section: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(root.join(section))
         .into_iter()
@@ -164,7 +152,7 @@ fn incremental_rebuilds_equal_clean_builds_after_every_step() {
     let dir = tempfile::tempdir().expect("temp dir");
     fs::create_dir_all(dir.path().join("site")).expect("site folder");
     let root = dir.path().join("site").canonicalize().expect("canonical site");
-    copy_dir(&super::support::example_site(), &root);
+    super::support::copy_dir(&super::support::example_site(), &root);
     let out = root.join("public");
     let args = BuildArgs { site: root.clone(), out: out.clone(), audience: None, base_url: None, deny_warnings: false };
     let mut session = Session::new(args.clone());

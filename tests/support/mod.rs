@@ -279,3 +279,30 @@ impl Diag {
         self
     }
 }
+
+impl Site {
+    /// A temporary copy of a site folder (symbolic links are copied as links).
+    pub fn copy_of(from: &Path) -> Site {
+        let site = Site::bare();
+        copy_dir(from, site.path());
+        site
+    }
+}
+
+/// Copies a folder tree (symbolic links are copied as links).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let (source, target) = (entry.path(), to.join(entry.file_name()));
+        let kind = entry.file_type().unwrap();
+        if kind.is_dir() {
+            copy_dir(&source, &target);
+        } else if kind.is_symlink() {
+            #[cfg(unix)]
+            std::os::unix::fs::symlink(std::fs::read_link(&source).unwrap(), &target).unwrap();
+        } else {
+            std::fs::copy(&source, &target).unwrap();
+        }
+    }
+}

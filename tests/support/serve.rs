@@ -19,32 +19,6 @@ use std::time::{Duration, Instant};
 /// The longest wait for the server to come up, for an event, or for a condition.
 pub const WAIT: Duration = Duration::from_secs(30);
 
-impl Site {
-    /// A temporary copy of a site folder (symbolic links are copied as links).
-    pub fn copy_of(from: &Path) -> Site {
-        let site = Site::bare();
-        copy_dir(from, site.path());
-        site
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let (source, target) = (entry.path(), to.join(entry.file_name()));
-        let kind = entry.file_type().unwrap();
-        if kind.is_dir() {
-            copy_dir(&source, &target);
-        } else if kind.is_symlink() {
-            #[cfg(unix)]
-            std::os::unix::fs::symlink(std::fs::read_link(&source).unwrap(), &target).unwrap();
-        } else {
-            std::fs::copy(&source, &target).unwrap();
-        }
-    }
-}
-
 /// A running `charter serve SITE --port 0`, killed when dropped (with its site).
 pub struct ServeProcess {
     /// `None` once [`ServeProcess::interrupt`] has ended it.
