@@ -72,12 +72,12 @@ pub fn shipped_with_open_stories(site: &Site, out: &mut Vec<Diagnostic>) {
             .map(|s| s.id.as_str())
             .collect();
         if !open.is_empty() {
-            let message = format!(
-                "initiative `{}` is shipped but {} of its stories are not done: {}",
-                i.id,
-                open.len(),
-                open.join(", ")
-            );
+            let (count, verb) = if open.len() == 1 {
+                ("1 of its stories".to_owned(), "is")
+            } else {
+                (format!("{} of its stories", open.len()), "are")
+            };
+            let message = format!("initiative `{}` is shipped but {count} {verb} not done: {}", i.id, open.join(", "));
             let help = "finish or drop those stories, or move them to another initiative".to_owned();
             out.push(at(Rule::ShippedWithOpenStories, &i.doc, &key("status"), Part::Value, message).help(help));
         }
