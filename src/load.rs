@@ -21,6 +21,22 @@ impl Section {
     /// Every content folder, with its name.
     pub const ALL: [(Section, &'static str); 3] =
         [(Section::Roadmap, "roadmap"), (Section::Backlog, "backlog"), (Section::Docs, "docs")];
+
+    /// The content folder a site path (`backlog/a/CHK-1.md`) lies in.
+    pub fn of(rel: &str) -> Option<Section> {
+        let inside = |name: &str| rel.strip_prefix(name).is_some_and(|rest| rest.starts_with('/'));
+        Section::ALL.iter().find(|(_, name)| inside(name)).map(|(section, _)| *section)
+    }
+}
+
+/// The `ignore:` globs of charter.yaml as one matcher (invalid globs are reported by
+/// the config and skipped here).
+pub fn ignore_set(config: &Config) -> GlobSet {
+    let mut globs = GlobSetBuilder::new();
+    for glob in config.ignore.iter().filter_map(|g| Glob::new(g).ok()) {
+        globs.add(glob);
+    }
+    globs.build().unwrap_or_else(|_| GlobSet::empty())
 }
 
 /// A content file found by the walk.
@@ -108,14 +124,10 @@ struct Walker<'a> {
 
 impl<'a> Walker<'a> {
     fn new(root: &'a Path, config: &Config, exclude: &[PathBuf]) -> Self {
-        let mut globs = GlobSetBuilder::new();
-        for glob in config.ignore.iter().filter_map(|g| Glob::new(g).ok()) {
-            globs.add(glob);
-        }
         Walker {
             root,
             canonical_root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
-            ignore: globs.build().unwrap_or_else(|_| GlobSet::empty()),
+            ignore: ignore_set(config),
             exclude: exclude.iter().filter_map(|p| p.canonicalize().ok()).collect(),
         }
     }

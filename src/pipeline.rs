@@ -44,7 +44,7 @@ pub fn check_texts(config: &str, files: &[(&str, &str)]) -> Vec<Diagnostic> {
     let parsed: Vec<ParsedFile> = files
         .iter()
         .filter_map(|(rel, text)| {
-            let section = load::Section::ALL.iter().find(|(_, name)| rel.starts_with(&format!("{name}/")))?.0;
+            let section = load::Section::of(rel)?;
             let entry = Entry { section, rel: (*rel).to_owned(), path: PathBuf::from(rel) };
             Some(parse::parse(&entry, crate::source::Source::new(*rel, *rel, (*text).to_owned())))
         })

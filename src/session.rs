@@ -1,7 +1,7 @@
 //! The incremental pipeline behind `serve` and `build --watch`: the same stages as a
 //! build, but parsed files are kept by path, so a change re-reads only what changed.
 
-use crate::cmd::build::{BuildArgs, audience, today};
+use crate::cmd::build::{BuildArgs, render_options};
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{self, Counts, Diagnostic};
 use crate::error::Error;
@@ -9,7 +9,7 @@ use crate::load::{self, Entry, Inventory, Section};
 use crate::model::{Audience, Date, Site};
 use crate::parse::ParsedFile;
 use crate::pipeline;
-use crate::render::{self, Affected, Options, Output};
+use crate::render::{self, Affected, Output};
 use crate::theme::Theme;
 use crate::validate;
 use std::collections::{BTreeMap, BTreeSet};
@@ -191,9 +191,10 @@ impl Session {
     /// Re-parses the changed files alone; returns their site paths.
     fn reload_content(&mut self, paths: &BTreeSet<PathBuf>) -> Vec<String> {
         let root = self.args.site.clone();
+        let ignore = self.config.as_ref().map_or_else(globset::GlobSet::empty, |(c, _)| load::ignore_set(c));
         let mut edited = vec![];
         for path in paths {
-            let Some(entry) = self.entry_for(&root, path) else { continue };
+            let Some(entry) = Session::entry_for(&root, &ignore, path) else { continue };
             edited.push(entry.rel.clone());
             if path.is_file() {
                 let parsed = pipeline::parse_entry(&entry);
@@ -206,17 +207,13 @@ impl Session {
         edited
     }
 
-    fn entry_for(&self, root: &Path, path: &Path) -> Option<Entry> {
+    fn entry_for(root: &Path, ignore: &globset::GlobSet, path: &Path) -> Option<Entry> {
         let rel_path = path.strip_prefix(root).ok()?;
         let rel = rel_path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-        let ignored = self.config.as_ref().is_some_and(|(c, _)| {
-            c.ignore.iter().filter_map(|g| globset::Glob::new(g).ok()).any(|g| g.compile_matcher().is_match(&rel))
-        });
-        if ignored {
+        if ignore.is_match(&rel) {
             return None;
         }
-        let section = Section::ALL.iter().find(|(_, name)| rel.starts_with(&format!("{name}/")))?.0;
-        Some(Entry { section, rel, path: path.to_path_buf() })
+        Some(Entry { section: Section::of(&rel)?, rel, path: path.to_path_buf() })
     }
 
     /// Validates and renders; after content-only edits, only the pages they affect are
@@ -240,11 +237,7 @@ impl Session {
             }
         }
         let Some(theme) = &self.theme else { return Ok(Outcome::Failed(vec![])) };
-        let options = Options {
-            audience: audience(self.args.audience, site.config.audience),
-            base_url: self.args.base_url.clone().unwrap_or_else(|| site.config.base_url.clone()),
-            today: today(),
-        };
+        let options = render_options(&self.args, &site.config);
         let reusable = self
             .previous
             .as_ref()

@@ -72,23 +72,36 @@ pub fn resolve(from: &str, target: &str) -> Option<String> {
 
 /// Percent-decodes a link path (invalid escapes are kept as written).
 pub fn percent_decode(s: &str) -> String {
+    String::from_utf8_lossy(&decode(s, false).unwrap_or_default()).into_owned()
+}
+
+/// Percent-decodes a request path, refusing invalid escapes and invalid UTF-8.
+pub fn percent_decode_strict(s: &str) -> Option<String> {
+    String::from_utf8(decode(s, true)?).ok()
+}
+
+/// Decodes `%XX` escapes; an invalid escape is an error when `strict`, else kept.
+fn decode(s: &str, strict: bool) -> Option<Vec<u8>> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3).filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()));
+            match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                Some(byte) => {
+                    out.push(byte);
+                    i += 3;
+                    continue;
+                }
+                None if strict => return None,
+                None => {}
+            }
         }
         out.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    Some(out)
 }
 
 #[cfg(test)]
@@ -111,6 +124,10 @@ mod tests {
         assert_eq!(percent_decode("My%20Guide.md"), "My Guide.md");
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("%zz%2"), "%zz%2");
+        assert_eq!(percent_decode("%+1"), "%+1");
+        assert_eq!(percent_decode_strict("a%20b").as_deref(), Some("a b"));
+        assert_eq!(percent_decode_strict("%+1"), None);
+        assert_eq!(percent_decode_strict("%c0%ae"), None);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `charter build`: validate, render, write atomically.
 
 use crate::cli::AudienceArg;
+use crate::config::Config;
 use crate::diag::{self, Counts, Diagnostic, Format};
 use crate::error::Error;
 use crate::model::{Audience, Date};
@@ -38,18 +39,21 @@ pub fn render_site(args: &BuildArgs) -> Result<Rendered, Error> {
         Ok(theme) => theme,
         Err(diags) => return Ok(Rendered::Failed(diag::finish(diags, &config.rules))),
     };
-    let options = Options {
-        audience: audience(args.audience, config.audience),
-        base_url: args
-            .base_url
-            .clone()
-            .map_or_else(|| config.base_url.clone(), |u| if u.ends_with('/') { u } else { format!("{u}/") }),
-        today: today(),
-    };
+    let options = render_options(args, config);
     match render::render(&checked.site, &theme, &options) {
         Ok(output) => Ok(Rendered::Site(output, checked.diagnostics)),
         Err(diags) => Ok(Rendered::Failed(diags)),
     }
+}
+
+/// The per-build choices: command line first, then charter.yaml (base URLs always end in `/`).
+pub fn render_options(args: &BuildArgs, config: &Config) -> Options {
+    let base_url = match &args.base_url {
+        Some(u) if !u.ends_with('/') => format!("{u}/"),
+        Some(u) => u.clone(),
+        None => config.base_url.clone(),
+    };
+    Options { audience: audience(args.audience, config.audience), base_url, today: today() }
 }
 
 /// The audience from the command line, else charter.yaml's.

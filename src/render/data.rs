@@ -1,9 +1,9 @@
 //! The data files of a build: roadmap.json, search-index.json, feed.xml, sitemap.xml.
 //! Built with serde_json and an escaping XML writer, so no front-matter text can break them.
 
-use super::Options;
 use super::pages::{Page, changelog_entries};
 use super::view::Views;
+use super::{Options, escape_markup};
 use crate::markdown;
 use crate::metrics::{Progress, Velocity};
 use crate::model::*;
@@ -230,24 +230,6 @@ fn search_index(views: &Views) -> Vec<u8> {
     json_bytes(&entries)
 }
 
-/// Escapes text for XML content and attribute values.
-fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 forbids even escaped.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// How many entries the feed keeps.
 const FEED_ENTRIES: usize = 50;
 
@@ -256,24 +238,24 @@ fn feed(views: &Views, options: &Options) -> String {
     let entries: Vec<_> =
         changelog_entries(views).into_iter().filter(|e| e.date.is_some()).take(FEED_ENTRIES).collect();
     let updated = entries.first().and_then(|e| e.date.clone()).unwrap_or_else(|| "1970-01-01".into());
-    let title = xml(&views.site.config.title);
+    let title = escape_markup(&views.site.config.title);
     let mut out = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{title} changelog</title>\n  <id>{}</id>\n  <link rel=\"self\" href=\"{}\"/>\n  <link href=\"{}\"/>\n  <updated>{updated}T00:00:00Z</updated>\n  <author><name>{title}</name></author>\n  <generator>charter</generator>\n",
-        xml(&format!("{base}changelog/")),
-        xml(&format!("{base}feed.xml")),
-        xml(&format!("{base}changelog/"))
+        escape_markup(&format!("{base}changelog/")),
+        escape_markup(&format!("{base}feed.xml")),
+        escape_markup(&format!("{base}changelog/"))
     );
     for e in entries {
         let url = format!("{base}{}", e.link.url.trim_end_matches("index.html"));
         let what = if e.kind == "initiative" { "Shipped" } else { "Done" };
         out.push_str(&format!(
             "  <entry>\n    <title>{what}: {}</title>\n    <id>{}</id>\n    <link href=\"{}\"/>\n    <updated>{}T00:00:00Z</updated>\n    <summary>{} {}</summary>\n  </entry>\n",
-            xml(&e.link.title),
-            xml(&url),
-            xml(&url),
+            escape_markup(&e.link.title),
+            escape_markup(&url),
+            escape_markup(&url),
             e.date.unwrap_or_default(),
             e.kind,
-            xml(&e.link.id)
+            escape_markup(&e.link.id)
         ));
     }
     out.push_str("</feed>\n");
@@ -288,7 +270,7 @@ fn sitemap(views: &Views, pages: &[Page], options: &Options) -> String {
     );
     for file in urls {
         let loc = format!("{}{}", options.base_url, file.trim_end_matches("index.html"));
-        out.push_str(&format!("  <url><loc>{}</loc></url>\n", xml(&loc)));
+        out.push_str(&format!("  <url><loc>{}</loc></url>\n", escape_markup(&loc)));
     }
     out.push_str("</urlset>\n");
     out

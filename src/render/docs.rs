@@ -1,5 +1,6 @@
 //! The docs navigation tree and the prev / next order of doc pages.
 
+use super::escape_markup;
 use crate::markdown;
 use crate::model::DocPage;
 use crate::urls;
@@ -91,14 +92,14 @@ fn write_nodes(out: &mut String, nodes: &[NavNode], folder: &str, root: &str) {
         match &node.url {
             Some(url) => {
                 out.push_str("<a href=\"");
-                out.push_str(&escape(&format!("{root}{url}")));
+                out.push_str(&escape_markup(&format!("{root}{url}")));
                 out.push_str(if current { "\" aria-current=\"page\">" } else { "\">" });
-                out.push_str(&escape(&node.title));
+                out.push_str(&escape_markup(&node.title));
                 out.push_str("</a>");
             }
             None => {
                 out.push_str("<span>");
-                out.push_str(&escape(&node.title));
+                out.push_str(&escape_markup(&node.title));
                 out.push_str("</span>");
             }
         }
@@ -108,10 +109,6 @@ fn write_nodes(out: &mut String, nodes: &[NavNode], folder: &str, root: &str) {
         out.push_str("</li>");
     }
     out.push_str("</ul>");
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 impl NavNode {

@@ -326,7 +326,7 @@ struct InitiativePage {
 }
 
 fn initiative(cx: &mut Context, views: &Views, i: &Initiative, file: &str) -> String {
-    let stories = views.stories_by_initiative.get(i.id.as_str()).cloned().unwrap_or_default();
+    let stories: Vec<&Arc<Story>> = views.site.stories_of(&i.id).collect();
     let order =
         [StoryStatus::InProgress, StoryStatus::Ready, StoryStatus::Backlog, StoryStatus::Done, StoryStatus::Dropped];
     let groups = order

@@ -1,6 +1,7 @@
 //! The velocity chart: an inline SVG bar chart of done points per sprint, with the
 //! average of the last three finished sprints as a line, axes and labels.
 
+use super::escape_markup;
 use crate::metrics::{Velocity, format_points};
 use std::fmt::Write;
 
@@ -52,7 +53,7 @@ pub fn velocity_chart(velocities: &[Velocity], average: Option<f64>) -> String {
             r#"<rect class="{class}" x="{x:.1}" y="{:.1}" width="{bar:.1}" height="{:.1}"><title>{}</title></rect>"#,
             y(v.done),
             y(0.0) - y(v.done),
-            escape(&label)
+            escape_markup(&label)
         );
         let cx = x + bar / 2.0;
         let _ = write!(
@@ -65,7 +66,7 @@ pub fn velocity_chart(velocities: &[Velocity], average: Option<f64>) -> String {
             svg,
             r#"<text x="{cx:.1}" y="{:.1}" text-anchor="middle" font-size="11" fill="currentColor">{}</text>"#,
             HEIGHT - BOTTOM + 18.0,
-            escape(&v.sprint)
+            escape_markup(&v.sprint)
         );
     }
     if let Some(a) = average {
@@ -118,10 +119,6 @@ fn nice_step(max: f64) -> f64 {
     let magnitude = 10f64.powf(raw.log10().floor());
     let unit = [1.0, 2.0, 5.0, 10.0].into_iter().find(|m| raw <= m * magnitude).unwrap_or(10.0);
     (unit * magnitude).max(1.0)
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 #[cfg(test)]

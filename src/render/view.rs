@@ -127,7 +127,6 @@ pub struct Views<'a> {
     pub md_pages: HashMap<String, String>,
     pub cards: HashMap<&'a str, InitiativeCard>,
     pub rows: HashMap<&'a str, StoryRow>,
-    pub stories_by_initiative: HashMap<&'a str, Vec<&'a Arc<Story>>>,
     pub stories_by_po: HashMap<&'a str, Vec<&'a Arc<Story>>>,
     pub velocity: Vec<Velocity>,
     pub average_velocity: Option<f64>,
@@ -140,12 +139,8 @@ pub struct Views<'a> {
 impl<'a> Views<'a> {
     /// Computes the shared views of a (filtered) site.
     pub fn new(site: &'a Site, today: Date) -> Views<'a> {
-        let mut stories_by_initiative: HashMap<&str, Vec<&Arc<Story>>> = HashMap::new();
         let mut stories_by_po: HashMap<&str, Vec<&Arc<Story>>> = HashMap::new();
         for s in &site.stories {
-            if let Some(i) = &s.initiative {
-                stories_by_initiative.entry(i.as_str()).or_default().push(s);
-            }
             if let Some(po) = &s.product_owner {
                 stories_by_po.entry(po.as_str()).or_default().push(s);
             }
@@ -176,7 +171,6 @@ impl<'a> Views<'a> {
             md_pages: md_pages(site),
             cards: HashMap::new(),
             rows: HashMap::new(),
-            stories_by_initiative,
             stories_by_po,
             velocity,
             average_velocity,
@@ -244,7 +238,7 @@ impl<'a> Views<'a> {
     }
 
     fn initiative_card(&self, i: &Initiative) -> InitiativeCard {
-        let stories = self.stories_by_initiative.get(i.id.as_str()).map(Vec::as_slice).unwrap_or_default();
+        let stories: Vec<&Arc<Story>> = self.site.stories_of(&i.id).collect();
         let progress = metrics::progress(stories.iter().map(|s| &***s));
         let label = progress_label(&progress);
         InitiativeCard {

@@ -64,7 +64,7 @@ pub fn site_key(path: &str) -> Result<String, BadPath> {
     if lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00") || path.contains('\\') {
         return Err(BadPath::Rejected);
     }
-    let decoded = percent_decode(path).ok_or(BadPath::Rejected)?;
+    let decoded = crate::urls::percent_decode_strict(path).ok_or(BadPath::Rejected)?;
     let mut segments = vec![];
     for segment in decoded.split('/') {
         match segment {
@@ -82,23 +82,6 @@ pub fn site_key(path: &str) -> Result<String, BadPath> {
         key.push_str("index.html");
     }
     Ok(key)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 async fn page(State(live): State<Arc<Live>>, uri: Uri, headers: HeaderMap) -> Response {

@@ -48,14 +48,8 @@ pub fn unranked_story(site: &Site, out: &mut Vec<Diagnostic>) {
 
 /// empty-initiative: a `now` initiative that is not closed has stories.
 pub fn empty_initiative(site: &Site, out: &mut Vec<Diagnostic>) {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for s in &site.stories {
-        if let Some(i) = &s.initiative {
-            *counts.entry(i.as_str()).or_default() += 1;
-        }
-    }
     for i in site.initiatives.iter().filter(|i| i.horizon == Some(Horizon::Now) && !i.status.is_closed()) {
-        if counts.get(i.id.as_str()).copied().unwrap_or(0) == 0 {
+        if site.stories_of(&i.id).next().is_none() {
             let message = format!("initiative `{}` is on the Now horizon but has no stories", i.id);
             let help = "add stories with `initiative: ".to_owned() + i.id.as_str() + "`, or move it to `horizon: next`";
             out.push(at(Rule::EmptyInitiative, &i.doc, &key("horizon"), Part::Value, message).help(help));
