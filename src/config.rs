@@ -3,6 +3,7 @@
 use crate::diag::{Diagnostic, Overrides, Rule, Severity, did_you_mean};
 use crate::error::Error;
 use crate::frontmatter::{Document, Fields, Mapping, Part, Seg, scalar_text, type_name};
+pub use crate::model::Config;
 use crate::model::{Audience, Person, PersonId, Sprint, SprintId, is_item_id, is_person_id};
 use crate::source::Source;
 use std::path::Path;
@@ -26,25 +27,6 @@ const TOP: &[&str] = &[
 ];
 const PERSON: &[&str] = &["id", "name", "roles", "reports_to"];
 const SPRINT: &[&str] = &["id", "start", "end", "goal"];
-
-/// The validated site configuration.
-#[derive(Debug, Clone)]
-pub struct Config {
-    pub title: String,
-    /// Always ends with `/`.
-    pub base_url: String,
-    pub description: Option<String>,
-    /// Markdown shown on the home page.
-    pub vision: Option<String>,
-    pub theme: String,
-    pub audience: Audience,
-    pub unsafe_html: bool,
-    pub team: Vec<Person>,
-    pub sprints: Vec<Sprint>,
-    pub rules: Overrides,
-    pub ignore: Vec<String>,
-    pub doc: Arc<Document>,
-}
 
 impl Config {
     /// Reads `SITE/charter.yaml`. A missing or unreadable file cannot be worked around

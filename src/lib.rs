@@ -8,6 +8,7 @@ pub mod audience;
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod dates;
 pub mod diag;
 pub mod error;
 pub mod frontmatter;

@@ -1,7 +1,6 @@
 //! The incremental pipeline behind `serve` and `build --watch`: the same stages as a
 //! build, but parsed files are kept by path, so a change re-reads only what changed.
 
-use crate::cmd::build::{BuildArgs, render_options};
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{self, Counts, Diagnostic};
 use crate::error::Error;
@@ -9,12 +8,35 @@ use crate::load::{self, Entry, Inventory, Section};
 use crate::model::{Audience, Date, Site};
 use crate::parse::ParsedFile;
 use crate::pipeline;
-use crate::render::{self, Affected, Output};
+use crate::render::{self, Affected, Options, Output};
 use crate::theme::Theme;
 use crate::validate;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// What `build` (and `serve`) were asked for.
+#[derive(Debug, Clone)]
+pub struct BuildArgs {
+    pub site: PathBuf,
+    pub out: PathBuf,
+    /// `--audience`, overriding charter.yaml's.
+    pub audience: Option<Audience>,
+    pub base_url: Option<String>,
+    pub deny_warnings: bool,
+}
+
+impl BuildArgs {
+    /// The per-build choices: command line first, then charter.yaml (base URLs always end in `/`).
+    pub fn options(&self, config: &Config) -> Options {
+        let base_url = match &self.base_url {
+            Some(u) if !u.ends_with('/') => format!("{u}/"),
+            Some(u) => u.clone(),
+            None => config.base_url.clone(),
+        };
+        Options { audience: self.audience.unwrap_or(config.audience), base_url, today: crate::dates::today() }
+    }
+}
 
 /// What changed since the last build, as the watcher saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -237,7 +259,7 @@ impl Session {
             }
         }
         let Some(theme) = &self.theme else { return Ok(Outcome::Failed(vec![])) };
-        let options = render_options(&self.args, &site.config);
+        let options = self.args.options(&site.config);
         let reusable = self
             .previous
             .as_ref()

@@ -15,7 +15,7 @@ pub fn run(dir: &Path) -> Result<Outcome, Error> {
             reason: "it is not empty; `charter init` only writes into a new or empty folder".into(),
         });
     }
-    let today = super::build::today();
+    let today = crate::dates::today();
     for (path, text) in files(today) {
         let target = dir.join(path);
         if let Some(parent) = target.parent() {
@@ -30,7 +30,7 @@ pub fn run(dir: &Path) -> Result<Outcome, Error> {
 
 /// The date `days` before or after `date` (sprints are placed around today).
 fn shift(date: Date, days: i64) -> Date {
-    super::build::date_from_days(super::build::days_from_date(date) + days)
+    crate::dates::date_from_days(crate::dates::days_from_date(date) + days)
 }
 
 fn files(today: Date) -> Vec<(&'static str, String)> {

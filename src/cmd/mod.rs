@@ -6,8 +6,10 @@ mod init;
 mod new;
 
 use crate::Outcome;
-use crate::cli::Command;
+use crate::cli::{AudienceArg, Command};
 use crate::error::Error;
+use crate::model::Audience;
+use crate::session::BuildArgs;
 
 /// Runs one command.
 pub fn run(command: Command) -> Result<Outcome, Error> {
@@ -15,15 +17,17 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
         Command::Check { site, format, deny_warnings } => check::run(&site, format, deny_warnings),
         Command::Build { site, out, audience, base_url, deny_warnings, watch: false, .. } => {
             let out = build::out_dir(&site, out);
-            build::run(&build::BuildArgs { site, out, audience, base_url, deny_warnings })
+            build::run(&BuildArgs { site, out, audience: audience.map(Audience::from), base_url, deny_warnings })
         }
         Command::Build { site, out, audience, base_url, deny_warnings, watch: true, poll } => {
             let out = build::out_dir(&site, out);
-            build::watch(&build::BuildArgs { site, out, audience, base_url, deny_warnings }, poll)
+            let audience = audience.map(Audience::from);
+            build::watch(&BuildArgs { site, out, audience, base_url, deny_warnings }, poll)
         }
         Command::Serve { site, bind, port, audience, open, poll } => {
             let out = build::out_dir(&site, None);
-            let build = build::BuildArgs { site, out, audience, base_url: None, deny_warnings: false };
+            let audience = audience.map(Audience::from);
+            let build = BuildArgs { site, out, audience, base_url: None, deny_warnings: false };
             crate::serve::run(crate::serve::ServeArgs { build, bind, port, open, poll })
         }
         Command::Init { dir } => init::run(&dir),
@@ -37,10 +41,13 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
     }
 }
 
-/// Whether diagnostics printed to stderr may use colour.
-pub fn stderr_color() -> bool {
-    use std::io::IsTerminal;
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+impl From<AudienceArg> for Audience {
+    fn from(arg: AudienceArg) -> Audience {
+        match arg {
+            AudienceArg::Public => Audience::Public,
+            AudienceArg::Internal => Audience::Internal,
+        }
+    }
 }
 
 /// Whether text printed to stdout may use colour.

@@ -7,6 +7,15 @@ mod print;
 mod rule;
 
 pub use print::{Format, render};
+
+/// Prints diagnostics to stderr in the human format (colour only on a terminal).
+pub fn eprint(diagnostics: &[Diagnostic]) {
+    use std::io::IsTerminal;
+    if !diagnostics.is_empty() {
+        let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal();
+        eprint!("{}", render(diagnostics, Format::Human, color));
+    }
+}
 pub use rule::{Rule, Severity};
 
 use crate::source::{Location, Source};

@@ -1,16 +1,17 @@
 //! The typed site: people, sprints, initiatives, stories and docs, with id indexes.
 //! No I/O happens here; items keep their [`Document`] so later stages can point at a key.
 
+mod config;
 mod items;
 mod values;
 
+pub use config::Config;
 pub use items::{DocPage, Initiative, Intro, Metric, Person, Sprint, Story};
 pub use values::{
     Audience, Date, Horizon, InitiativeId, InitiativeStatus, Keyword, PersonId, SprintId, StoryId, StoryStatus,
     Timeframe, Visibility, is_item_id, is_person_id,
 };
 
-use crate::config::Config;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -3,11 +3,10 @@
 
 mod http;
 
-use crate::cmd::build::{BuildArgs, print_diagnostics};
-use crate::diag::Diagnostic;
+use crate::diag::{self, Diagnostic};
 use crate::error::Error;
 use crate::render::Output;
-use crate::session::{Changes, Outcome, Session};
+use crate::session::{BuildArgs, Changes, Outcome, Session};
 use crate::{Outcome as CommandOutcome, watch};
 use serde::Serialize;
 use std::sync::{Arc, RwLock};
@@ -140,13 +139,13 @@ fn rebuild(session: &mut Session, live: &Live, changes: &Changes) -> Result<(), 
     let previous = live.current();
     match session.rebuild(changes)? {
         Outcome::Built(output, warnings) => {
-            print_diagnostics(&warnings);
+            diag::eprint(&warnings);
             let changed = output.files.iter().filter(|(k, v)| previous.output.files.get(*k) != Some(*v)).count();
             live.publish(Snapshot { output, generation: previous.generation + 1, errors: vec![] });
             eprintln!("built in {} ms ({changed} files changed)", started.elapsed().as_millis());
         }
         Outcome::Failed(errors) => {
-            print_diagnostics(&errors);
+            diag::eprint(&errors);
             eprintln!("build failed: still serving the last good site");
             live.publish(Snapshot { output: previous.output.clone(), generation: previous.generation, errors });
         }

@@ -2,8 +2,8 @@
 //! adds, deletes, renames, editor-style saves and breakages, the incremental session
 //! (what `serve` and `build --watch` run) gives exactly what a clean build gives.
 
-use charter::cmd::build::{BuildArgs, Rendered, render_site};
-use charter::session::{self, Outcome, Session};
+use charter::cmd::build::{Rendered, render_site};
+use charter::session::{self, BuildArgs, Outcome, Session};
 use std::fs;
 use std::path::{Path, PathBuf};
 

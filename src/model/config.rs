@@ -1,0 +1,26 @@
+//! The validated site configuration: what charter.yaml means once `config` has read it.
+//! It lives in the model so the model never needs the reader.
+
+use super::{Audience, Person, Sprint};
+use crate::diag::Overrides;
+use crate::frontmatter::Document;
+use std::sync::Arc;
+
+/// The validated site configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    /// Always ends with `/`.
+    pub base_url: String,
+    pub description: Option<String>,
+    /// Markdown shown on the home page.
+    pub vision: Option<String>,
+    pub theme: String,
+    pub audience: Audience,
+    pub unsafe_html: bool,
+    pub team: Vec<Person>,
+    pub sprints: Vec<Sprint>,
+    pub rules: Overrides,
+    pub ignore: Vec<String>,
+    pub doc: Arc<Document>,
+}
