@@ -22,6 +22,8 @@ pub fn filter(site: &Site, audience: Audience) -> Site {
         roadmap_intro: site.roadmap_intro.clone(),
         backlog_intro: site.backlog_intro.clone(),
         statics: site.statics.clone(),
+        assets: site.assets.clone(),
+        disk: site.disk.clone(),
     };
     Site::new(site.root.clone(), site.config.clone(), parts)
 }

@@ -4,7 +4,7 @@ use crate::diag::{Diagnostic, Overrides, Rule, Severity, did_you_mean};
 use crate::error::Error;
 use crate::frontmatter::{Document, Fields, Mapping, Part, Seg, scalar_text, type_name};
 pub use crate::model::Config;
-use crate::model::{Audience, Person, PersonId, Sprint, SprintId, is_item_id, is_person_id};
+use crate::model::{Audience, Person, PersonId, Repository, Sprint, SprintId, is_item_id, is_person_id};
 use crate::source::Source;
 use std::path::Path;
 use std::sync::Arc;
@@ -24,7 +24,9 @@ const TOP: &[&str] = &[
     "sprints",
     "rules",
     "ignore",
+    "repository",
 ];
+const REPOSITORY: &[&str] = &["url", "branch", "path"];
 const PERSON: &[&str] = &["id", "name", "roles", "reports_to"];
 const SPRINT: &[&str] = &["id", "start", "end", "goal"];
 
@@ -75,6 +77,7 @@ impl Config {
             sprints: vec![],
             rules: Overrides::new(),
             ignore: vec![],
+            repository: None,
             doc: Arc::new(doc),
         }
     }
@@ -107,6 +110,7 @@ fn read(doc: &Arc<Document>, map: &Mapping) -> (Config, Vec<Diagnostic>) {
             .collect(),
         rules: read_rules(&mut f),
         ignore: f.text_list("ignore"),
+        repository: f.mapping_item("repository", "repository", REPOSITORY, read_repository),
         doc: doc.clone(),
     };
     let mut diags = f.finish();
@@ -143,6 +147,21 @@ fn read_person(f: &mut Fields) -> Option<Person> {
     let reports_to = f.id("reports_to", is_person_id, "[a-z0-9][a-z0-9_-]*").map(PersonId);
     let id = PersonId(id?);
     Some(Person { name: name.unwrap_or_else(|| id.0.clone()), id, roles, reports_to, index: 0 })
+}
+
+fn read_repository(f: &mut Fields) -> Option<Repository> {
+    let url = f.required_text("url", "https://github.com/acme/product")?;
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        f.invalid(
+            &["url".into()],
+            format!("`{url}` is not a web address"),
+            "write the repository's address as it is shown in a browser, e.g. `https://github.com/acme/product`".into(),
+        );
+        return None;
+    }
+    let branch = f.text("branch").unwrap_or_else(|| "main".into());
+    let path = f.text("path").map(|p| p.trim_matches('/').to_owned());
+    Some(Repository { url, branch, path })
 }
 
 fn read_sprint(f: &mut Fields) -> Option<Sprint> {

@@ -12,6 +12,7 @@ pub mod dates;
 pub mod diag;
 pub mod error;
 pub mod frontmatter;
+pub mod links;
 pub mod load;
 pub mod markdown;
 pub mod metrics;

@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Rule};
-use crate::model::StaticFile;
+use crate::model::{Disk, OutsideKind, StaticFile};
 use crate::source::Source;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::path::{Path, PathBuf};
@@ -63,6 +63,8 @@ pub struct TemplateFile {
 pub struct Inventory {
     pub content: Vec<Entry>,
     pub statics: Vec<StaticFile>,
+    /// Files other than `.md` under roadmap/, backlog/ and docs/.
+    pub assets: Vec<StaticFile>,
     /// Site `templates/` overrides.
     pub templates: Vec<TemplateFile>,
     /// Templates of the site-local theme chosen by `theme:`.
@@ -91,6 +93,8 @@ pub fn inventory(root: &Path, config: &Config, exclude: &[PathBuf]) -> Inventory
         for (rel, path) in walker.files(name, &mut inv.problems) {
             if rel.ends_with(".md") {
                 inv.content.push(Entry { section, rel, path });
+            } else {
+                inv.assets.push(StaticFile { output: rel.to_lowercase(), rel, path });
             }
         }
     }
@@ -99,16 +103,37 @@ pub fn inventory(root: &Path, config: &Config, exclude: &[PathBuf]) -> Inventory
         inv.theme_dir_exists = root.join(&folder).is_dir();
         inv.theme_templates = walker.templates(&format!("{folder}/templates"), 3, &mut inv.problems);
         for (rel, path) in walker.files(&format!("{folder}/static"), &mut inv.problems) {
-            inv.statics.push(StaticFile { output: strip_first(&rel, 3), path });
+            inv.statics.push(StaticFile { output: strip_first(&rel, 3), rel, path });
         }
     }
     // Site static files come after the theme's, so they win on the same output path.
     for (rel, path) in walker.files("static", &mut inv.problems) {
-        inv.statics.push(StaticFile { output: strip_first(&rel, 1), path });
+        inv.statics.push(StaticFile { output: strip_first(&rel, 1), rel, path });
     }
     inv.templates = walker.templates("templates", 1, &mut inv.problems);
     inv.content.sort();
     inv
+}
+
+/// What links need from the disk around the site: which of the `outside` paths (relative
+/// to the site root, such as `../src/main.rs`) exist, and the site's folder in its git
+/// repository (the nearest parent holding `.git`).
+pub fn disk(root: &Path, outside: impl IntoIterator<Item = String>) -> Disk {
+    let mut disk = Disk::default();
+    for path in outside {
+        let kind = match std::fs::metadata(root.join(&path)) {
+            Ok(m) if m.is_dir() => OutsideKind::Folder,
+            Ok(_) => OutsideKind::File,
+            Err(_) => continue,
+        };
+        disk.outside.insert(path, kind);
+    }
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    disk.repository_path = root.ancestors().find(|a| a.join(".git").exists()).map(|repo| {
+        let rel = root.strip_prefix(repo).unwrap_or(Path::new(""));
+        rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    });
+    disk
 }
 
 fn strip_first(rel: &str, segments: usize) -> String {

@@ -4,6 +4,7 @@
 use crate::config::Config;
 use crate::diag::{self, Diagnostic};
 use crate::error::Error;
+use crate::links;
 use crate::load::{self, Entry, Inventory};
 use crate::model::{Parts, Site};
 use crate::parse::{self, Item, ParsedFile};
@@ -75,7 +76,7 @@ pub fn assemble(
     inventory: &Inventory,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Site {
-    let mut parts = Parts { statics: inventory.statics.clone(), ..Parts::default() };
+    let mut parts = Parts { statics: inventory.statics.clone(), assets: inventory.assets.clone(), ..Parts::default() };
     for file in parsed {
         diagnostics.extend(file.diagnostics.iter().cloned());
         match &file.item {
@@ -87,5 +88,7 @@ pub fn assemble(
             Item::Unusable => {}
         }
     }
-    Site::new(root.to_path_buf(), Arc::new(config), parts)
+    let mut site = Site::new(root.to_path_buf(), Arc::new(config), parts);
+    site.disk = load::disk(root, links::outside_paths(&site));
+    site
 }

@@ -1,6 +1,7 @@
 //! Output paths and links: where each page goes, the relative link between two
 //! pages, and the key under which two paths collide on case-insensitive file systems.
 
+use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
 use unicode_normalization::UnicodeNormalization;
 
 /// The output folder of a doc page, from its source path (`docs/Guide/Rules.md` ->
@@ -53,55 +54,27 @@ pub fn root_prefix(file: &str) -> String {
     "../".repeat(file.matches('/').count())
 }
 
-/// Resolves a relative link `target` written in the file `from` (both `/`-separated
-/// site paths), as GitHub does; `None` when it climbs above the site root.
-pub fn resolve(from: &str, target: &str) -> Option<String> {
-    let mut parts: Vec<&str> = from.split('/').collect();
-    parts.pop();
-    for segment in target.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
-}
-
 /// Percent-decodes a link path (invalid escapes are kept as written).
 pub fn percent_decode(s: &str) -> String {
-    String::from_utf8_lossy(&decode(s, false).unwrap_or_default()).into_owned()
+    percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
 /// Percent-decodes a request path, refusing invalid escapes and invalid UTF-8.
 pub fn percent_decode_strict(s: &str) -> Option<String> {
-    String::from_utf8(decode(s, true)?).ok()
+    let valid_escapes = s
+        .match_indices('%')
+        .all(|(i, _)| s.get(i + 1..i + 3).is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit())));
+    valid_escapes.then(|| percent_decode_str(s).decode_utf8().ok().map(|c| c.into_owned())).flatten()
 }
 
-/// Decodes `%XX` escapes; an invalid escape is an error when `strict`, else kept.
-fn decode(s: &str, strict: bool) -> Option<Vec<u8>> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3).filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()));
-            match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                Some(byte) => {
-                    out.push(byte);
-                    i += 3;
-                    continue;
-                }
-                None if strict => return None,
-                None => {}
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    Some(out)
+/// What a path in a URL may not hold as is: controls, space, and the characters that
+/// would end the path or change its meaning (`"`, `#`, `%`, `<`, `>`, `?`, `` ` ``, `{`, `}`).
+const PATH: &AsciiSet =
+    &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'<').add(b'>').add(b'?').add(b'`').add(b'{').add(b'}');
+
+/// Percent-encodes an output path for a link (`/` kept; non-ASCII as UTF-8 escapes).
+pub fn encode_path(path: &str) -> String {
+    utf8_percent_encode(path, PATH).to_string()
 }
 
 #[cfg(test)]
@@ -117,10 +90,7 @@ mod tests {
     }
 
     #[test]
-    fn links_resolve_like_github() {
-        assert_eq!(resolve("backlog/a/CHK-1.md", "../CHK-2.md").as_deref(), Some("backlog/CHK-2.md"));
-        assert_eq!(resolve("docs/index.md", "./guide/rules.md").as_deref(), Some("docs/guide/rules.md"));
-        assert_eq!(resolve("docs/index.md", "../../x.md"), None);
+    fn paths_are_decoded_and_encoded() {
         assert_eq!(percent_decode("My%20Guide.md"), "My Guide.md");
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("%zz%2"), "%zz%2");
@@ -128,6 +98,7 @@ mod tests {
         assert_eq!(percent_decode_strict("a%20b").as_deref(), Some("a b"));
         assert_eq!(percent_decode_strict("%+1"), None);
         assert_eq!(percent_decode_strict("%c0%ae"), None);
+        assert_eq!(encode_path("docs/my guide/caf\u{e9}#1.png"), "docs/my%20guide/caf%C3%A9%231.png");
     }
 
     #[test]

@@ -84,7 +84,10 @@ rules! {
     DependencyCycle => "dependency-cycle", Error, "depends_on forms a cycle";
     DuplicateRank => "duplicate-rank", Error, "two open stories of one product owner share a rank";
     MissingAcceptanceCriteria => "missing-acceptance-criteria", Error, "a ready, in-progress or done story without acceptance criteria";
-    BrokenLink => "broken-link", Error, "a relative link to a .md file that is not a page of the site";
+    BrokenLink => "broken-link", Error, "a relative link or image whose target is not published";
+    BrokenAnchor => "broken-anchor", Warning, "a `#fragment` that names no heading or id of its page";
+    LinkOutsideSite => "link-outside-site", Warning, "a link to a file outside the site, and no `repository:` to send it to";
+    ImageWithoutAlt => "image-without-alt", Warning, "an image without alt text";
     VisibilityLeak => "visibility-leak", Error, "a public item names an internal item";
     UnrankedStory => "unranked-story", Warning, "an open story without rank";
     PoNotOnInitiative => "po-not-on-initiative", Warning, "a story's product owner is not among its initiative's product_owners";
@@ -117,7 +120,7 @@ mod tests {
         for rule in Rule::ALL {
             assert_eq!(Rule::from_id(rule.id()), Some(*rule));
         }
-        assert_eq!(Rule::ALL.len(), 26);
+        assert_eq!(Rule::ALL.len(), 29);
         assert_eq!(Rule::DualRole.default_severity(), Severity::Off);
         assert_eq!(Rule::UnrankedStory.default_severity(), Severity::Warning);
     }

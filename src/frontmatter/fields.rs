@@ -305,6 +305,23 @@ impl<'a> Fields<'a> {
         out
     }
 
+    /// One mapping under `key`, read by `read` with its own reader (`repository:`).
+    pub fn mapping_item<T>(
+        &mut self,
+        key: &str,
+        what: &'static str,
+        known: &'static [&'static str],
+        read: impl FnOnce(&mut Fields<'a>) -> Option<T>,
+    ) -> Option<T> {
+        let map = self.mapping(key)?;
+        let mut path = self.base.clone();
+        path.push(Seg::Key(key.to_owned()));
+        let mut sub = Fields::new(self.doc, path, map, what, known);
+        let parsed = read(&mut sub);
+        self.diags.extend(sub.finish());
+        parsed
+    }
+
     /// The mapping under `key`, for free-form maps such as `rules:`.
     pub fn mapping(&mut self, key: &str) -> Option<&'a Mapping> {
         let value = self.get(key)?;

@@ -28,7 +28,7 @@ pub struct Document {
     /// Byte offset of the body (after the closing `---`).
     body_start: usize,
     locator: OnceLock<Locator>,
-    links: OnceLock<Vec<crate::markdown::MdLink>>,
+    scan: OnceLock<crate::markdown::Scan>,
     excerpt: OnceLock<String>,
 }
 
@@ -118,7 +118,7 @@ impl Document {
             yaml_line,
             body_start,
             locator: OnceLock::new(),
-            links: OnceLock::new(),
+            scan: OnceLock::new(),
             excerpt: OnceLock::new(),
         }
     }
@@ -138,10 +138,10 @@ impl Document {
         self.body_start
     }
 
-    /// The relative `.md` links of the body, found once per document (serve keeps
-    /// unchanged documents, so their links are not searched again).
-    pub fn md_links(&self) -> &[crate::markdown::MdLink] {
-        self.links.get_or_init(|| crate::markdown::md_links(self.body()))
+    /// The links, images and ids of the body, found once per document (serve keeps
+    /// unchanged documents, so they are not searched again).
+    pub fn scan(&self) -> &crate::markdown::Scan {
+        self.scan.get_or_init(|| crate::markdown::scan(self.body()))
     }
 
     /// The start of the body as plain text (for the search index), found once per

@@ -22,5 +22,17 @@ pub struct Config {
     pub sprints: Vec<Sprint>,
     pub rules: Overrides,
     pub ignore: Vec<String>,
+    pub repository: Option<Repository>,
     pub doc: Arc<Document>,
+}
+
+/// `repository:`: where the site's sources live on the web, for links to files outside
+/// the site and "edit this page".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repository {
+    /// The repository's web address, e.g. `https://github.com/acme/product`.
+    pub url: String,
+    pub branch: String,
+    /// The site's folder in the repository; `None`: found from git.
+    pub path: Option<String>,
 }

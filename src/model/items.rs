@@ -85,7 +85,7 @@ pub struct Story {
 }
 
 /// A documentation page of docs/.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct DocPage {
     /// Output folder relative to the site root, e.g. `docs/guide/rules` (no slash at the end).
     pub url: String,

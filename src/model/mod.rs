@@ -5,7 +5,7 @@ mod config;
 mod items;
 mod values;
 
-pub use config::Config;
+pub use config::{Config, Repository};
 pub use items::{DocPage, Initiative, Intro, Metric, Person, Sprint, Story};
 pub use values::{
     Audience, Date, Horizon, InitiativeId, InitiativeStatus, Keyword, PersonId, SprintId, StoryId, StoryStatus,
@@ -16,13 +16,33 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// A file copied to the output as it is (from static/ or a theme's static/).
+/// A file copied to the output as it is: from static/ or a theme's static/, or an
+/// asset (an image, a PDF...) beside the pages under roadmap/, backlog/ or docs/.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaticFile {
+    /// Path in the site, `/` separated (e.g. `static/favicon.svg`).
+    pub rel: String,
     /// Path inside the output, `/` separated (e.g. `favicon.svg`).
     pub output: String,
     /// Where it is read from.
     pub path: PathBuf,
+}
+
+/// A file or folder outside the site that a link names, as found on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutsideKind {
+    File,
+    Folder,
+}
+
+/// What the site's links need to know from the disk around the site, found by `load`.
+#[derive(Debug, Clone, Default)]
+pub struct Disk {
+    /// Paths outside the site named by links (`../src/main.rs`, relative to the site
+    /// root) that exist.
+    pub outside: HashMap<String, OutsideKind>,
+    /// The site's folder inside its git repository (`site`), when it is in one.
+    pub repository_path: Option<String>,
 }
 
 /// Everything a site consists of, after parsing, in a stable order.
@@ -39,6 +59,10 @@ pub struct Site {
     pub roadmap_intro: Option<Arc<Intro>>,
     pub backlog_intro: Option<Arc<Intro>>,
     pub statics: Vec<StaticFile>,
+    /// Files other than `.md` under roadmap/, backlog/ and docs/, sorted by path; published
+    /// at their lowercased path when a page of the build links to them.
+    pub assets: Vec<StaticFile>,
+    pub disk: Disk,
     index: Index,
 }
 
@@ -61,6 +85,28 @@ pub struct Parts {
     pub roadmap_intro: Option<Arc<Intro>>,
     pub backlog_intro: Option<Arc<Intro>>,
     pub statics: Vec<StaticFile>,
+    pub assets: Vec<StaticFile>,
+    pub disk: Disk,
+}
+
+/// As on GitHub, a docs folder's `README.md` is the folder's page when the folder has
+/// no `index.md` or `_index.md`.
+fn readmes_stand_for_their_folder(docs: &mut [Arc<DocPage>]) {
+    let folder = |rel: &str| rel.rsplit_once('/').map_or(String::new(), |(f, _)| f.to_owned());
+    let name = |rel: &str| rel.rsplit_once('/').map_or(rel, |(_, n)| n).to_owned();
+    let indexed: std::collections::HashSet<String> = docs
+        .iter()
+        .map(|d| &d.doc.source.rel)
+        .filter(|r| matches!(name(r).as_str(), "index.md" | "_index.md"))
+        .map(|r| folder(r))
+        .collect();
+    for doc in docs.iter_mut() {
+        let rel = &doc.doc.source.rel;
+        if name(rel) == "README.md" && !indexed.contains(&folder(rel)) {
+            let url = crate::urls::doc_folder(&folder(rel));
+            *doc = Arc::new(DocPage { url, ..(**doc).clone() });
+        }
+    }
 }
 
 impl Site {
@@ -71,6 +117,8 @@ impl Site {
         parts.stories.sort_by(|a, b| (&a.id, &a.doc.source.rel).cmp(&(&b.id, &b.doc.source.rel)));
         parts.docs.sort_by(|a, b| a.doc.source.rel.cmp(&b.doc.source.rel));
         parts.statics.sort_by(|a, b| a.output.cmp(&b.output));
+        parts.assets.sort_by(|a, b| a.rel.cmp(&b.rel));
+        readmes_stand_for_their_folder(&mut parts.docs);
         let mut index = Index::default();
         for (i, item) in parts.initiatives.iter().enumerate() {
             index.initiatives.entry(item.id.clone()).or_insert(i);
@@ -96,8 +144,17 @@ impl Site {
             roadmap_intro: parts.roadmap_intro,
             backlog_intro: parts.backlog_intro,
             statics: parts.statics,
+            assets: parts.assets,
+            disk: parts.disk,
             index,
         }
+    }
+
+    /// Every Markdown document of the site: items, docs and section intros.
+    pub fn documents(&self) -> impl Iterator<Item = &crate::frontmatter::Document> {
+        let intros = self.roadmap_intro.iter().chain(&self.backlog_intro).map(|i| &*i.doc);
+        let items = self.initiatives.iter().map(|i| &*i.doc).chain(self.stories.iter().map(|s| &*s.doc));
+        items.chain(self.docs.iter().map(|d| &*d.doc)).chain(intros)
     }
 
     /// The initiative with this id.

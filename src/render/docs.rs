@@ -59,6 +59,11 @@ impl DocsNav {
         DocsNav { roots, order }
     }
 
+    /// The output folder of the first page in reading order (the docs home when there is one).
+    pub fn first(&self) -> Option<&str> {
+        self.order.first().map(|(folder, _)| folder.as_str())
+    }
+
     /// The previous and next pages of the page in `folder`, in reading order.
     pub fn neighbours(&self, folder: &str) -> (Option<Neighbour>, Option<Neighbour>) {
         let at = self.order.iter().position(|(f, _)| f == folder);

@@ -90,6 +90,10 @@ pub fn render_changed(
     for (file, bytes) in data {
         output.files.insert(file, Arc::from(bytes));
     }
+    for asset in published_assets(&views) {
+        let bytes = std::fs::read(&asset.path).map_err(|err| vec![unreadable(&asset.rel, &err)])?;
+        output.files.insert(asset.output.clone(), Arc::from(bytes));
+    }
     for (file, asset) in &theme.assets {
         let bytes = theme::asset_bytes(asset).map_err(|err| {
             vec![
@@ -104,6 +108,23 @@ pub fn render_changed(
         output.files.entry(file.clone()).or_insert(bytes);
     }
     Ok(output)
+}
+
+/// The assets that the pages of this build link to or show: an attachment that only
+/// internal items name is not published in a public build.
+fn published_assets<'a>(views: &Views<'a>) -> Vec<&'a crate::model::StaticFile> {
+    let site = views.site;
+    let mut rels = std::collections::BTreeSet::new();
+    for doc in site.documents() {
+        rels.extend(views.links.assets_of(&doc.source.rel, doc.scan()));
+    }
+    rels.iter()
+        .filter_map(|rel| site.assets.binary_search_by(|a| a.rel.as_str().cmp(rel)).ok().map(|i| &site.assets[i]))
+        .collect()
+}
+
+fn unreadable(rel: &str, err: &std::io::Error) -> Diagnostic {
+    Diagnostic::file(Rule::InvalidValue, rel, format!("cannot read file: {err}")).help("check the file's permissions")
 }
 
 /// Escapes text for HTML and XML content and attribute values (the pages charter

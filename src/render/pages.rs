@@ -5,6 +5,7 @@ use super::docs::DocsNav;
 use super::view::{Badge, InitiativeCard, Link, PersonRef, StoryRow, Views, backlog_order};
 use super::{Options, svg};
 use crate::diag::Diagnostic;
+use crate::links;
 use crate::markdown::{self, Context as MdContext};
 use crate::metrics::{self, format_points};
 use crate::model::*;
@@ -57,21 +58,23 @@ struct SiteInfo {
     title: String,
     description: Option<String>,
     audience: Audience,
-    has_docs: bool,
+    /// The page the Docs menu entry leads to (the docs home, else the first docs page).
+    docs_url: Option<String>,
     source_root: &'static str,
 }
 
 impl Common {
     pub fn new(views: &Views, options: &Options) -> Common {
         let config = &views.site.config;
+        let docs_nav = DocsNav::new(&views.site.docs);
         let site = SiteInfo {
             title: config.title.clone(),
             description: config.description.clone(),
             audience: options.audience,
-            has_docs: !views.site.docs.is_empty(),
+            docs_url: docs_nav.first().map(urls::page_file),
             source_root: "",
         };
-        Common { site, base_path: base_path(&options.base_url), docs_nav: DocsNav::new(&views.site.docs) }
+        Common { site, base_path: base_path(&options.base_url), docs_nav }
     }
 }
 
@@ -99,6 +102,16 @@ impl<'a> Page<'a> {
             Page::Doc(i) => urls::page_file(&views.site.docs[*i].url),
             Page::Changelog => "changelog/index.html".into(),
             Page::NotFound => "404.html".into(),
+        }
+    }
+
+    /// The Markdown file the page is made from, if one.
+    fn source<'s>(&'s self, views: &'s Views) -> Option<&'s str> {
+        match self {
+            Page::Initiative(i) => Some(&i.doc.source.rel),
+            Page::Story(s) => Some(&s.doc.source.rel),
+            Page::Doc(i) => Some(&views.site.docs[*i].doc.source.rel),
+            _ => None,
         }
     }
 
@@ -140,6 +153,7 @@ impl<'a> Page<'a> {
         cx.insert("root", &root);
         cx.insert("section", self.section());
         cx.insert("site", &common.site);
+        cx.insert("edit_url", &self.source(views).and_then(|rel| links::edit_url(views.site, rel)));
         let title = self.fill(&mut cx, views, common, &file);
         cx.insert("page_title", &title);
         theme.render(self.template(), &cx)
@@ -166,13 +180,9 @@ impl<'a> Page<'a> {
 }
 
 fn body_html(views: &Views, doc: &crate::frontmatter::Document, file: &str) -> markdown::Rendered {
-    let cx = MdContext {
-        source: &doc.source.rel,
-        page_file: file,
-        pages: &views.md_pages,
-        unsafe_html: views.unsafe_html(),
-    };
-    markdown::render(doc.body(), &cx)
+    let from = &doc.source.rel;
+    let links = |dest: &str, _| views.links.output_href(from, file, dest);
+    markdown::render(doc.body(), &MdContext { links: &links, unsafe_html: views.unsafe_html() })
 }
 
 fn intro(cx: &mut Context, views: &Views, intro: Option<&Arc<Intro>>, file: &str) {

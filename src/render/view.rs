@@ -1,6 +1,7 @@
 //! View data for templates (see themes/default/CONTEXT.md), computed once per build:
 //! cards, rows, figures and indexes that many pages share.
 
+use crate::links::Resolver;
 use crate::markdown;
 use crate::metrics::{self, Health, Progress, Velocity, format_points};
 use crate::model::*;
@@ -123,8 +124,8 @@ pub struct SprintView {
 pub struct Views<'a> {
     pub site: &'a Site,
     pub today: Date,
-    /// Site path of each Markdown page -> its output folder (for `.md` links).
-    pub md_pages: HashMap<String, String>,
+    /// Where the relative links of bodies lead.
+    pub links: Resolver<'a>,
     pub cards: HashMap<&'a str, InitiativeCard>,
     pub rows: HashMap<&'a str, StoryRow>,
     pub stories_by_po: HashMap<&'a str, Vec<&'a Arc<Story>>>,
@@ -168,7 +169,7 @@ impl<'a> Views<'a> {
             story_dependents,
             initiative_dependents,
             today,
-            md_pages: md_pages(site),
+            links: Resolver::new(site),
             cards: HashMap::new(),
             rows: HashMap::new(),
             stories_by_po,
@@ -296,23 +297,4 @@ pub fn progress_label(p: &Progress) -> String {
 pub fn backlog_order(a: &Story, b: &Story) -> std::cmp::Ordering {
     let key = |s: &Story| (!s.status.is_open(), s.rank.is_none(), s.rank, s.id.clone());
     key(a).cmp(&key(b))
-}
-
-fn md_pages(site: &Site) -> HashMap<String, String> {
-    let mut pages = HashMap::new();
-    for i in &site.initiatives {
-        pages.insert(i.doc.source.rel.clone(), urls::item_folder("roadmap", i.id.as_str()));
-    }
-    for s in &site.stories {
-        pages.insert(s.doc.source.rel.clone(), urls::item_folder("backlog", s.id.as_str()));
-    }
-    for d in &site.docs {
-        pages.insert(d.doc.source.rel.clone(), d.url.clone());
-    }
-    for (intro, folder) in [(&site.roadmap_intro, "roadmap"), (&site.backlog_intro, "backlog")] {
-        if let Some(intro) = intro {
-            pages.insert(intro.doc.source.rel.clone(), folder.to_owned());
-        }
-    }
-    pages
 }

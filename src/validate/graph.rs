@@ -80,6 +80,65 @@ pub fn duplicate_url(site: &Site, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The output files charter writes itself, whatever the content.
+const GENERATED: &[&str] = &[
+    "index.html",
+    "404.html",
+    "roadmap/index.html",
+    "backlog/index.html",
+    "team/index.html",
+    "sprints/index.html",
+    "changelog/index.html",
+    "roadmap.json",
+    "search-index.json",
+    "feed.xml",
+    "sitemap.xml",
+];
+
+/// duplicate-url, for files copied as they are: a static file or an asset on the path
+/// of a page, of a file charter writes, or of another such file.
+pub fn duplicate_file_url(site: &Site, out: &mut Vec<Diagnostic>) {
+    let mut taken: HashMap<String, String> = HashMap::new();
+    let mut take = |path: String, what: String| {
+        taken.entry(urls::collision_key(&path)).or_insert(what);
+    };
+    GENERATED.iter().for_each(|f| take((*f).to_owned(), format!("charter's own `{f}`")));
+    for i in &site.initiatives {
+        take(
+            urls::page_file(&urls::item_folder("roadmap", i.id.as_str())),
+            format!("the page of {}", i.doc.source.rel),
+        );
+    }
+    for s in &site.stories {
+        take(
+            urls::page_file(&urls::item_folder("backlog", s.id.as_str())),
+            format!("the page of {}", s.doc.source.rel),
+        );
+    }
+    for d in &site.docs {
+        take(urls::page_file(&d.url), format!("the page of {}", d.doc.source.rel));
+    }
+    for p in &site.config.team {
+        take(urls::page_file(&urls::item_folder("team", p.id.as_str())), format!("the page of person `{}`", p.id));
+    }
+    for sp in &site.config.sprints {
+        take(urls::page_file(&urls::item_folder("sprints", sp.id.as_str())), format!("the page of sprint `{}`", sp.id));
+    }
+    let copied = site.statics.iter().filter(|f| f.rel.starts_with("static/")).chain(&site.assets);
+    for file in copied {
+        match taken.get(&urls::collision_key(&file.output)) {
+            Some(first) => {
+                let message = format!("{} would be written to `{}`, like {first}", file.rel, file.output);
+                let help = "rename or move the file (output paths ignore case and accents)";
+                out.push(Diagnostic::file(Rule::DuplicateUrl, &file.rel, message).help(help));
+            }
+            None => {
+                taken.insert(urls::collision_key(&file.output), format!("`{}`", file.rel));
+            }
+        }
+    }
+}
+
 /// unknown-initiative: a story's initiative exists.
 pub fn unknown_initiative(site: &Site, out: &mut Vec<Diagnostic>) {
     let ids = || site.initiatives.iter().map(|i| i.id.as_str());

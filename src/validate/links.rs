@@ -1,47 +1,109 @@
-//! broken-link: relative Markdown links to `.md` files must name a page of the site.
+//! The rules about links and images in bodies: broken-link, broken-anchor,
+//! link-outside-site and image-without-alt. Where a link leads is decided by
+//! [`crate::links`], the same resolver rendering uses.
 
 use crate::diag::{Diagnostic, Rule};
 use crate::frontmatter::Document;
+use crate::links::{self, Nowhere, Resolver, Target};
+use crate::markdown::{LinkRef, RefKind};
 use crate::model::Site;
-use std::collections::HashSet;
+use crate::urls;
+use std::collections::HashMap;
 
-/// broken-link: every relative link to a `.md` file resolves to a content file.
-pub fn broken_link(site: &Site, out: &mut Vec<Diagnostic>) {
-    let intros = site.roadmap_intro.iter().chain(&site.backlog_intro).map(|i| &*i.doc);
-    let pages: HashSet<&str> = site
-        .initiatives
-        .iter()
-        .map(|i| &*i.doc)
-        .chain(site.stories.iter().map(|s| &*s.doc))
-        .chain(site.docs.iter().map(|d| &*d.doc))
-        .chain(intros)
-        .map(|doc| doc.source.rel.as_str())
-        .collect();
-    let docs = site
-        .initiatives
-        .iter()
-        .map(|i| &*i.doc)
-        .chain(site.stories.iter().map(|s| &*s.doc))
-        .chain(site.docs.iter().map(|d| &*d.doc));
-    for doc in docs.chain(site.roadmap_intro.iter().chain(&site.backlog_intro).map(|i| &*i.doc)) {
-        check_document(doc, &pages, out);
+/// Every Markdown document of the site, by source path.
+fn documents(site: &Site) -> HashMap<&str, &Document> {
+    site.documents().map(|doc| (doc.source.rel.as_str(), doc)).collect()
+}
+
+/// Calls `check` with every link of every document, and where it leads.
+fn each_link(site: &Site, mut check: impl FnMut(&Document, &LinkRef, Target, &Resolver, &HashMap<&str, &Document>)) {
+    let resolver = Resolver::new(site);
+    let docs = documents(site);
+    let mut sorted: Vec<&&Document> = docs.values().collect();
+    sorted.sort_by_key(|d| &d.source.rel);
+    for doc in sorted {
+        for link in &doc.scan().links {
+            check(doc, link, resolver.resolve(&doc.source.rel, &link.dest), &resolver, &docs);
+        }
     }
 }
 
-fn check_document(doc: &Document, pages: &HashSet<&str>, out: &mut Vec<Diagnostic>) {
-    for link in doc.md_links() {
-        let target = link.resolve(&doc.source.rel);
-        if target.as_deref().is_some_and(|t| pages.contains(t)) {
-            continue;
-        }
-        let start = doc.body_offset() + link.offset;
-        let location = doc.source.locate(start, start + link.len);
-        let message = match &target {
-            Some(t) => format!("link to `{}` does not lead to a page: {t} is not in the site", link.dest),
-            None => format!("link to `{}` climbs above the site folder", link.dest),
+/// A diagnostic at a link of `doc`.
+fn at_link(rule: Rule, doc: &Document, link: &LinkRef, message: String, help: String) -> Diagnostic {
+    let (start, end) = (doc.body_offset() + link.span.start, doc.body_offset() + link.span.end);
+    Diagnostic::at(rule, &doc.source, doc.source.locate(start, end), message).help(help)
+}
+
+/// broken-link: every relative link and image leads to a page or a published file.
+pub fn broken_link(site: &Site, out: &mut Vec<Diagnostic>) {
+    each_link(site, |doc, link, target, resolver, _| {
+        let Target::Nowhere { path, why } = target else { return };
+        let what = if link.kind == RefKind::Image { "image" } else { "link" };
+        let (message, help) = match why {
+            Nowhere::FolderWithoutPage => (
+                format!("{what} `{}` leads to the folder `{path}/`, which has no page", link.dest),
+                "link to a file in it, or give the folder an index.md or README.md".to_owned(),
+            ),
+            Nowhere::Missing => {
+                let message = format!("{what} `{}` leads nowhere: `{path}` is not in the site", link.dest);
+                let help = match resolver.suggest(&path) {
+                    Some(near) => format!("did you mean `{}`?", links::relative(&doc.source.rel, &near)),
+                    None => "links are resolved from this file's folder, as on GitHub; fix the path or remove the link"
+                        .to_owned(),
+                };
+                (message, help)
+            }
         };
-        let help =
-            "links to .md files are resolved from this file's folder, as on GitHub; fix the path or remove the link";
-        out.push(Diagnostic::at(Rule::BrokenLink, &doc.source, location, message).help(help));
+        out.push(at_link(Rule::BrokenLink, doc, link, message, help));
+    });
+}
+
+/// broken-anchor: a `#fragment` names a heading or an element id of its page.
+pub fn broken_anchor(site: &Site, out: &mut Vec<Diagnostic>) {
+    each_link(site, |doc, link, target, _, docs| {
+        let (fragment, page) = match &target {
+            Target::SamePage { fragment } => (fragment, Some(doc)),
+            Target::Page { fragment, doc: target_doc, .. } => {
+                (fragment, target_doc.as_deref().and_then(|d| docs.get(d).copied()))
+            }
+            _ => return,
+        };
+        let Some(page) = page.filter(|_| !fragment.is_empty()) else { return };
+        let id = urls::percent_decode(fragment);
+        if id == "top" || page.scan().ids.contains(&id) {
+            return;
+        }
+        let mut ids: Vec<&str> = page.scan().ids.iter().map(String::as_str).collect();
+        ids.sort_unstable();
+        let help = match crate::diag::did_you_mean(&id, ids.iter().copied()) {
+            Some(near) => format!("did you mean `#{near}`?"),
+            None if ids.is_empty() => format!("{} has no headings to link to", page.source.rel),
+            None => "heading ids are made as on GitHub: lowercase, punctuation dropped, spaces as `-`".to_owned(),
+        };
+        let message = format!("`#{fragment}` names no heading or id in {}", page.source.rel);
+        out.push(at_link(Rule::BrokenAnchor, doc, link, message, help));
+    });
+}
+
+/// link-outside-site: a link to a file outside the site needs `repository:` to lead somewhere.
+pub fn link_outside_site(site: &Site, out: &mut Vec<Diagnostic>) {
+    each_link(site, |doc, link, target, _, _| {
+        let Target::Outside { path, url: Err(why) } = target else { return };
+        let message = format!("link `{}` leads outside the site folder, to `{path}`; {why}", link.dest);
+        let help = "set `repository:` (url, branch) in charter.yaml to link into the repository, or copy the file into the site".to_owned();
+        out.push(at_link(Rule::LinkOutsideSite, doc, link, message, help));
+    });
+}
+
+/// image-without-alt: every image says what it shows (`alt=""` marks a decorative one).
+pub fn image_without_alt(site: &Site, out: &mut Vec<Diagnostic>) {
+    for doc in documents(site).into_values() {
+        for link in doc.scan().links.iter().filter(|l| l.kind == RefKind::Image && !l.has_alt) {
+            let message = format!("image `{}` has no alt text", link.dest);
+            let help =
+                "say what the image shows: `![what it shows](path)`, or `alt=\"\"` in HTML for a decorative image"
+                    .to_owned();
+            out.push(at_link(Rule::ImageWithoutAlt, doc, link, message, help));
+        }
     }
 }

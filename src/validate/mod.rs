@@ -17,6 +17,7 @@ pub type Check = fn(&Site, &mut Vec<Diagnostic>);
 pub const CHECKS: &[(Rule, Check)] = &[
     (Rule::DuplicateId, graph::duplicate_id),
     (Rule::DuplicateUrl, graph::duplicate_url),
+    (Rule::DuplicateUrl, graph::duplicate_file_url),
     (Rule::UnknownPerson, ownership::unknown_person),
     (Rule::StoryOwnerRole, ownership::story_owner_role),
     (Rule::InitiativeOwnerRole, ownership::initiative_owner_role),
@@ -27,6 +28,9 @@ pub const CHECKS: &[(Rule, Check)] = &[
     (Rule::DuplicateRank, backlog::duplicate_rank),
     (Rule::MissingAcceptanceCriteria, backlog::missing_acceptance_criteria),
     (Rule::BrokenLink, links::broken_link),
+    (Rule::BrokenAnchor, links::broken_anchor),
+    (Rule::LinkOutsideSite, links::link_outside_site),
+    (Rule::ImageWithoutAlt, links::image_without_alt),
     (Rule::VisibilityLeak, graph::visibility_leak),
     (Rule::UnrankedStory, backlog::unranked_story),
     (Rule::PoNotOnInitiative, ownership::po_not_on_initiative),

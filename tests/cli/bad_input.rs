@@ -309,7 +309,7 @@ mod links_out {
     }
 
     #[test]
-    fn md_links_that_climb_out_are_broken_links() {
+    fn links_that_climb_out_are_reported_and_never_read() {
         let outside = outside();
         let body = format!(
             "[up](../../../../etc/hostname.md)\n\n[beside](../../{}/secret.md)\n\n[encoded](..%2F..%2F..%2Fetc%2Fhostname.md)\n",
@@ -326,31 +326,32 @@ mod links_out {
             positions,
             [
                 ("broken-link", "backlog/S-1.md", 6, 1),
-                ("broken-link", "backlog/S-1.md", 8, 1),
+                ("link-outside-site", "backlog/S-1.md", 8, 1),
                 ("broken-link", "backlog/S-1.md", 10, 1)
             ]
         );
-        for d in &diagnostics {
-            d.message_has("climbs above the site folder");
-        }
+        diagnostics[0].message_has("is not in the site");
+        diagnostics[1].message_has("leads outside the site folder").help_has("repository:");
         assert!(!run.stdout.contains(MARKER));
         let stderr = build_fails_writing_nothing(&site);
         assert!(!stderr.contains(MARKER));
     }
 
-    /// Links that are not `.md` links stay links: their targets are never read, so no
-    /// byte of /etc/hostname or of a file beside the site reaches the output.
+    /// Links out of the site never publish what they name: a file beside the site is a
+    /// warning and renders as text, absolute paths and other schemes stay as written,
+    /// and no byte of /etc/hostname or of the file beside the site reaches the output.
     #[test]
-    fn other_links_out_are_kept_as_links_and_never_read() {
+    fn links_out_of_the_site_never_publish_what_they_name() {
         let outside = outside();
-        let beside = format!("../../../{}/secret.txt", name(&outside));
-        let body = format!(
-            "[host](/etc/hostname) ![img](/etc/hostname) [file](file:///etc/hostname) [rel](../../../../etc/hostname) [beside]({beside})\n"
-        );
+        let beside = format!("../../{}/secret.txt", name(&outside));
+        let body =
+            format!("[host](/etc/hostname) ![img](/etc/hostname) [file](file:///etc/hostname) [beside]({beside})\n");
         let site =
             Site::new().file("backlog/S-1.md", format!("---\ntitle: A\nproduct_owner: olga\nrank: 1\n---\n{body}"));
         let out = OutDir::new();
-        site.build(out.out()).run().code(0);
+        let run = site.build(out.out()).run();
+        run.code(0);
+        assert!(run.stderr.contains("warning[link-outside-site]"), "{}", run.stderr);
         let tree = Tree::read(out.out());
         assert_eq!(tree.files_containing(MARKER), Vec::<&str>::new());
         let hostname = std::fs::read("/etc/hostname").ok();
@@ -360,9 +361,9 @@ mod links_out {
         }
         let page = tree.text("backlog/s-1/index.html");
         let hrefs = output::attributes(page, "href");
-        for link in ["/etc/hostname", "../../../../etc/hostname", beside.as_str()] {
-            assert!(hrefs.iter().any(|h| h == link), "{link} not kept in {hrefs:?}");
-        }
+        assert!(hrefs.iter().any(|h| h == "/etc/hostname"), "{hrefs:?}");
+        assert!(!hrefs.iter().any(|h| h.contains("secret")), "a link out of the site without repository: {hrefs:?}");
+        assert!(output::text(page).contains("beside"));
         assert!(output::attributes(page, "src").iter().any(|s| s == "/etc/hostname"));
         assert!(!hrefs.iter().any(|h| h.starts_with("file:")), "file: URLs are dropped: {hrefs:?}");
     }

@@ -48,7 +48,10 @@ fn hostile_html_in_bodies_is_removed() {
     let site = Site::new()
         .file("backlog/S-1.md", story(HOSTILE_BODY))
         .file("roadmap/plan.md", format!("---\ntitle: Plan\nproduct_manager: pat\nhorizon: later\n---\n{HOSTILE_BODY}"))
-        .file("docs/index.md", HOSTILE_BODY);
+        .file("docs/index.md", HOSTILE_BODY)
+        .file("backlog/x.png", "png")
+        .file("roadmap/x.png", "png")
+        .file("docs/x.png", "png");
     let (_out, tree) = build(&site);
     let survived: Vec<&str> = tree.files_containing("pwned").into_iter().filter(|f| f.ends_with(".html")).collect();
     assert_eq!(survived, Vec::<&str>::new(), "a payload survived");
@@ -64,7 +67,7 @@ fn hostile_html_in_bodies_is_removed() {
 fn the_pages_own_markup_is_not_confused_with_the_body() {
     // Same page with and without the hostile body: the theme's own scripts, forms and
     // styles are all that is left.
-    let (_a, hostile) = build(&Site::new().file("backlog/S-1.md", story(HOSTILE_BODY)));
+    let (_a, hostile) = build(&Site::new().file("backlog/S-1.md", story(HOSTILE_BODY)).file("backlog/x.png", "png"));
     let (_b, plain) = build(&Site::new().file("backlog/S-1.md", story("Intro paragraph.\n")));
     let (h, p) =
         (hostile.text("backlog/s-1/index.html").to_lowercase(), plain.text("backlog/s-1/index.html").to_lowercase());

@@ -2,10 +2,15 @@
 //! heading ids; links to `.md` files become page links; unsafe URLs and raw HTML are
 //! neutralised unless the site sets `unsafe_html: true`.
 
-use crate::urls;
-use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
-use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
+mod html;
+mod scan;
+mod slug;
+
+pub use scan::{LinkRef, RefKind, Scan, scan};
+pub use slug::github_slug;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use slug::HeadingIds;
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -13,47 +18,6 @@ fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_HEADING_ATTRIBUTES
-}
-
-/// A relative link to a `.md` file, as written in a body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MdLink {
-    pub dest: String,
-    /// Byte range of the whole link in the body.
-    pub offset: usize,
-    pub len: usize,
-}
-
-impl MdLink {
-    /// The site path of the linked file, resolved from `from` (the linking file).
-    pub fn resolve(&self, from: &str) -> Option<String> {
-        md_target(&self.dest).and_then(|(path, _)| urls::resolve(from, &path))
-    }
-}
-
-/// The decoded path and the `#fragment` of a relative link to a `.md` file.
-fn md_target(dest: &str) -> Option<(String, &str)> {
-    if dest.starts_with('/') || dest.starts_with('#') || scheme(dest).is_some() {
-        return None;
-    }
-    let (path, fragment) = dest.split_once('#').map_or((dest, ""), |(p, f)| (p, f));
-    let path = path.split('?').next().unwrap_or(path);
-    let decoded = urls::percent_decode(path);
-    decoded.to_ascii_lowercase().ends_with(".md").then_some((decoded, fragment))
-}
-
-/// Every relative `.md` link (and image) of a body, with its position.
-pub fn md_links(body: &str) -> Vec<MdLink> {
-    let mut out = vec![];
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
-        if let Event::Start(Tag::Link { dest_url, link_type, .. }) = event
-            && !matches!(link_type, LinkType::Email | LinkType::Autolink)
-            && md_target(&dest_url).is_some()
-        {
-            out.push(MdLink { dest: dest_url.to_string(), offset: range.start, len: range.len() });
-        }
-    }
-    out
 }
 
 /// The lowercase scheme of a URL (`javascript`, `https`...), ignoring whitespace and
@@ -69,14 +33,21 @@ pub fn is_safe_url(url: &str) -> bool {
     scheme(url).is_none_or(|s| matches!(s.as_str(), "http" | "https" | "mailto" | "tel"))
 }
 
-/// What a page's Markdown needs to know about the site.
+/// Where a relative link or image of a body leads, as the site decides it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Href {
+    /// Leave the URL as written (other hosts, `#fragment`s, absolute paths).
+    Keep,
+    /// Use this URL instead.
+    To(String),
+    /// Leads nowhere: render the link as its text, the image as its alt text.
+    Drop,
+}
+
+/// What a body's Markdown needs to know about the site.
 pub struct Context<'a> {
-    /// Site path of the Markdown file (for resolving relative links).
-    pub source: &'a str,
-    /// Output file of the page (for relative hrefs back to the root).
-    pub page_file: &'a str,
-    /// Site path of each `.md` page -> its output folder.
-    pub pages: &'a HashMap<String, String>,
+    /// Decides each link's and image's URL (called for safe URLs only).
+    pub links: &'a dyn Fn(&str, RefKind) -> Href,
     pub unsafe_html: bool,
 }
 
@@ -98,19 +69,27 @@ pub struct Rendered {
 /// Renders a Markdown body into safe HTML.
 pub fn render(body: &str, cx: &Context) -> Rendered {
     let mut raw_html = false;
-    let mut ids = HashSet::new();
+    let mut ids = HeadingIds::default();
     let mut headings = vec![];
     let mut events: Vec<Event> = Vec::with_capacity(body.len() / 16);
     let mut heading: Option<usize> = None;
     let mut heading_text = String::new();
-    // For each open link: whether it was kept (links to pages that are not in this
-    // build, such as internal pages of a public build, become plain text).
-    let mut links: Vec<bool> = vec![];
+    // For each open link or image: whether it was kept (one leading nowhere, such as a
+    // missing file or an internal page of a public build, becomes its text).
+    let mut kept: Vec<bool> = vec![];
+    let mut html_block: Option<String> = None;
     for event in Parser::new_ext(body, options()) {
         match event {
-            Event::Html(_) | Event::InlineHtml(_) => {
+            Event::Start(Tag::HtmlBlock) => html_block = Some(String::new()),
+            Event::Html(text) if html_block.is_some() => html_block.get_or_insert_default().push_str(&text),
+            Event::End(TagEnd::HtmlBlock) => {
                 raw_html = true;
-                events.push(event);
+                let block = html_block.take().unwrap_or_default();
+                events.push(Event::Html(rewrite_html(&block, cx).into()));
+            }
+            Event::Html(text) | Event::InlineHtml(text) => {
+                raw_html = true;
+                events.push(Event::InlineHtml(rewrite_html(&text, cx).into()));
             }
             Event::Start(Tag::Heading { .. }) => {
                 heading = Some(events.len());
@@ -131,21 +110,24 @@ pub fn render(body: &str, cx: &Context) -> Rendered {
                 heading_text.push_str(t);
                 events.push(event);
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => match rewrite(dest_url, cx) {
-                Some(dest_url) => {
-                    links.push(true);
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest_url = rewrite(dest_url, RefKind::Link, cx);
+                kept.push(dest_url.is_some());
+                if let Some(dest_url) = dest_url {
                     events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
-                }
-                None => links.push(false),
-            },
-            Event::End(TagEnd::Link) => {
-                if links.pop().unwrap_or(true) {
-                    events.push(event);
                 }
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let dest_url = if is_safe_url(&dest_url) { dest_url } else { CowStr::Borrowed("#") };
-                events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+                let dest_url = rewrite(dest_url, RefKind::Image, cx);
+                kept.push(dest_url.is_some());
+                if let Some(dest_url) = dest_url {
+                    events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+                }
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                if kept.pop().unwrap_or(true) {
+                    events.push(event);
+                }
             }
             other => events.push(other),
         }
@@ -153,7 +135,7 @@ pub fn render(body: &str, cx: &Context) -> Rendered {
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if raw_html && !cx.unsafe_html {
-        html = sanitize(&html);
+        html = html::sanitize(&html);
     }
     Rendered { html, headings }
 }
@@ -162,50 +144,53 @@ fn heading_level(level: HeadingLevel) -> u8 {
     level as u8
 }
 
-/// Gives a heading its id (the written `{#id}` or a slug of its text), unique in the page.
-fn finish_heading(start: &mut Event, text: &str, ids: &mut HashSet<String>) -> String {
+/// Gives a heading its id (the written `{#id}` or GitHub's slug of its text), unique in
+/// the page.
+fn finish_heading(start: &mut Event, text: &str, ids: &mut HeadingIds) -> String {
     let Event::Start(Tag::Heading { id, .. }) = start else { return String::new() };
-    let base = match id {
-        Some(written) => written.to_string(),
-        None => heading_slug(text),
-    };
-    let mut unique = base.clone();
-    let mut n = 1;
-    while !ids.insert(unique.clone()) {
-        unique = format!("{base}-{n}");
-        n += 1;
-    }
+    let unique = ids.next(id.as_deref(), text);
     *id = Some(unique.clone().into());
     unique
 }
 
-/// A heading's anchor: lowercase words joined by `-`.
-pub fn heading_slug(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.trim().chars() {
-        if c.is_alphanumeric() || c == '_' || c == '-' {
-            out.extend(c.to_lowercase());
-        } else if c.is_whitespace() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    if out.is_empty() { "section".into() } else { out }
-}
-
-/// Rewrites a link: `.md` files to their page, unsafe schemes to `#`; `None` drops
-/// the link (keeping its text) when the `.md` file is not a page of this build.
-fn rewrite<'a>(dest: CowStr<'a>, cx: &Context) -> Option<CowStr<'a>> {
+/// A link's or image's URL in the output: unsafe schemes become `#`; `None` when it
+/// leads nowhere (it is then rendered as its text).
+fn rewrite<'a>(dest: CowStr<'a>, kind: RefKind, cx: &Context) -> Option<CowStr<'a>> {
     if !is_safe_url(&dest) {
         return Some(CowStr::Borrowed("#"));
     }
-    let Some((path, fragment)) = md_target(&dest) else { return Some(dest) };
-    let folder = urls::resolve(cx.source, &path).and_then(|p| cx.pages.get(&p))?;
-    let mut href = format!("{}{}", urls::root_prefix(cx.page_file), urls::page_file(folder));
-    if !fragment.is_empty() {
-        href.push('#');
-        href.push_str(fragment);
+    match (cx.links)(&dest, kind) {
+        Href::Keep => Some(dest),
+        Href::To(url) => Some(url.into()),
+        Href::Drop => None,
     }
-    Some(href.into())
+}
+
+/// Rewrites the URLs of raw HTML like those of Markdown: a link to nowhere loses its
+/// `href` (its text stays), an image to nowhere becomes its alt text.
+fn rewrite_html(text: &str, cx: &Context) -> String {
+    html::rewrite_urls(text, |tag, url| {
+        if !is_safe_url(url) {
+            return html::Rewrite::Keep;
+        }
+        let kind = if tag.name == "img" { RefKind::Image } else { RefKind::Link };
+        match (cx.links)(url, kind) {
+            Href::Keep => html::Rewrite::Keep,
+            Href::To(new) => html::Rewrite::Url(escape_attr(&new)),
+            Href::Drop if kind == RefKind::Image => {
+                let alt = tag.attr("alt").and_then(|a| a.value.as_deref()).unwrap_or_default();
+                html::Rewrite::ReplaceTag(escape_attr(alt))
+            }
+            Href::Drop => html::Rewrite::DropAttr,
+        }
+    })
+}
+
+/// Escapes text for an HTML attribute value or text.
+fn escape_attr(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    pulldown_cmark_escape::escape_html(&mut out, text).ok();
+    out
 }
 
 /// Whether `text` renders as itself: one line starting with a letter and holding no
@@ -217,14 +202,23 @@ fn is_plain_text(text: &str) -> bool {
         && !text.chars().any(|c| c.is_control() || "\\`*_[]<>&!#~|".contains(c))
 }
 
+/// The links of a text with no page of its own: relative ones lead nowhere.
+fn no_site(dest: &str, _: RefKind) -> Href {
+    if is_relative(dest) { Href::Drop } else { Href::Keep }
+}
+
+/// Whether a URL is a relative path (not another host, not absolute, not a fragment).
+pub fn is_relative(url: &str) -> bool {
+    !url.starts_with(['/', '#']) && scheme(url).is_none()
+}
+
 /// Inline Markdown of a front-matter text (title, outcome, criterion), without the
 /// paragraph around it.
 pub fn inline(text: &str, unsafe_html: bool) -> String {
     if is_plain_text(text) {
         return text.to_owned();
     }
-    let pages = HashMap::new();
-    let cx = Context { source: "", page_file: "", pages: &pages, unsafe_html };
+    let cx = Context { links: &no_site, unsafe_html };
     let html = render(text, &cx).html;
     let trimmed = html.trim_end();
     let inner = trimmed.strip_prefix("<p>").and_then(|h| h.strip_suffix("</p>")).filter(|h| !h.contains("<p>"));
@@ -291,35 +285,25 @@ fn markdown_prefix(text: &str, min: usize) -> &str {
     }
 }
 
-/// Removes scripts, styles, event handlers, unsafe URLs, `<base>`, forms and frames.
-fn sanitize(html: &str) -> String {
-    static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
-    let cleaner = CLEANER.get_or_init(|| {
-        let mut b = ammonia::Builder::default();
-        b.add_generic_attributes(["class", "id", "aria-label", "align"])
-            .add_tags(["input"])
-            .add_tag_attribute_values("input", "type", ["checkbox"])
-            .add_tag_attributes("input", ["checked", "disabled"])
-            .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
-            .link_rel(Some("noopener noreferrer"));
-        b
-    });
-    cleaner.clean(html).to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// A tiny site: `../CHK-2.md` is a page, `../Secret-Plan.md` and `gone.png` lead
+    /// nowhere, `img/a.png` is published.
+    fn links(dest: &str, _: RefKind) -> Href {
+        let (path, fragment) = dest.split_once('#').map_or((dest, ""), |(p, f)| (p, f));
+        let hash = if fragment.is_empty() { String::new() } else { format!("#{fragment}") };
+        match path {
+            "../CHK-2.md" => Href::To(format!("../../backlog/chk-2/index.html{hash}")),
+            "img/a.png" => Href::To("../../backlog/a/img/a.png".into()),
+            "../Secret-Plan.md" | "gone.png" | "nowhere.html" => Href::Drop,
+            _ => Href::Keep,
+        }
+    }
+
     fn html(body: &str) -> String {
-        let pages = HashMap::from([("backlog/CHK-2.md".to_owned(), "backlog/chk-2".to_owned())]);
-        let cx = Context {
-            source: "backlog/a/CHK-1.md",
-            page_file: "backlog/chk-1/index.html",
-            pages: &pages,
-            unsafe_html: false,
-        };
-        render(body, &cx).html
+        render(body, &Context { links: &links, unsafe_html: false }).html
     }
 
     #[test]
@@ -395,8 +379,7 @@ mod tests {
     #[test]
     fn plain_text_fast_path_matches_the_parser() {
         let slow_inline = |t: &str| {
-            let pages = HashMap::new();
-            let cx = Context { source: "", page_file: "", pages: &pages, unsafe_html: false };
+            let cx = Context { links: &no_site, unsafe_html: false };
             render(t, &cx).html.trim_end().trim_start_matches("<p>").trim_end_matches("</p>").to_owned()
         };
         for text in [
@@ -443,10 +426,19 @@ mod tests {
     }
 
     #[test]
-    fn finds_relative_md_links_only() {
-        let links = md_links("[a](x.md) [b](https://e.com/y.md) [c](#top) [d](My%20Page.md#s) [e](/abs.md)");
-        let dests: Vec<_> = links.iter().map(|l| l.dest.as_str()).collect();
-        assert_eq!(dests, ["x.md", "My%20Page.md#s"]);
-        assert_eq!(links[1].resolve("docs/index.md").as_deref(), Some("docs/My Page.md"));
+    fn links_and_images_to_nowhere_become_their_text() {
+        let out =
+            html("[a](nowhere.html) ![The flow](gone.png) ![x](img/a.png) <img src=\"gone.png\" alt=\"Gone <b>\">");
+        assert!(
+            out.contains("<p>a The flow <img src=\"../../backlog/a/img/a.png\" alt=\"x\"> Gone &lt;b&gt;</p>"),
+            "{out}"
+        );
+        let out = html("<p><a href=\"nowhere.html\" target=_blank>t</a> <img src=img/a.png></p>");
+        assert!(out.contains("<a>t</a> <img src=\"../../backlog/a/img/a.png\" alt=\"\">"), "{out}");
+    }
+
+    #[test]
+    fn front_matter_text_drops_relative_links() {
+        assert_eq!(inline("see [x](a.md) and [y](https://e.com)", false), "see x and <a href=\"https://e.com\">y</a>");
     }
 }

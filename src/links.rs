@@ -1,0 +1,286 @@
+//! Where each relative link of the site leads, as on GitHub: resolved from the linking
+//! file's folder, a `.md` file to its page, any other file to its published copy, a
+//! folder to its page, a file outside the site into `repository:`. Validation reports
+//! what leads nowhere; rendering writes what leads somewhere. Pure: what it needs from
+//! the disk (files outside the site, the site's place in its repository) is in the model.
+
+use crate::markdown::{self, Href};
+use crate::model::{OutsideKind, Repository, Site};
+use crate::urls;
+use std::collections::{BTreeSet, HashMap};
+
+/// What a link leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Not a relative path: another host, an absolute path, a scheme.
+    Elsewhere,
+    /// A `#fragment` of the linking page itself.
+    SamePage { fragment: String },
+    /// A page: its output folder, and the Markdown file whose ids its fragments name.
+    Page { folder: String, doc: Option<String>, fragment: String },
+    /// The published copy of a file (an asset or a static file), at `output`.
+    File { output: String, asset: Option<String>, fragment: String },
+    /// A file or folder that exists outside the site folder: its URL in `repository:`,
+    /// or why there is none.
+    Outside { path: String, url: Result<String, &'static str> },
+    /// Nothing is published there.
+    Nowhere { path: String, why: Nowhere },
+}
+
+/// Why a link leads nowhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Nowhere {
+    /// No such page or file in the site (or not in this build: an internal page of a
+    /// public build).
+    Missing,
+    /// A folder without an index page.
+    FolderWithoutPage,
+}
+
+/// The site's files by source path, to resolve links against.
+#[derive(Debug, Default)]
+pub struct Resolver<'a> {
+    /// Markdown page -> output folder.
+    pages: HashMap<String, String>,
+    /// Folder -> its page's output folder and Markdown file.
+    folders: HashMap<String, (String, Option<String>)>,
+    /// Asset or static file -> output path.
+    files: HashMap<String, String>,
+    /// Every page and file of the site, for telling folders from missing files and for
+    /// did-you-mean.
+    known: BTreeSet<String>,
+    outside: Option<&'a HashMap<String, OutsideKind>>,
+    repository: Option<(&'a Repository, String)>,
+}
+
+impl<'a> Resolver<'a> {
+    /// The resolver of `site` (filtered for an audience or not).
+    pub fn new(site: &'a Site) -> Resolver<'a> {
+        let mut r = Resolver { outside: Some(&site.disk.outside), ..Resolver::default() };
+        r.repository = site.config.repository.as_ref().map(|repo| (repo, site_path_in_repository(site)));
+        for (rel, folder) in page_folders(site) {
+            r.known.insert(rel.clone());
+            r.pages.insert(rel, folder);
+        }
+        r.add_folders(site);
+        for asset in &site.assets {
+            r.files.insert(asset.rel.clone(), asset.output.clone());
+        }
+        for file in site.statics.iter().filter(|s| s.rel.starts_with("static/")) {
+            r.files.insert(file.rel.clone(), file.output.clone());
+        }
+        r.known.extend(r.files.keys().cloned());
+        r
+    }
+
+    fn add_folders(&mut self, site: &Site) {
+        self.folders.insert(String::new(), (String::new(), None));
+        let intros = [("roadmap", &site.roadmap_intro), ("backlog", &site.backlog_intro)];
+        for (name, intro) in intros {
+            self.folders.insert(name.into(), (name.into(), intro.as_ref().map(|i| i.doc.source.rel.clone())));
+        }
+        for doc in &site.docs {
+            let rel = &doc.doc.source.rel;
+            if let Some(folder) = folder_of_index(rel, &doc.url) {
+                self.folders.insert(folder, (doc.url.clone(), Some(rel.clone())));
+            }
+        }
+    }
+
+    /// Where `dest`, written in the file `from`, leads.
+    pub fn resolve(&self, from: &str, dest: &str) -> Target {
+        if !markdown::is_relative(dest) {
+            return match dest.strip_prefix('#') {
+                Some(fragment) => Target::SamePage { fragment: fragment.to_owned() },
+                None => Target::Elsewhere,
+            };
+        }
+        let (path, fragment) = dest.split_once('#').map_or((dest, ""), |(p, f)| (p, f));
+        let path = path.split('?').next().unwrap_or(path);
+        let fragment = fragment.to_owned();
+        if path.is_empty() {
+            return Target::SamePage { fragment };
+        }
+        let decoded = urls::percent_decode(path);
+        match join(from, &decoded) {
+            Ok(site_path) => self.inside(site_path, fragment),
+            Err(outside) => self.outside(outside),
+        }
+    }
+
+    fn inside(&self, path: String, fragment: String) -> Target {
+        if let Some(folder) = self.pages.get(&path) {
+            return Target::Page { folder: folder.clone(), doc: Some(path), fragment };
+        }
+        if let Some(output) = self.files.get(&path) {
+            let asset = (!path.starts_with("static/")).then(|| path.clone());
+            return Target::File { output: output.clone(), asset, fragment };
+        }
+        if let Some((folder, doc)) = self.folders.get(&path) {
+            return Target::Page { folder: folder.clone(), doc: doc.clone(), fragment };
+        }
+        let inside = format!("{path}/");
+        let why = if self.known.range(inside.clone()..).next().is_some_and(|k| k.starts_with(&inside)) {
+            Nowhere::FolderWithoutPage
+        } else {
+            Nowhere::Missing
+        };
+        Target::Nowhere { path, why }
+    }
+
+    /// A known file of a similar path (a typo in a name, or in the case of a letter).
+    pub fn suggest(&self, path: &str) -> Option<String> {
+        crate::diag::did_you_mean(path, self.known.iter().map(String::as_str)).map(str::to_owned)
+    }
+
+    fn outside(&self, path: String) -> Target {
+        let kind = self.outside.and_then(|o| o.get(&path)).copied();
+        let Some(kind) = kind else {
+            return Target::Nowhere { path, why: Nowhere::Missing };
+        };
+        let url = match &self.repository {
+            None => Err("no `repository:` in charter.yaml to link it to"),
+            Some((repo, site_path)) => repo_url(repo, site_path, &path, kind),
+        };
+        Target::Outside { path, url }
+    }
+
+    /// The URL of a page (an output folder) or a file from the page written at `file`.
+    pub fn href(file: &str, output: &str, fragment: &str) -> String {
+        let mut href = urls::root_prefix(file);
+        href.push_str(&urls::encode_path(output));
+        if !fragment.is_empty() {
+            href.push('#');
+            href.push_str(fragment);
+        }
+        href
+    }
+
+    /// Where a link written in `from`, on the page written at `file`, points in the output.
+    pub fn output_href(&self, from: &str, file: &str, dest: &str) -> Href {
+        match self.resolve(from, dest) {
+            Target::Elsewhere | Target::SamePage { .. } => Href::Keep,
+            Target::Page { folder, fragment, .. } => {
+                Href::To(Resolver::href(file, &urls::page_file(&folder), &fragment))
+            }
+            Target::File { output, fragment, .. } => Href::To(Resolver::href(file, &output, &fragment)),
+            Target::Outside { url: Ok(url), .. } => Href::To(url),
+            Target::Outside { .. } | Target::Nowhere { .. } => Href::Drop,
+        }
+    }
+
+    /// The assets that links and images of `from`'s body show, by source path.
+    pub fn assets_of<'s>(&'s self, from: &'s str, scan: &'s markdown::Scan) -> impl Iterator<Item = String> + 's {
+        scan.links.iter().filter_map(move |link| match self.resolve(from, &link.dest) {
+            Target::File { asset: Some(rel), .. } => Some(rel),
+            _ => None,
+        })
+    }
+}
+
+/// The paths outside the site (`../src/main.rs`) that links of the site name.
+pub fn outside_paths(site: &Site) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for doc in site.documents() {
+        for link in doc.scan().links.iter().filter(|l| markdown::is_relative(&l.dest)) {
+            let path = link.dest.split(['#', '?']).next().unwrap_or_default();
+            if let Err(outside) = join(&doc.source.rel, &urls::percent_decode(path)) {
+                out.insert(outside);
+            }
+        }
+    }
+    out
+}
+
+/// Each Markdown page of a site with its output folder.
+fn page_folders(site: &Site) -> impl Iterator<Item = (String, String)> + '_ {
+    let items =
+        site.initiatives.iter().map(|i| (i.doc.source.rel.clone(), urls::item_folder("roadmap", i.id.as_str())));
+    let stories = site.stories.iter().map(|s| (s.doc.source.rel.clone(), urls::item_folder("backlog", s.id.as_str())));
+    let docs = site.docs.iter().map(|d| (d.doc.source.rel.clone(), d.url.clone()));
+    let intros = [(&site.roadmap_intro, "roadmap"), (&site.backlog_intro, "backlog")]
+        .into_iter()
+        .filter_map(|(intro, folder)| intro.as_ref().map(|i| (i.doc.source.rel.clone(), folder.to_owned())));
+    items.chain(stories).chain(docs).chain(intros)
+}
+
+/// The folder a docs page stands for, when it is that folder's page (`index.md`,
+/// `_index.md`, or a `README.md` that took the folder's URL).
+fn folder_of_index(rel: &str, url: &str) -> Option<String> {
+    let (folder, _) = rel.rsplit_once('/')?;
+    (urls::doc_folder(folder) == url).then(|| folder.to_owned())
+}
+
+/// The relative path from the folder of the file `from` to the site path `to`.
+pub fn relative(from: &str, to: &str) -> String {
+    let folder: Vec<&str> = from.split('/').collect();
+    let folder = &folder[..folder.len() - 1];
+    let target: Vec<&str> = to.split('/').collect();
+    let common = folder.iter().zip(&target).take_while(|(a, b)| a == b).count();
+    let mut parts = vec![".."; folder.len() - common];
+    parts.extend(&target[common..]);
+    parts.join("/")
+}
+
+/// Joins a relative path to the folder of `from`, as GitHub does: `Ok(site path)`, or
+/// `Err(path)` relative to the site root starting with `../` when it climbs out.
+pub fn join(from: &str, target: &str) -> Result<String, String> {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    let mut above = 0;
+    for segment in target.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." if parts.is_empty() => above += 1,
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    let joined = parts.join("/");
+    if above == 0 { Ok(joined) } else { Err(format!("{}{joined}", "../".repeat(above))) }
+}
+
+/// The web URL of a path outside the site (`../src/main.rs`) in the repository.
+fn repo_url(repo: &Repository, site_path: &str, outside: &str, kind: OutsideKind) -> Result<String, &'static str> {
+    let in_repo = join(&format!("{}/x", site_path.trim_matches('/')), outside)
+        .map_err(|_| "it lies outside the repository too")?;
+    let view = match kind {
+        OutsideKind::File => "blob",
+        OutsideKind::Folder => "tree",
+    };
+    Ok(format!("{}/{view}/{}/{}", repo.url.trim_end_matches('/'), repo.branch, urls::encode_path(&in_repo)))
+}
+
+/// The site's folder in its repository: `repository.path`, else found from git.
+fn site_path_in_repository(site: &Site) -> String {
+    let configured = site.config.repository.as_ref().and_then(|r| r.path.clone());
+    configured.or_else(|| site.disk.repository_path.clone()).unwrap_or_default()
+}
+
+/// The "edit this page" URL of a source file of the site.
+pub fn edit_url(site: &Site, rel: &str) -> Option<String> {
+    let repo = site.config.repository.as_ref()?;
+    let site_path = site_path_in_repository(site);
+    let path =
+        [site_path.trim_matches('/'), rel].iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join("/");
+    Some(format!("{}/edit/{}/{}", repo.url.trim_end_matches('/'), repo.branch, urls::encode_path(&path)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_like_github() {
+        assert_eq!(join("backlog/a/CHK-1.md", "../CHK-2.md"), Ok("backlog/CHK-2.md".into()));
+        assert_eq!(join("docs/index.md", "./guide/"), Ok("docs/guide".into()));
+        assert_eq!(join("docs/index.md", ".."), Ok(String::new()));
+        assert_eq!(join("docs/index.md", "../../src/main.rs"), Err("../src/main.rs".into()));
+        assert_eq!(join("docs/a/b.md", "../../../../x"), Err("../../x".into()));
+        assert_eq!(relative("docs/guide/a.md", "docs/img/b.png"), "../img/b.png");
+        assert_eq!(relative("docs/a.md", "docs/b.md"), "b.md");
+        assert_eq!(relative("backlog/x/A.md", "roadmap/b.md"), "../../roadmap/b.md");
+    }
+}
