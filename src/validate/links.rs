@@ -78,6 +78,7 @@ pub fn broken_anchor(site: &Site, out: &mut Vec<Diagnostic>) {
         let help = match crate::diag::did_you_mean(&id, ids.iter().copied()) {
             Some(near) => format!("did you mean `#{near}`?"),
             None if ids.is_empty() => format!("{} has no headings to link to", page.source.rel),
+            None if ids.len() <= 8 => format!("the ids of {} are: {}", page.source.rel, ids.join(", ")),
             None => "heading ids are made as on GitHub: lowercase, punctuation dropped, spaces as `-`".to_owned(),
         };
         let message = format!("`#{fragment}` names no heading or id in {}", page.source.rel);

@@ -22,6 +22,9 @@ pub const SPEC_RULES: &[(&str, &str)] = &[
     ("duplicate-rank", "error"),
     ("missing-acceptance-criteria", "error"),
     ("broken-link", "error"),
+    ("broken-anchor", "warning"),
+    ("link-outside-site", "warning"),
+    ("image-without-alt", "warning"),
     ("visibility-leak", "error"),
     ("unranked-story", "warning"),
     ("po-not-on-initiative", "warning"),
@@ -53,7 +56,10 @@ const EXPECTED: &[(&str, &str, usize, usize)] = &[
     ("reports-to-not-pm", "charter.yaml", 19, 17),                   // ron's reports_to: `sam`
     ("unknown-person", "charter.yaml", 23, 17),                      // una's reports_to: `nobody`
     ("config-invalid", "charter.yaml", 32, 3),                       // rules: `unranked-stroy`
+    ("image-without-alt", "docs/alt.md", 1, 1),                      // `![](diagram.svg)`
+    ("broken-anchor", "docs/anchor.md", 1, 5),                       // `[the intro](guide.md#nowhere)`
     ("duplicate-url", "docs/guide/index.md", 1, 1),                  // same page as docs/guide.md
+    ("link-outside-site", "docs/outside.md", 1, 1),                  // `[...](../../valid/charter.yaml)`
     ("invalid-value", "roadmap/bad-horizon.md", 4, 10),              // horizon: `nxt`
     ("front-matter-syntax", "roadmap/bad-yaml.md", 2, 13),           // the second `:` of `Colon: inside`
     ("dependency-cycle", "roadmap/cycle-a.md", 5, 14),               // depends_on: [`cycle-b`]
