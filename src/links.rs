@@ -4,6 +4,7 @@
 //! what leads nowhere; rendering writes what leads somewhere. Pure: what it needs from
 //! the disk (files outside the site, the site's place in its repository) is in the model.
 
+use crate::frontmatter::Document;
 use crate::markdown::{self, Href};
 use crate::model::{OutsideKind, Repository, Site};
 use crate::urls;
@@ -49,6 +50,8 @@ pub struct Resolver<'a> {
     /// Every page and file of the site, for telling folders from missing files and for
     /// did-you-mean.
     known: BTreeSet<String>,
+    /// Each Markdown document, for the ids its fragments may name.
+    docs: HashMap<&'a str, &'a Document>,
     outside: Option<&'a HashMap<String, OutsideKind>>,
     repository: Option<(&'a Repository, String)>,
 }
@@ -63,6 +66,7 @@ impl<'a> Resolver<'a> {
             r.pages.insert(rel, folder);
         }
         r.add_folders(site);
+        r.docs = site.documents().map(|d| (d.source.rel.as_str(), d)).collect();
         for asset in &site.assets {
             r.files.insert(asset.rel.clone(), asset.output.clone());
         }
@@ -128,9 +132,18 @@ impl<'a> Resolver<'a> {
         Target::Nowhere { path, why }
     }
 
-    /// A known file of a similar path (a typo in a name, or in the case of a letter).
+    /// A known file of a similar path: a file of a similar name in the same folder,
+    /// else a file of the same name (ignoring case) anywhere in the site.
     pub fn suggest(&self, path: &str) -> Option<String> {
-        crate::diag::did_you_mean(path, self.known.iter().map(String::as_str)).map(str::to_owned)
+        let (folder, name) = path.rsplit_once('/').unwrap_or(("", path));
+        let siblings = self.known.iter().map(|k| k.rsplit_once('/').unwrap_or(("", k))).filter(|(f, _)| *f == folder);
+        if let Some(near) = crate::diag::did_you_mean(name, siblings.map(|(_, n)| n)) {
+            return Some(if folder.is_empty() { near.to_owned() } else { format!("{folder}/{near}") });
+        }
+        self.known
+            .iter()
+            .find(|k| k.rsplit_once('/').map_or(k.as_str(), |(_, n)| n).eq_ignore_ascii_case(name))
+            .cloned()
     }
 
     fn outside(&self, path: String) -> Target {
@@ -156,12 +169,25 @@ impl<'a> Resolver<'a> {
         href
     }
 
-    /// Where a link written in `from`, on the page written at `file`, points in the output.
+    /// Whether `fragment` names nothing in the Markdown file `doc` (a heading, an id);
+    /// `false` when that cannot be known (a page without a Markdown file of its own).
+    pub fn misses_anchor(&self, doc: Option<&str>, fragment: &str) -> bool {
+        let Some(doc) = doc.and_then(|d| self.docs.get(d)) else { return false };
+        let id = urls::percent_decode(fragment);
+        !(fragment.is_empty() || id == "top" || doc.scan().ids.contains(&id))
+    }
+
+    /// Where a link written in `from`, on the page written at `file`, points in the
+    /// output. A fragment that names nothing is left out (a link to the same page is
+    /// then only text), so no link of the output leads to a missing anchor.
     pub fn output_href(&self, from: &str, file: &str, dest: &str) -> Href {
         match self.resolve(from, dest) {
-            Target::Elsewhere | Target::SamePage { .. } => Href::Keep,
-            Target::Page { folder, fragment, .. } => {
-                Href::To(Resolver::href(file, &urls::page_file(&folder), &fragment))
+            Target::Elsewhere => Href::Keep,
+            Target::SamePage { fragment } if self.misses_anchor(Some(from), &fragment) => Href::Drop,
+            Target::SamePage { .. } => Href::Keep,
+            Target::Page { folder, fragment, doc } => {
+                let fragment = if self.misses_anchor(doc.as_deref(), &fragment) { "" } else { &fragment };
+                Href::To(Resolver::href(file, &urls::page_file(&folder), fragment))
             }
             Target::File { output, fragment, .. } => Href::To(Resolver::href(file, &output, &fragment)),
             Target::Outside { url: Ok(url), .. } => Href::To(url),

@@ -33,6 +33,8 @@ mod live;
 mod markdown;
 #[path = "cli/pages.rs"]
 mod pages;
+#[path = "cli/real_docs.rs"]
+mod real_docs;
 #[path = "cli/rules.rs"]
 mod rules;
 #[path = "cli/serve.rs"]

@@ -60,21 +60,18 @@ pub fn broken_link(site: &Site, out: &mut Vec<Diagnostic>) {
 
 /// broken-anchor: a `#fragment` names a heading or an element id of its page.
 pub fn broken_anchor(site: &Site, out: &mut Vec<Diagnostic>) {
-    each_link(site, |doc, link, target, _, docs| {
+    each_link(site, |doc, link, target, resolver, docs| {
         let (fragment, page) = match &target {
-            Target::SamePage { fragment } => (fragment, Some(doc)),
-            Target::Page { fragment, doc: target_doc, .. } => {
-                (fragment, target_doc.as_deref().and_then(|d| docs.get(d).copied()))
-            }
+            Target::SamePage { fragment } => (fragment, Some(doc.source.rel.as_str())),
+            Target::Page { fragment, doc: target_doc, .. } => (fragment, target_doc.as_deref()),
             _ => return,
         };
-        let Some(page) = page.filter(|_| !fragment.is_empty()) else { return };
-        let id = urls::percent_decode(fragment);
-        if id == "top" || page.scan().ids.contains(&id) {
+        let Some(page) = page.filter(|p| resolver.misses_anchor(Some(p), fragment)).and_then(|p| docs.get(p)) else {
             return;
-        }
+        };
         let mut ids: Vec<&str> = page.scan().ids.iter().map(String::as_str).collect();
         ids.sort_unstable();
+        let id = urls::percent_decode(fragment);
         let help = match crate::diag::did_you_mean(&id, ids.iter().copied()) {
             Some(near) => format!("did you mean `#{near}`?"),
             None if ids.is_empty() => format!("{} has no headings to link to", page.source.rel),

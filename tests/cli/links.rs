@@ -4,17 +4,19 @@
 
 use crate::support::output::{self, Tree};
 use crate::support::{Charter, OutDir, example_site};
+use percent_encoding::percent_decode_str;
 
 /// The file a link from `page` leads to, and its fragment; `None` for links that
 /// leave the site (other schemes).
 fn target(page: &str, link: &str, base_path: &str) -> Option<(String, String)> {
     let (path, fragment) = link.split_once('#').map_or((link, ""), |(p, f)| (p, f));
     let path = path.split('?').next().unwrap();
+    let fragment = percent_decode_str(fragment).decode_utf8_lossy();
     if path.contains(':') || path.starts_with("//") {
         return None;
     }
     if path.is_empty() {
-        return Some((page.to_owned(), fragment.to_owned()));
+        return Some((page.to_owned(), fragment.to_string()));
     }
     // Only the 404 page links from the site root: it is served at any depth.
     let (mut parts, rest): (Vec<&str>, &str) = if page == "404.html" {
@@ -35,11 +37,11 @@ fn target(page: &str, link: &str, base_path: &str) -> Option<(String, String)> {
             s => parts.push(s),
         }
     }
-    let mut file = parts.join("/");
+    let mut file = percent_decode_str(&parts.join("/")).decode_utf8_lossy().into_owned();
     if path.ends_with('/') || file.is_empty() {
         file = if file.is_empty() { "index.html".into() } else { format!("{file}/index.html") };
     }
-    Some((file, fragment.to_owned()))
+    Some((file, fragment.to_string()))
 }
 
 /// Asserts every link of every page resolves; returns how many were followed.
@@ -115,4 +117,8 @@ fn the_link_checker_sees_broken_links() {
     assert_eq!(target("404.html", "/r/a/index.html", "/r/"), Some(("a/index.html".into(), String::new())));
     assert_eq!(target("index.html", "https://e.example/", "/"), None);
     assert_eq!(target("index.html", "mailto:a@e.example", "/"), None);
+    assert_eq!(
+        target("a/index.html", "img/my%20shot.png#caf%C3%A9", "/"),
+        Some(("a/img/my shot.png".into(), "café".into()))
+    );
 }

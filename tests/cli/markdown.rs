@@ -109,7 +109,7 @@ fn md_links_become_page_links() {
 ";
     let site = Site::new()
         .file("backlog/team-a/CHK-1.md", story(body))
-        .file("backlog/CHK-2.md", "---\ntitle: Two\nproduct_owner: olga\nrank: 2\n---\n")
+        .file("backlog/CHK-2.md", "---\ntitle: Two\nproduct_owner: olga\nrank: 2\n---\n## Acceptance\n")
         .file("roadmap/plan.md", "---\ntitle: Plan\nproduct_manager: pat\nhorizon: later\n---\n")
         .file(
             "docs/My Guide/Rules & Tips.md",
