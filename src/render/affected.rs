@@ -3,9 +3,16 @@
 //! they show changed.
 
 use super::pages::Page;
+use crate::frontmatter::Document;
 use crate::model::{Initiative, Site, Story};
 use std::collections::HashSet;
 use std::sync::Arc;
+
+/// Whether an edit changed the ids a fragment can name (links from other pages keep or
+/// drop their `#fragment` by them).
+fn anchors_moved(old: &Document, new: &Document) -> bool {
+    old.scan().ids != new.scan().ids
+}
 
 /// The item pages to re-render after an edit.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -20,29 +27,30 @@ pub struct Affected {
 impl Affected {
     /// The pages `changed` (site paths of edited files) can affect, or `None` when the
     /// edit changes the set of pages (added, removed or renamed items, new ids, changed
-    /// visibility), which needs a full render.
+    /// visibility) or the anchors other pages may link to (headings), which needs a
+    /// full render.
     pub fn between(old: &Site, new: &Site, changed: &[String]) -> Option<Affected> {
         let mut affected = Affected::default();
         for rel in changed {
             if let Some((o, n)) = find(&old.stories, &new.stories, rel, |s| &s.doc.source.rel) {
-                if o.id != n.id || o.visibility != n.visibility {
+                if o.id != n.id || o.visibility != n.visibility || anchors_moved(&o.doc, &n.doc) {
                     return None;
                 }
                 affected.story(old, o);
                 affected.story(new, n);
             } else if let Some((o, n)) = find(&old.initiatives, &new.initiatives, rel, |i| &i.doc.source.rel) {
-                if o.id != n.id || o.visibility != n.visibility {
+                if o.id != n.id || o.visibility != n.visibility || anchors_moved(&o.doc, &n.doc) {
                     return None;
                 }
                 affected.initiative(old, o);
                 affected.initiative(new, n);
             } else if let Some((o, n)) = find(&old.docs, &new.docs, rel, |d| &d.doc.source.rel) {
-                if o.url != n.url || o.visibility != n.visibility {
+                if o.url != n.url || o.visibility != n.visibility || anchors_moved(&o.doc, &n.doc) {
                     return None;
                 }
                 affected.docs = true;
                 affected.people.extend(o.owner.iter().chain(&n.owner).map(|p| p.0.clone()));
-            } else if !is_intro(old, rel) {
+            } else if intro(old, rel).zip(intro(new, rel)).is_none_or(|(o, n)| anchors_moved(o, n)) {
                 return None;
             }
         }
@@ -93,8 +101,9 @@ impl Affected {
     }
 }
 
-fn is_intro(site: &Site, rel: &str) -> bool {
-    site.roadmap_intro.iter().chain(&site.backlog_intro).any(|i| i.doc.source.rel == rel)
+/// The section intro (`roadmap/_index.md`, `backlog/_index.md`) stored in `rel`.
+fn intro<'a>(site: &'a Site, rel: &str) -> Option<&'a Document> {
+    site.roadmap_intro.iter().chain(&site.backlog_intro).map(|i| &*i.doc).find(|d| d.source.rel == rel)
 }
 
 /// The old and new versions of the item stored in `rel`, if both exist.
