@@ -310,3 +310,28 @@ fn serve_comes_up_when_the_first_build_fails() {
     assert_eq!(serve.get("").generation(), 1);
     assert!(serve.get("backlog/chk-2/").body.contains("Remember the buyer"));
 }
+
+/// Assets (images beside the pages) are picked up like pages: added, changed, and
+/// deleted (a broken link the overlay reports, the last good site kept).
+#[test]
+fn adding_changing_and_deleting_an_asset() {
+    let mut live = Live::start();
+    let page = format!("{}\n![The flow](img/flow.svg)\n", live.serve.read("docs/index.md"));
+    live.change(
+        "a new image shown by a page",
+        |s| {
+            s.write("docs/img/flow.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><!-- one --></svg>");
+            s.write("docs/index.md", &page);
+        },
+        |s| s.get("docs/img/flow.svg").body.contains("one") && s.get("docs/").body.contains("img/flow.svg"),
+    );
+    live.change(
+        "the image changed",
+        |s| s.write("docs/img/flow.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><!-- two --></svg>"),
+        |s| s.get("docs/img/flow.svg").body.contains("two"),
+    );
+    fs::remove_file(live.serve.path("docs/img/flow.svg")).unwrap();
+    let broken = live.events.until("the broken image", |m| m.errors.iter().any(|d| d.rule == "broken-link"));
+    broken.errors[0].at("broken-link", "docs/index.md", page.lines().count(), 1);
+    assert!(live.body("docs/img/flow.svg").contains("two"), "the last good site is kept");
+}
