@@ -60,19 +60,31 @@ run() { # NAME COMMAND...
   fi
 }
 
-html_check() {
-  local errors
-  errors=$(java -jar "$VNU" --errors-only --skip-non-html --also-check-css --also-check-svg "$OUT" 2>&1)
+html_check() { # [DIR] (default: the example site's build)
+  local dir=${1:-$OUT} errors
+  errors=$(java -jar "$VNU" --errors-only --skip-non-html --also-check-css --also-check-svg "$dir" 2>&1)
   local rc=$?
-  errors=${errors//"file:$OUT/"/}
+  errors=${errors//"file:$dir/"/}
   [ -n "$errors" ] && echo "$errors"
   local n
   n=$(printf '%s' "$errors" | grep -c 'error:')
-  echo "Nu HTML checker $(java -jar "$VNU" --version): $pages pages and $(find "$OUT" -name '*.css' -o -name '*.svg' | wc -l) CSS/SVG files checked; $n error(s)"
+  echo "Nu HTML checker $(java -jar "$VNU" --version): $(find "$dir" -name '*.html' | wc -l) pages and $(find "$dir" -name '*.css' -o -name '*.svg' | wc -l) CSS/SVG files checked; $n error(s)"
   [ $rc -eq 0 ] && [ "$n" -eq 0 ]
 }
 
+# Hostile raw HTML (tests/fixtures/hostile): what the sanitiser leaves is still valid HTML.
+hostile_check() {
+  local dir
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/charter-hostile.XXXXXX")
+  "$CHARTER" build tests/fixtures/hostile --out "$dir/out" 2>/dev/null || return 1
+  html_check "$dir/out"
+  local rc=$?
+  rm -rf "$dir"
+  return $rc
+}
+
 run "html: Nu HTML checker, no errors" html_check
+run "html: hostile raw HTML, sanitised, still valid" hostile_check
 run "axe: no serious or critical accessibility violation, no failed or foreign request" node $Q/axe.mjs "$OUT"
 run "hosts: nothing loaded from another host" node $Q/hosts.mjs "$OUT"
 run "pages: usable without JavaScript, fit a 375 px phone" node $Q/pages.mjs "$OUT"

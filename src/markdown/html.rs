@@ -185,7 +185,28 @@ pub fn sanitize(html: &str) -> String {
             .link_rel(None);
         b
     });
-    cleaner.clean(html).to_string()
+    images_without_source_as_text(&cleaner.clean(html).to_string())
+}
+
+/// Replaces each `<img>` left without `src` (an unsafe URL removed) by its alt text:
+/// an image with no source is not valid HTML and shows nothing.
+fn images_without_source_as_text(html: &str) -> String {
+    let broken: Vec<StartTag> =
+        start_tags(html).into_iter().filter(|t| t.name == "img" && t.attr("src").is_none()).collect();
+    if broken.is_empty() {
+        return html.to_owned();
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut copied = 0;
+    for tag in broken {
+        out.push_str(&html[copied..tag.range.start]);
+        // The sanitiser wrote the attribute, so the value is already escaped.
+        let alt = tag.attr("alt").and_then(|a| a.value.as_deref()).unwrap_or_default();
+        out.push_str(&alt.replace('&', "&amp;").replace('<', "&lt;"));
+        copied = tag.range.end;
+    }
+    out.push_str(&html[copied..]);
+    out
 }
 
 #[cfg(test)]
@@ -217,6 +238,14 @@ mod tests {
         assert_eq!(out, r#"<a href="x/index.html" class="c">x</a> <img src="a.png" alt=""> Gone"#);
         let dropped = rewrite_urls(r#"<a href="nowhere" id=a>t</a>"#, |_, _| Rewrite::DropAttr);
         assert_eq!(dropped, r#"<a  id=a>t</a>"#);
+    }
+
+    #[test]
+    fn images_whose_source_was_removed_become_their_alt_text() {
+        assert_eq!(
+            sanitize(r#"<p><img src="javascript:x()" alt="A &amp; B"> <img src="a.png" alt="kept"></p>"#),
+            r#"<p>A &amp; B <img src="a.png" alt="kept"></p>"#
+        );
     }
 
     #[test]

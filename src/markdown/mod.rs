@@ -153,11 +153,11 @@ fn finish_heading(start: &mut Event, text: &str, ids: &mut HeadingIds) -> String
     unique
 }
 
-/// A link's or image's URL in the output: unsafe schemes become `#`; `None` when it
-/// leads nowhere (it is then rendered as its text).
+/// A link's or image's URL in the output: a link with an unsafe scheme leads to `#`;
+/// `None` when it leads nowhere (it is then rendered as its text, an image as its alt).
 fn rewrite<'a>(dest: CowStr<'a>, kind: RefKind, cx: &Context) -> Option<CowStr<'a>> {
     if !is_safe_url(&dest) {
-        return Some(CowStr::Borrowed("#"));
+        return (kind == RefKind::Link).then_some(CowStr::Borrowed("#"));
     }
     match (cx.links)(&dest, kind) {
         Href::Keep => Some(dest),

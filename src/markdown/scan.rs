@@ -127,7 +127,8 @@ fn scan_html(text: &str, map: &[(usize, usize)], scan: &mut Scan) {
         body_start + at - text_start
     };
     for tag in html::start_tags(text) {
-        for id in ["id", "name"].iter().filter_map(|n| tag.attr(n)).filter_map(|a| a.value.clone()) {
+        // `name` is not an anchor in HTML5 (and sanitising removes it): only `id` counts.
+        if let Some(id) = tag.attr("id").and_then(|a| a.value.clone()) {
             scan.ids.insert(id);
         }
         let Some(url) = html::url_attr(&tag).and_then(|a| a.value.clone()) else { continue };
