@@ -31,6 +31,8 @@ mod links;
 mod live;
 #[path = "cli/markdown.rs"]
 mod markdown;
+#[path = "cli/optional_fields.rs"]
+mod optional_fields;
 #[path = "cli/pages.rs"]
 mod pages;
 #[path = "cli/real_docs.rs"]

@@ -2,27 +2,11 @@
 //! adds, deletes, renames, editor-style saves and breakages, the incremental session
 //! (what `serve` and `build --watch` run) gives exactly what a clean build gives.
 
+use crate::support::Rng;
 use charter::cmd::build::{Rendered, render_site};
 use charter::session::{self, BuildArgs, Outcome, Session};
 use std::fs;
 use std::path::{Path, PathBuf};
-
-/// splitmix64, so the sequence is the same on every run and machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 fn markdown_files(root: &Path, section: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(root.join(section))
