@@ -7,6 +7,7 @@
 
 use crate::diag::{Diagnostic, Rule};
 use crate::source::{Location, Source};
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 mod fields;
@@ -28,9 +29,13 @@ pub struct Document {
     /// Byte offset of the body (after the closing `---`).
     body_start: usize,
     locator: OnceLock<Locator>,
+    list_places: OnceLock<ListPlaces>,
     scan: OnceLock<crate::markdown::Scan>,
     excerpt: OnceLock<String>,
 }
+
+/// For each list field, the index of each entry by its text (the first one when repeated).
+type ListPlaces = HashMap<String, HashMap<String, usize>>;
 
 /// One step of a path into the YAML tree.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -118,6 +123,7 @@ impl Document {
             yaml_line,
             body_start,
             locator: OnceLock::new(),
+            list_places: OnceLock::new(),
             scan: OnceLock::new(),
             excerpt: OnceLock::new(),
         }
@@ -263,6 +269,31 @@ impl Document {
             }
         }
         self.start_location()
+    }
+
+    /// Where the entry reading `text` sits in the list under `key`. Lists in the model
+    /// drop invalid entries, so an entry's place there is not its place in the file: the
+    /// block is parsed again the first time a diagnostic asks, once for all its lists.
+    pub fn list_entry(&self, key: &str, text: &str) -> Vec<Seg> {
+        let places = self.list_places.get_or_init(|| self.find_list_places());
+        let index = places.get(key).and_then(|entries| entries.get(text));
+        let mut path = vec![Seg::Key(key.to_owned())];
+        path.extend(index.map(|&i| Seg::Index(i)));
+        path
+    }
+
+    fn find_list_places(&self) -> ListPlaces {
+        let Ok(map) = self.parse() else { return ListPlaces::new() };
+        let lists = map.iter().filter_map(|(key, value)| Some((scalar_text(key)?, value.as_sequence()?)));
+        lists
+            .map(|(key, items)| {
+                let mut places = HashMap::new();
+                for (i, text) in items.iter().enumerate().filter_map(|(i, item)| Some((i, scalar_text(item)?))) {
+                    places.entry(text).or_insert(i);
+                }
+                (key, places)
+            })
+            .collect()
     }
 
     /// The opening `---` of the block (or the file's first line).

@@ -1,7 +1,7 @@
 //! References between items: ids unique, references resolve, no cycles, no leaks,
 //! and no two pages on one output path.
 
-use super::{at, entry, key, list_words, person_path};
+use super::{at, at_entry, key, list_words, person_path};
 use crate::diag::{Diagnostic, Rule, did_you_mean};
 use crate::frontmatter::{Document, Part, Seg};
 use crate::model::{Site, Visibility};
@@ -194,7 +194,7 @@ fn suggest<'a>(id: &str, candidates: impl Iterator<Item = &'a str>, otherwise: &
 /// unknown-dependency: depends_on names existing items of the same kind.
 pub fn unknown_dependency(site: &Site, out: &mut Vec<Diagnostic>) {
     for i in &site.initiatives {
-        for (n, dep) in i.depends_on.iter().enumerate() {
+        for dep in &i.depends_on {
             if site.initiative(dep.as_str()).is_none() {
                 let help = suggest(
                     dep.as_str(),
@@ -202,11 +202,11 @@ pub fn unknown_dependency(site: &Site, out: &mut Vec<Diagnostic>) {
                     "initiatives depend on other initiatives (files of roadmap/)",
                 );
                 out.push(
-                    at(
+                    at_entry(
                         Rule::UnknownDependency,
                         &i.doc,
-                        &entry("depends_on", n),
-                        Part::Value,
+                        "depends_on",
+                        dep.as_str(),
                         format!("depends on `{dep}`, which is not an initiative"),
                     )
                     .help(help),
@@ -215,7 +215,7 @@ pub fn unknown_dependency(site: &Site, out: &mut Vec<Diagnostic>) {
         }
     }
     for s in &site.stories {
-        for (n, dep) in s.depends_on.iter().enumerate() {
+        for dep in &s.depends_on {
             if site.story(dep.as_str()).is_none() {
                 let help = suggest(
                     dep.as_str(),
@@ -223,11 +223,11 @@ pub fn unknown_dependency(site: &Site, out: &mut Vec<Diagnostic>) {
                     "stories depend on other stories (files of backlog/)",
                 );
                 out.push(
-                    at(
+                    at_entry(
                         Rule::UnknownDependency,
                         &s.doc,
-                        &entry("depends_on", n),
-                        Part::Value,
+                        "depends_on",
+                        dep.as_str(),
                         format!("depends on `{dep}`, which is not a story"),
                     )
                     .help(help),
@@ -251,8 +251,7 @@ pub fn dependency_cycle(site: &Site, out: &mut Vec<Diagnostic>) {
         .collect();
     for graph in [initiatives, stories] {
         for cycle in cycles(&graph) {
-            let (deps, doc) = &graph[cycle[0]];
-            let n = deps.iter().position(|d| *d == cycle[1 % cycle.len()]).unwrap_or(0);
+            let (_, doc) = &graph[cycle[0]];
             let mut path: Vec<&str> = cycle.clone();
             path.push(cycle[0]);
             let message = format!("dependency cycle: {}", path.join(" -> "));
@@ -260,7 +259,7 @@ pub fn dependency_cycle(site: &Site, out: &mut Vec<Diagnostic>) {
                 "remove one of these depends_on entries to break the cycle ({})",
                 list_words(cycle.iter().copied())
             );
-            out.push(at(Rule::DependencyCycle, doc, &entry("depends_on", n), Part::Value, message).help(help));
+            out.push(at_entry(Rule::DependencyCycle, doc, "depends_on", cycle[1 % cycle.len()], message).help(help));
         }
     }
 }
@@ -325,18 +324,18 @@ pub fn visibility_leak(site: &Site, out: &mut Vec<Diagnostic>) {
             let (message, help) = leak("initiative", i.id.as_str());
             out.push(at(Rule::VisibilityLeak, &s.doc, &key("initiative"), Part::Value, message).help(help));
         }
-        for (n, dep) in s.depends_on.iter().enumerate() {
+        for dep in &s.depends_on {
             if site.story(dep.as_str()).is_some_and(|d| internal(d.visibility)) {
                 let (message, help) = leak("story", dep.as_str());
-                out.push(at(Rule::VisibilityLeak, &s.doc, &entry("depends_on", n), Part::Value, message).help(help));
+                out.push(at_entry(Rule::VisibilityLeak, &s.doc, "depends_on", dep.as_str(), message).help(help));
             }
         }
     }
     for i in site.initiatives.iter().filter(|i| i.visibility == Visibility::Public) {
-        for (n, dep) in i.depends_on.iter().enumerate() {
+        for dep in &i.depends_on {
             if site.initiative(dep.as_str()).is_some_and(|d| internal(d.visibility)) {
                 let (message, help) = leak("initiative", dep.as_str());
-                out.push(at(Rule::VisibilityLeak, &i.doc, &entry("depends_on", n), Part::Value, message).help(help));
+                out.push(at_entry(Rule::VisibilityLeak, &i.doc, "depends_on", dep.as_str(), message).help(help));
             }
         }
     }

@@ -57,14 +57,15 @@ fn at(rule: Rule, doc: &Document, path: &[Seg], part: Part, message: String) -> 
     Diagnostic::at(rule, &doc.source, doc.locate(path, part), message)
 }
 
+/// A diagnostic at the entry that reads `id` in the list field `list` of `doc` (found in
+/// the file, as invalid entries are missing from the model's lists).
+fn at_entry(rule: Rule, doc: &Document, list: &str, id: &str, message: String) -> Diagnostic {
+    at(rule, doc, &doc.list_entry(list, id), Part::Value, message)
+}
+
 /// A one-key path.
 fn key(name: &str) -> Vec<Seg> {
     vec![Seg::Key(name.to_owned())]
-}
-
-/// A path to the `i`th entry of a list field.
-fn entry(name: &str, i: usize) -> Vec<Seg> {
-    vec![Seg::Key(name.to_owned()), Seg::Index(i)]
 }
 
 /// A path into a team member's entry in charter.yaml.

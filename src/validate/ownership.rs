@@ -1,6 +1,6 @@
 //! Who owns what: people exist and hold the role their ownership needs.
 
-use super::{at, entry, key, list_words, person_path};
+use super::{at, at_entry, key, list_words, person_path};
 use crate::diag::{Diagnostic, Rule, did_you_mean};
 use crate::frontmatter::{Document, Part, Seg};
 use crate::model::{Person, PersonId, Site};
@@ -37,8 +37,8 @@ pub fn unknown_person(site: &Site, out: &mut Vec<Diagnostic>) {
         if let Some(pm) = &i.product_manager {
             check(&i.doc, key("product_manager"), pm, "product_manager");
         }
-        for (n, po) in i.product_owners.iter().enumerate() {
-            check(&i.doc, entry("product_owners", n), po, "product owner");
+        for po in &i.product_owners {
+            check(&i.doc, i.doc.list_entry("product_owners", po.as_str()), po, "product owner");
         }
     }
     for s in &site.stories {
@@ -82,13 +82,13 @@ pub fn initiative_owner_role(site: &Site, out: &mut Vec<Diagnostic>) {
             );
             out.push(at(Rule::InitiativeOwnerRole, &i.doc, &key("product_manager"), Part::Value, message).help(help));
         }
-        for (n, po) in i.product_owners.iter().enumerate() {
+        for po in &i.product_owners {
             if let Some(person) = site.person(po.as_str()).filter(|p| !p.is_po()) {
                 let message =
                     format!("`{}` is listed in product_owners of `{}` but is not a product owner", person.id, i.id);
                 let help = format!("product owners are: {}", holders(site, Person::is_po));
                 out.push(
-                    at(Rule::InitiativeOwnerRole, &i.doc, &entry("product_owners", n), Part::Value, message).help(help),
+                    at_entry(Rule::InitiativeOwnerRole, &i.doc, "product_owners", po.as_str(), message).help(help),
                 );
             }
         }

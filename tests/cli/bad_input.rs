@@ -159,6 +159,22 @@ mod yaml {
         );
     }
 
+    /// Each unknown id is found in the file by its text, after invalid entries; the
+    /// block is parsed again once, not once per diagnostic, so this stays linear (no
+    /// timing is asserted: the harness watchdog only turns a hang into a failure).
+    #[test]
+    fn ten_thousand_unknown_dependencies_each_point_at_their_entry() {
+        let ids: String = (0..10_000).map(|i| format!("  - \"bad id {i}\"\n  - X-{i}\n")).collect();
+        let site = Site::new().file("backlog/a.md", story_with(&format!("depends_on:\n{ids}")));
+        let run = site.check().json().run();
+        run.code(1);
+        let unknown: Vec<_> = run.diagnostics().into_iter().filter(|d| d.rule == "unknown-dependency").collect();
+        assert_eq!(unknown.len(), 10_000);
+        for (i, d) in unknown.iter().enumerate() {
+            d.at("unknown-dependency", "backlog/a.md", 7 + 2 * i, 5).message_has(&format!("`X-{i}`"));
+        }
+    }
+
     #[test]
     fn ten_thousand_acceptance_criteria_are_fine() {
         let criteria: String = (0..10_000).map(|i| format!("  - Criterion {i}\n")).collect();

@@ -237,6 +237,46 @@ mod cycles {
     }
 }
 
+mod dependencies {
+    use crate::support::Site;
+
+    const A_1: &str = "---\ntitle: Story A-1\nproduct_owner: olga\nrank: 1\n---\n";
+
+    fn story(depends_on: &str) -> String {
+        format!("---\ntitle: Story B\nproduct_owner: olga\nrank: 2\ndepends_on: {depends_on}\n---\n")
+    }
+
+    #[test]
+    fn unknown_dependency_after_a_valid_and_an_invalid_entry_points_at_the_unknown_id() {
+        let site = Site::new().file("backlog/A-1.md", A_1).file("backlog/B.md", story("[A-1, \"no good\", nope]"));
+        let run = site.check().json().run();
+        run.code(1);
+        let diagnostics = run.diagnostics();
+        assert_eq!(diagnostics.len(), 2, "{diagnostics:#?}");
+        diagnostics[0].at("invalid-value", "backlog/B.md", 5, 19);
+        diagnostics[1].at("unknown-dependency", "backlog/B.md", 5, 30).message_has("`nope`");
+    }
+
+    #[test]
+    fn unknown_dependency_in_a_block_list_after_an_invalid_entry_points_at_the_unknown_id() {
+        let site = Site::new().file("backlog/B.md", story("\n  - 12.5.x!\n  - [nested]\n  - nope"));
+        let run = site.check().json().run();
+        run.code(1);
+        let unknown: Vec<_> = run.diagnostics().into_iter().filter(|d| d.rule == "unknown-dependency").collect();
+        assert_eq!(unknown.len(), 1, "{unknown:#?}");
+        unknown[0].at("unknown-dependency", "backlog/B.md", 8, 5);
+    }
+
+    #[test]
+    fn dependency_cycle_after_an_invalid_entry_points_at_the_entry_that_closes_it() {
+        let site = Site::new().file("backlog/B.md", story("[\"no good\", B]"));
+        let run = site.check().json().run();
+        run.code(1);
+        let cycle: Vec<_> = run.diagnostics().into_iter().filter(|d| d.rule == "dependency-cycle").collect();
+        cycle[0].at("dependency-cycle", "backlog/B.md", 5, 25);
+    }
+}
+
 mod collisions {
     use crate::support::Site;
 
