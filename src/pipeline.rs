@@ -1,4 +1,4 @@
-//! The pipeline as its list of stages: load -> parse -> model -> validate.
+//! The pipeline as its list of stages: load -> parse -> model -> validate -> theme.
 //! `check`, `build` and `serve` all start here.
 
 use crate::config::Config;
@@ -8,6 +8,7 @@ use crate::links;
 use crate::load::{self, Entry, Inventory};
 use crate::model::{Parts, Site};
 use crate::parse::{self, Item, ParsedFile};
+use crate::theme::Theme;
 use crate::validate;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -19,6 +20,9 @@ pub struct Checked {
     pub site: Site,
     pub inventory: Inventory,
     pub diagnostics: Vec<Diagnostic>,
+    /// The compiled templates; `None` when they failed to load, with the reasons among
+    /// the diagnostics (so `check` finds what would stop `build`).
+    pub theme: Option<Theme>,
 }
 
 /// Loads, parses and validates the site at `root`. `exclude` lists folders the walk
@@ -30,8 +34,15 @@ pub fn check(root: &Path, exclude: &[PathBuf]) -> Result<Checked, Error> {
     let parsed = parse_all(&inventory.content);
     let site = assemble(root, config, &parsed, &inventory, &mut diagnostics);
     diagnostics.extend(validate::validate(&site));
+    let theme = match Theme::load(&site.config, &inventory, &site.statics) {
+        Ok(theme) => Some(theme),
+        Err(problems) => {
+            diagnostics.extend(problems);
+            None
+        }
+    };
     let diagnostics = diag::finish(diagnostics, &site.config.rules);
-    Ok(Checked { site, inventory, diagnostics })
+    Ok(Checked { site, inventory, diagnostics, theme })
 }
 
 /// Checks files held in memory (no disk access): a config text and content files as

@@ -32,6 +32,7 @@ pub enum Asset {
 }
 
 /// The templates (compiled once) and static files of a build.
+#[derive(Debug)]
 pub struct Theme {
     pub tera: tera::Tera,
     pub sources: BTreeMap<String, TemplateSource>,

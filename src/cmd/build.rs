@@ -4,7 +4,6 @@ use crate::diag::{self, Counts, Diagnostic};
 use crate::error::Error;
 use crate::render::{self, Output};
 use crate::session::BuildArgs;
-use crate::theme::Theme;
 use crate::{Outcome, pipeline, write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -22,13 +21,9 @@ pub fn render_site(args: &BuildArgs) -> Result<Rendered, Error> {
     if counts.fails(args.deny_warnings) {
         return Ok(Rendered::Failed(checked.diagnostics));
     }
-    let config = &checked.site.config;
-    let theme = match Theme::load(config, &checked.inventory, &checked.site.statics) {
-        Ok(theme) => theme,
-        Err(diags) => return Ok(Rendered::Failed(diag::finish(diags, &config.rules))),
-    };
-    let options = args.options(config);
-    match render::render(&checked.site, &theme, &options) {
+    let Some(theme) = &checked.theme else { return Ok(Rendered::Failed(checked.diagnostics)) };
+    let options = args.options(&checked.site.config);
+    match render::render(&checked.site, theme, &options) {
         Ok(output) => Ok(Rendered::Site(output, checked.diagnostics)),
         Err(diags) => Ok(Rendered::Failed(diags)),
     }

@@ -127,3 +127,28 @@ fn the_builtin_theme_needs_no_files_beside_the_binary() {
     assert!(is_builtin(tree.text("backlog/s-1/index.html")));
     assert!(tree.has("style.css") && tree.has("search.js"));
 }
+
+#[test]
+fn check_reports_a_missing_theme_as_build_does() {
+    let run = site(Some("missing")).check().json().run();
+    run.code(1);
+    run.single().at("config-invalid", "charter.yaml", 2, 8).message_has("themes/missing/");
+}
+
+#[test]
+fn check_reports_template_errors_as_build_does() {
+    let site = site(Some("mytheme"))
+        .file("themes/mytheme/templates/index.html", "ok\n{{ oops(\n")
+        .file("templates/story.html", "<p>\n{{ story.title | no_such_filter }}\n</p>\n");
+    let run = site.check().json().run();
+    run.code(1);
+    let diagnostics = run.diagnostics();
+    assert!(!diagnostics.is_empty() && diagnostics.iter().all(|d| d.rule == "template-error"), "{diagnostics:#?}");
+    let out = OutDir::new();
+    let build = site.build(out.out()).run();
+    build.code(1);
+    for d in &diagnostics {
+        let at = format!("--> {}:{}:{}", d.file, d.line, d.column);
+        assert!(build.stderr.contains(&at), "build reports {at} too: {}", build.stderr);
+    }
+}
