@@ -5,50 +5,76 @@ use crate::diag::{Diagnostic, Rule, did_you_mean};
 use crate::frontmatter::{Document, Part, Seg};
 use crate::model::{Person, PersonId, Site};
 
-fn holders(site: &Site, has_role: fn(&Person) -> bool) -> String {
-    list_words(site.config.team.iter().filter(|p| has_role(p)).map(|p| p.id.as_str()))
+/// A role an ownership field asks of the person it names.
+#[derive(Clone, Copy)]
+struct Role {
+    name: &'static str,
+    held_by: fn(&Person) -> bool,
 }
 
-fn unknown(site: &Site, doc: &Document, path: &[Seg], id: &PersonId, what: &str) -> Diagnostic {
-    let ids = site.config.team.iter().map(|p| p.id.as_str());
-    let help = match did_you_mean(id.as_str(), ids) {
+const PRODUCT_MANAGER: Role = Role { name: "product_manager", held_by: Person::is_pm };
+const PRODUCT_OWNER: Role = Role { name: "product_owner", held_by: Person::is_po };
+
+/// Ids of the people who may fill a field: the holders of `role`, or everyone.
+fn candidates(site: &Site, role: Option<Role>) -> Vec<&str> {
+    let fits = |p: &&Person| role.is_none_or(|r| (r.held_by)(p));
+    site.config.team.iter().filter(fits).map(|p| p.id.as_str()).collect()
+}
+
+fn holders(site: &Site, role: Role) -> String {
+    list_words(candidates(site, Some(role)))
+}
+
+/// The help of a role rule: which holders of `role` to use instead of `person`, or, when
+/// nobody holds it, that `person` could.
+fn use_a_holder(site: &Site, role: Role, person: &PersonId) -> String {
+    let holders = candidates(site, Some(role));
+    if holders.is_empty() {
+        return format!("nobody in `team:` holds `{}` yet: add it to the roles of `{person}`", role.name);
+    }
+    format!("use one of {}, or add `{}` to the roles of `{person}`", list_words(holders), role.name)
+}
+
+/// unknown-person at `path`; the help suggests only people who may fill the field.
+fn unknown(site: &Site, doc: &Document, path: &[Seg], id: &PersonId, what: &str, role: Option<Role>) -> Diagnostic {
+    let ids = candidates(site, role);
+    let with_role = role.map(|r| format!(" with the `{}` role", r.name)).unwrap_or_default();
+    let help = match did_you_mean(id.as_str(), ids.iter().copied()) {
         Some(near) => format!("did you mean `{near}`? people are listed under `team:` in charter.yaml"),
-        None => format!(
-            "add `{id}` to `team:` in charter.yaml, or use one of: {}",
-            list_words(site.config.team.iter().map(|p| p.id.as_str()))
-        ),
+        None if ids.is_empty() => format!("add `{id}` to `team:` in charter.yaml{with_role}"),
+        None => format!("add `{id}` to `team:` in charter.yaml{with_role}, or use one of: {}", list_words(ids)),
     };
     at(Rule::UnknownPerson, doc, path, Part::Value, format!("{what} `{id}` is not in the team")).help(help)
 }
 
 /// unknown-person: owners, product_owners and reports_to name somebody in `team`.
 pub fn unknown_person(site: &Site, out: &mut Vec<Diagnostic>) {
-    let mut check = |doc: &Document, path: Vec<Seg>, id: &PersonId, what: &str| {
+    let mut check = |doc: &Document, path: Vec<Seg>, id: &PersonId, what: &str, role: Option<Role>| {
         if site.person(id.as_str()).is_none() {
-            out.push(unknown(site, doc, &path, id, what));
+            out.push(unknown(site, doc, &path, id, what, role));
         }
     };
     for person in &site.config.team {
         if let Some(boss) = &person.reports_to {
-            check(&site.config.doc, person_path(person.index, "reports_to"), boss, "reports_to");
+            check(&site.config.doc, person_path(person.index, "reports_to"), boss, "reports_to", None);
         }
     }
     for i in &site.initiatives {
         if let Some(pm) = &i.product_manager {
-            check(&i.doc, key("product_manager"), pm, "product_manager");
+            check(&i.doc, key("product_manager"), pm, "product_manager", Some(PRODUCT_MANAGER));
         }
         for po in &i.product_owners {
-            check(&i.doc, i.doc.list_entry("product_owners", po.as_str()), po, "product owner");
+            check(&i.doc, i.doc.list_entry("product_owners", po.as_str()), po, "product owner", Some(PRODUCT_OWNER));
         }
     }
     for s in &site.stories {
         if let Some(po) = &s.product_owner {
-            check(&s.doc, key("product_owner"), po, "product_owner");
+            check(&s.doc, key("product_owner"), po, "product_owner", Some(PRODUCT_OWNER));
         }
     }
     for d in &site.docs {
         if let Some(owner) = &d.owner {
-            check(&d.doc, key("owner"), owner, "owner");
+            check(&d.doc, key("owner"), owner, "owner", None);
         }
     }
 }
@@ -59,11 +85,8 @@ pub fn story_owner_role(site: &Site, out: &mut Vec<Diagnostic>) {
         let Some(person) = s.product_owner.as_ref().and_then(|id| site.person(id.as_str())) else { continue };
         if !person.is_po() {
             let message = format!("story `{}` is owned by `{}`, who is not a product owner", s.id, person.id);
-            let help = format!(
-                "stories are ordered by product owners: use one of {}, or add `product_owner` to the roles of `{}`",
-                holders(site, Person::is_po),
-                person.id
-            );
+            let help =
+                format!("stories are ordered by product owners: {}", use_a_holder(site, PRODUCT_OWNER, &person.id));
             out.push(at(Rule::StoryOwnerRole, &s.doc, &key("product_owner"), Part::Value, message).help(help));
         }
     }
@@ -76,9 +99,8 @@ pub fn initiative_owner_role(site: &Site, out: &mut Vec<Diagnostic>) {
         {
             let message = format!("initiative `{}` is owned by `{}`, who is not a product manager", i.id, person.id);
             let help = format!(
-                "initiatives are owned by product managers: use one of {}, or add `product_manager` to the roles of `{}`",
-                holders(site, Person::is_pm),
-                person.id
+                "initiatives are owned by product managers: {}",
+                use_a_holder(site, PRODUCT_MANAGER, &person.id)
             );
             out.push(at(Rule::InitiativeOwnerRole, &i.doc, &key("product_manager"), Part::Value, message).help(help));
         }
@@ -86,7 +108,7 @@ pub fn initiative_owner_role(site: &Site, out: &mut Vec<Diagnostic>) {
             if let Some(person) = site.person(po.as_str()).filter(|p| !p.is_po()) {
                 let message =
                     format!("`{}` is listed in product_owners of `{}` but is not a product owner", person.id, i.id);
-                let help = format!("product owners are: {}", holders(site, Person::is_po));
+                let help = format!("product owners are: {}", holders(site, PRODUCT_OWNER));
                 out.push(
                     at_entry(Rule::InitiativeOwnerRole, &i.doc, "product_owners", po.as_str(), message).help(help),
                 );
@@ -98,8 +120,10 @@ pub fn initiative_owner_role(site: &Site, out: &mut Vec<Diagnostic>) {
 /// po-not-on-initiative: a story's PO is among its initiative's product_owners, when listed.
 pub fn po_not_on_initiative(site: &Site, out: &mut Vec<Diagnostic>) {
     for s in &site.stories {
+        // A product owner who is not in the team is unknown-person, not also this.
+        let known_po = s.product_owner.as_ref().filter(|id| site.person(id.as_str()).is_some());
         let (Some(po), Some(initiative)) =
-            (&s.product_owner, s.initiative.as_ref().and_then(|id| site.initiative(id.as_str())))
+            (known_po, s.initiative.as_ref().and_then(|id| site.initiative(id.as_str())))
         else {
             continue;
         };
@@ -123,7 +147,8 @@ pub fn reports_to_not_pm(site: &Site, out: &mut Vec<Diagnostic>) {
         if !boss.is_pm() {
             let message =
                 format!("product owner `{}` reports to `{}`, who is not a product manager", person.id, boss.id);
-            let help = format!("product owners usually report to a product manager: {}", holders(site, Person::is_pm));
+            let help =
+                format!("product owners usually report to a product manager: {}", holders(site, PRODUCT_MANAGER));
             out.push(
                 at(
                     Rule::ReportsToNotPm,

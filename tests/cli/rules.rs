@@ -1,6 +1,6 @@
 //! The rules of SPEC §5 on the `rules` fixture, and severity overrides in `rules:`.
 
-use crate::support::{Charter, Site, fixture};
+use crate::support::{CONFIG, Charter, Site, fixture};
 
 /// SPEC §5: every rule id with its default severity. The ids are the contract.
 pub const SPEC_RULES: &[(&str, &str)] = &[
@@ -186,4 +186,53 @@ fn rules_of_the_wrong_type_is_config_invalid() {
     let run = Site::new().file("charter.yaml", config).check().json().run();
     run.code(1);
     run.single().at("config-invalid", "charter.yaml", 17, 8).message_has("`rules` must be a mapping");
+}
+
+/// The test site's team (see `support::CONFIG`) with `alex`, a product manager whose id
+/// is one letter away from `alec`.
+fn site_with_alex() -> Site {
+    let config =
+        CONFIG.replacen("team:\n", "team:\n  - id: alex\n    name: Alex Ash\n    roles: [product_manager]\n", 1);
+    Site::bare().file("charter.yaml", config)
+}
+
+#[test]
+fn unknown_product_owner_help_suggests_only_product_owners() {
+    let story = "---\ntitle: A story\nproduct_owner: alec\nrank: 1\n---\n";
+    let run = site_with_alex().file("backlog/a.md", story).check().json().run();
+    run.code(1);
+    let d = run.single();
+    d.at("unknown-person", "backlog/a.md", 3, 16).help_has("with the `product_owner` role, or use one of: olga");
+    assert!(!d.help.contains("alex") && !d.help.contains("pat") && !d.help.contains("sam"), "{}", d.help);
+}
+
+#[test]
+fn unknown_product_owners_entry_help_suggests_only_product_owners() {
+    let initiative =
+        "---\ntitle: An initiative\nproduct_manager: pat\nhorizon: next\nproduct_owners: [olga, alec]\n---\n";
+    let run = site_with_alex().file("roadmap/a.md", initiative).check().json().run();
+    run.code(1);
+    let d = run.single();
+    d.at("unknown-person", "roadmap/a.md", 5, 24).help_has("or use one of: olga");
+    assert!(!d.help.contains("alex"), "{}", d.help);
+}
+
+#[test]
+fn story_owner_role_help_when_nobody_is_a_product_owner() {
+    let config = CONFIG.replace("roles: [product_owner]", "roles: [designer]");
+    let story = "---\ntitle: A story\nproduct_owner: olga\nrank: 1\n---\n";
+    let run = Site::bare().file("charter.yaml", config).file("backlog/a.md", story).check().json().run();
+    run.code(1);
+    let d = run.single();
+    d.at("story-owner-role", "backlog/a.md", 3, 16).help_has("nobody in `team:` holds `product_owner` yet");
+    assert!(!d.help.contains("use one of"), "{}", d.help);
+}
+
+#[test]
+fn po_not_on_initiative_is_not_added_to_an_unknown_product_owner() {
+    let initiative = "---\ntitle: An initiative\nproduct_manager: pat\nhorizon: next\nproduct_owners: [olga]\n---\n";
+    let story = "---\ntitle: A story\nproduct_owner: nobody\ninitiative: a\nrank: 1\n---\n";
+    let run = Site::new().file("roadmap/a.md", initiative).file("backlog/s.md", story).check().json().run();
+    run.code(1);
+    run.single().at("unknown-person", "backlog/s.md", 3, 16);
 }
