@@ -251,14 +251,33 @@ impl<'a> Walker<'a> {
                 "remove the link, or point it at a folder that does not contain it",
             );
         }
-        let dangling = err.path().is_some_and(|p| p.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()));
-        if dangling {
+        let link = err.path().filter(|p| p.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()));
+        if link.is_some_and(leads_to_itself) {
+            return link_problem(&rel, "is a symbolic link loop", "remove the link, or point it at a file or folder");
+        }
+        if link.is_some() {
             return link_problem(&rel, "is a dangling symbolic link", "remove the link or restore its target");
         }
         let cause = err.io_error().map_or_else(|| err.to_string(), |e| e.to_string());
         Diagnostic::file(Rule::InvalidValue, rel, format!("cannot read this folder: {cause}"))
             .help("check the permissions of the folder")
     }
+}
+
+/// Links followed before a chain counts as a loop, as Linux's `MAXSYMLINKS`.
+const MAX_LINKS: usize = 40;
+
+/// Whether the symbolic link at `path`, followed link after link, never ends (a link to
+/// itself, or links pointing at each other) rather than ending at a missing target.
+fn leads_to_itself(path: &Path) -> bool {
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        match std::fs::read_link(&current) {
+            Ok(target) => current = current.parent().unwrap_or(Path::new("")).join(target),
+            Err(_) => return false,
+        }
+    }
+    true
 }
 
 fn link_problem(rel: &str, what: &str, help: &str) -> Diagnostic {

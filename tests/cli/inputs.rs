@@ -317,11 +317,24 @@ mod symlinks {
     }
 
     #[test]
-    fn link_to_itself() {
+    fn link_to_itself_is_a_loop_not_dangling() {
         let run = Site::new().symlink("backlog/self.md", "self.md").check().json().run();
         run.code(1);
         let d = run.single();
         assert_eq!((d.rule.as_str(), d.file.as_str()), ("invalid-value", "backlog/self.md"));
+        d.message_has("loop");
+    }
+
+    #[test]
+    fn links_to_each_other_are_a_loop_not_dangling() {
+        let site = Site::new().symlink("docs/a.md", "./b.md").symlink("docs/b.md", "../docs/a.md");
+        let run = site.check().json().run();
+        run.code(1);
+        let diagnostics = run.diagnostics();
+        assert_eq!(diagnostics.len(), 2, "{diagnostics:#?}");
+        for d in &diagnostics {
+            d.message_has("symbolic link loop");
+        }
     }
 
     #[test]
