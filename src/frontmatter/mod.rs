@@ -296,6 +296,18 @@ impl Document {
             .collect()
     }
 
+    /// Where the item starts: the first line of the block's content (comments and blank
+    /// lines skipped), underlined whole; the opening `---` when the block has no content.
+    pub fn first_entry_location(&self) -> Location {
+        let mut lines = self.yaml().lines().enumerate();
+        let Some((n, line)) = lines.find(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#')) else {
+            return self.start_location();
+        };
+        let content = line.trim();
+        let column = line[..line.len() - line.trim_start().len()].chars().count() + 1;
+        self.source.locate_line_col(self.yaml_line + n, column, content.chars().count())
+    }
+
     /// The opening `---` of the block (or the file's first line).
     pub fn start_location(&self) -> Location {
         let line = self.yaml_line.saturating_sub(1).max(1);

@@ -37,12 +37,15 @@ pub fn missing_acceptance_criteria(site: &Site, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// unranked-story: open stories have a rank.
+/// unranked-story: open stories have a rank. A missing key has no place of its own: the
+/// diagnostic marks the story's first line of fields, where it starts (pointing at
+/// `title:` made the title look at fault).
 pub fn unranked_story(site: &Site, out: &mut Vec<Diagnostic>) {
     for s in site.stories.iter().filter(|s| s.status.is_open() && s.rank.is_none()) {
         let message = format!("open story `{}` has no rank", s.id);
         let help = "add `rank: N` (1 is the top of its product owner's backlog)".to_owned();
-        out.push(at(Rule::UnrankedStory, &s.doc, &key("title"), Part::Key, message).help(help));
+        let location = s.doc.first_entry_location();
+        out.push(Diagnostic::at(Rule::UnrankedStory, &s.doc.source, location, message).help(help));
     }
 }
 

@@ -50,7 +50,7 @@ const EXPECTED: &[(&str, &str, usize, usize)] = &[
     ("unknown-initiative", "backlog/unknown-initiative.md", 4, 13),  // initiative: `ghost`
     ("unknown-person", "backlog/unknown-po.md", 3, 16),              // product_owner: `nobody`
     ("unknown-sprint", "backlog/unknown-sprint.md", 4, 9),           // sprint: `S9`
-    ("unranked-story", "backlog/unranked.md", 2, 1),                 // the story's `title` key
+    ("unranked-story", "backlog/unranked.md", 2, 1),                 // the story's first line of fields
     ("config-invalid", "charter.yaml", 3, 14),                       // unsafe_html: `maybe`
     ("unknown-field", "charter.yaml", 4, 1),                         // `colour`: blue
     ("reports-to-not-pm", "charter.yaml", 19, 17),                   // ron's reports_to: `sam`
@@ -235,4 +235,14 @@ fn po_not_on_initiative_is_not_added_to_an_unknown_product_owner() {
     let run = Site::new().file("roadmap/a.md", initiative).file("backlog/s.md", story).check().json().run();
     run.code(1);
     run.single().at("unknown-person", "backlog/s.md", 3, 16);
+}
+
+#[test]
+fn unranked_story_points_at_the_first_line_of_fields_not_at_title() {
+    let story = "---\n# Checkout\n\nid: CHK-1\nproduct_owner: olga\ntitle: No rank yet\n---\n";
+    let run = Site::new().file("backlog/a.md", story).check().json().run();
+    run.code(0);
+    run.single().at("unranked-story", "backlog/a.md", 4, 1);
+    let human = Site::new().file("backlog/a.md", story).check().run();
+    assert!(human.stdout.contains("4 | id: CHK-1\n  | ^^^^^^^^^\n"), "{}", human.stdout);
 }
