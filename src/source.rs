@@ -1,7 +1,8 @@
 //! Source text of one file and the mapping from byte offsets to `line:column`.
 //!
 //! Diagnostics point into the file as an editor shows it, so a UTF-8 BOM is stripped
-//! and columns count characters, not bytes; `\r\n` counts as one line break.
+//! and columns count characters, not bytes; `\r\n` counts as one line break, and a lone
+//! `\r` (classic Mac OS) as one too.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -42,12 +43,14 @@ pub struct Location {
 }
 
 impl Source {
-    /// Wraps file text, dropping a UTF-8 byte-order mark.
+    /// Wraps file text, dropping a UTF-8 byte-order mark and reading lone `\r` line
+    /// breaks as `\n`.
     pub fn new(rel: impl Into<String>, path: impl Into<PathBuf>, text: String) -> Self {
         let text = match text.strip_prefix('\u{feff}') {
             Some(rest) => rest.to_owned(),
             None => text,
         };
+        let text = lone_cr_as_lf(text);
         Source { rel: rel.into(), path: path.into(), text, line_starts: OnceLock::new() }
     }
 
@@ -91,6 +94,22 @@ impl Source {
     }
 }
 
+/// Lone `\r` line breaks (classic Mac OS) as `\n`, so that every later stage (the
+/// front-matter split, YAML positions, Markdown) sees the lines an editor shows. One
+/// byte stands for one, so byte offsets still match the file; `\r\n` is kept.
+fn lone_cr_as_lf(text: String) -> String {
+    let lone = |(i, _): (usize, &str)| text.as_bytes().get(i + 1) != Some(&b'\n');
+    if !text.match_indices('\r').any(lone) {
+        return text;
+    }
+    let mut chars = text.chars().peekable();
+    let mut out = String::with_capacity(text.len());
+    while let Some(c) = chars.next() {
+        out.push(if c == '\r' && chars.peek() != Some(&'\n') { '\n' } else { c });
+    }
+    out
+}
+
 /// The largest char boundary at or below `i`.
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while !text.is_char_boundary(i) {
@@ -124,6 +143,16 @@ mod tests {
         let loc = s.locate(at, at + 5);
         assert_eq!((loc.line, loc.column, loc.width), (2, 1, 5));
         assert_eq!(loc.line_text, "title: x");
+    }
+
+    #[test]
+    fn lone_cr_is_a_line_break_and_keeps_offsets() {
+        let s = src("---\rtitle: x\r\rid: é\r\n---\r");
+        assert_eq!(s.text, "---\ntitle: x\n\nid: é\r\n---\n");
+        let at = s.text.find('é').unwrap();
+        let loc = s.locate(at, at + 2);
+        assert_eq!((loc.line, loc.column, loc.width), (4, 5, 1));
+        assert_eq!(loc.line_text, "id: é");
     }
 
     #[test]

@@ -124,6 +124,14 @@ fn bom_and_crlf_keep_positions_right() {
 }
 
 #[test]
+fn lone_cr_line_endings_keep_positions_right() {
+    let story = "---\rtitle: A story\rproduct_owner: olga\rrank: 1\restimate: lots\r---\rBody\r";
+    let run = Site::new().file("backlog/a.md", story).check().json().run();
+    run.code(1);
+    run.single().at("invalid-value", "backlog/a.md", 5, 11);
+}
+
+#[test]
 fn duplicate_keys_point_at_the_second_one() {
     let text = "---\ntitle: A story\nproduct_owner: olga\ntitle: Again\nrank: 1\n---\n";
     let run = Site::new().file("backlog/a.md", text).check().json().run();
