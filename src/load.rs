@@ -74,11 +74,14 @@ pub struct Inventory {
     pub problems: Vec<Diagnostic>,
 }
 
-/// Whether a file or folder name is skipped: dot-files and editor leftovers.
+/// Whether a file or folder name is skipped: dot-files (Emacs lock links `.#x`, gedit's
+/// `.goutputstream-*`, Kate's `.x.kate-swp`) and editor leftovers: backups `x~`, Emacs
+/// auto-saves `#x#`, Vim swap files and its `4913` probe, VS Code's `x.vsctmp`,
+/// JetBrains' `___jb_tmp___` and `___jb_old___`.
 pub fn is_ignored_name(name: &str) -> bool {
     name.starts_with('.')
         || name.ends_with('~')
-        || [".swp", ".swx", ".tmp", ".bak", ".orig"].iter().any(|ext| name.ends_with(ext))
+        || [".swp", ".swx", ".tmp", ".bak", ".orig", ".kate-swp", ".vsctmp"].iter().any(|ext| name.ends_with(ext))
         || (name.len() > 1 && name.starts_with('#') && name.ends_with('#'))
         || name == "4913"
         || name.ends_with("___jb_tmp___")
@@ -187,15 +190,16 @@ impl<'a> Walker<'a> {
             let entry = match next {
                 Ok(entry) => entry,
                 Err(err) => {
-                    problems.push(self.walk_problem(&err));
+                    // An ignored name is never read, so its problem is no problem (Emacs
+                    // locks a file with a dangling link `.#name`).
+                    if !err.path().is_some_and(|p| self.skips(p, err.depth())) {
+                        problems.push(self.walk_problem(&err));
+                    }
                     continue;
                 }
             };
-            let name = entry.file_name().to_string_lossy();
             let rel = self.rel(entry.path());
-            let skip = (entry.depth() > 0 && is_ignored_name(&name))
-                || self.ignore.is_match(&rel)
-                || self.is_excluded(entry.path());
+            let skip = self.skips(entry.path(), entry.depth());
             let outside = !skip && entry.path_is_symlink() && self.leaves_site(entry.path());
             if outside {
                 problems.push(link_problem(
@@ -220,6 +224,13 @@ impl<'a> Walker<'a> {
     fn templates(&self, folder: &str, prefix: usize, problems: &mut Vec<Diagnostic>) -> Vec<crate::load::TemplateFile> {
         let files = self.files(folder, problems);
         files.into_iter().map(|(rel, path)| TemplateFile { name: strip_first(&rel, prefix), rel, path }).collect()
+    }
+
+    /// Whether the walk passes over `path`: an ignored name below the start, an `ignore:`
+    /// glob, or an excluded folder.
+    fn skips(&self, path: &Path, depth: usize) -> bool {
+        let ignored_name = path.file_name().is_some_and(|n| is_ignored_name(&n.to_string_lossy()));
+        (depth > 0 && ignored_name) || self.ignore.is_match(self.rel(path)) || self.is_excluded(path)
     }
 
     fn is_excluded(&self, path: &Path) -> bool {
@@ -323,6 +334,11 @@ mod tests {
             "4913",
             "CHK-1.md___jb_tmp___",
             "CHK-1.md___jb_old___",
+            ".#CHK-1.md",
+            ".goutputstream-Q2ZJ4Z",
+            ".CHK-1.md.kate-swp",
+            "CHK-1.md.kate-swp",
+            "CHK-1.md.vsctmp",
         ] {
             assert!(is_ignored_name(name), "{name}");
         }

@@ -355,6 +355,19 @@ mod symlinks {
     }
 
     #[test]
+    fn editor_leftovers_are_ignored_even_an_emacs_lock_link() {
+        let broken = "not a story: no front-matter\n";
+        let mut site =
+            Site::new().file("backlog/a.md", super::STORY).symlink("backlog/.#a.md", "olga@host.4242:1700000000");
+        for name in ["#a.md#", "a.md~", "a.md.vsctmp", ".a.md.kate-swp", "a.md.kate-swp", ".goutputstream-Q2ZJ4Z"] {
+            site = site.file(&format!("backlog/{name}"), broken);
+        }
+        let run = site.check().json().run();
+        run.code(0);
+        assert_eq!(run.diagnostics(), vec![]);
+    }
+
+    #[test]
     fn pointing_outside_the_site_is_never_read() {
         let outside = Site::bare().file("secret.md", "# SECRET-MARKER\n").file("dir/x.md", "# SECRET-MARKER\n");
         let mut site = Site::new()

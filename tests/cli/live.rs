@@ -144,6 +144,19 @@ fn editors_saving_by_rename() {
         },
         |s| s.get("backlog/chk-1/").body.contains("Saved like JetBrains"),
     );
+    // VS Code's atomic write: `NAME.vsctmp` beside the file, renamed over it; Emacs
+    // locks the file being edited with a dangling link `.#NAME` meanwhile.
+    let text = chk_1(&live.serve, "Saved like VS Code");
+    live.change(
+        "a VS Code atomic save under an Emacs lock",
+        |s| {
+            #[cfg(unix)]
+            std::os::unix::fs::symlink("olga@host.4242:1700000000", s.path("backlog/.#CHK-1.md")).unwrap();
+            s.write("backlog/CHK-1.md.vsctmp", &text);
+            fs::rename(s.path("backlog/CHK-1.md.vsctmp"), s.path("backlog/CHK-1.md")).unwrap();
+        },
+        |s| s.get("backlog/chk-1/").body.contains("Saved like VS Code"),
+    );
     assert!(!live.body("backlog/chk-1/").contains("Saved like vim"));
 }
 
