@@ -190,6 +190,8 @@ impl Session {
     }
 
     fn reload_everything(&mut self) -> Result<(), Error> {
+        // Forgotten first: a deleted charter.yaml stays an error until it is back.
+        self.config = None;
         self.config = Some(Config::load(&self.args.site)?);
         self.theme = None;
         self.reload_inventory()?;

@@ -3,7 +3,8 @@
 
 mod http;
 
-use crate::diag::{self, Diagnostic};
+use crate::config::CONFIG_FILE;
+use crate::diag::{self, Diagnostic, Rule};
 use crate::error::Error;
 use crate::render::Output;
 use crate::session::{BuildArgs, Changes, Outcome, Session};
@@ -104,7 +105,7 @@ async fn serve(args: ServeArgs) -> Result<CommandOutcome, Error> {
         while let Ok(changes) = watch.changes.recv() {
             let changes = merge_pending(changes, &watch.changes);
             if let Err(err) = rebuild(&mut session, &rebuild_live, &changes) {
-                eprintln!("error: {err}");
+                publish(&rebuild_live, Outcome::Failed(vec![unbuildable(&err)]), Instant::now());
             }
         }
     });
@@ -133,11 +134,29 @@ fn merge_pending(mut changes: Changes, queue: &std::sync::mpsc::Receiver<Changes
     changes
 }
 
-/// Rebuilds, publishes the result, and prints what happened.
+/// Rebuilds and publishes the result; an `Err` when the site cannot be read at all.
 fn rebuild(session: &mut Session, live: &Live, changes: &Changes) -> Result<(), Error> {
     let started = Instant::now();
+    let outcome = session.rebuild(changes)?;
+    publish(live, outcome, started);
+    Ok(())
+}
+
+/// A site that cannot be read at all while serving (charter.yaml deleted or unreadable)
+/// as one diagnostic, so open pages show it in the overlay like any failed build.
+fn unbuildable(err: &Error) -> Diagnostic {
+    let message = match err {
+        Error::NoConfig { .. } => "charter.yaml is missing".to_owned(),
+        other => other.to_string(),
+    };
+    Diagnostic::file(Rule::ConfigInvalid, CONFIG_FILE, message)
+        .help("restore charter.yaml: the site is built again as soon as it is back")
+}
+
+/// Publishes a rebuild's outcome (a failure keeps the last good site) and prints it.
+fn publish(live: &Live, outcome: Outcome, started: Instant) {
     let previous = live.current();
-    match session.rebuild(changes)? {
+    match outcome {
         Outcome::Built(output, warnings) => {
             diag::eprint(&warnings);
             let changed = output.files.iter().filter(|(k, v)| previous.output.files.get(*k) != Some(*v)).count();
@@ -150,7 +169,6 @@ fn rebuild(session: &mut Session, live: &Live, changes: &Changes) -> Result<(), 
             live.publish(Snapshot { output: previous.output.clone(), generation: previous.generation, errors });
         }
     }
-    Ok(())
 }
 
 fn open_browser(url: &str) {

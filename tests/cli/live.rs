@@ -298,6 +298,27 @@ fn a_broken_edit_sends_the_errors_and_keeps_the_last_good_site() {
 }
 
 #[test]
+fn deleting_charter_yaml_shows_the_overlay_and_restoring_it_clears_it() {
+    let mut live = Live::start();
+    let config = live.serve.read("charter.yaml");
+    let before = live.serve.get("team/");
+    fs::remove_file(live.serve.path("charter.yaml")).unwrap();
+    let gone = live.events.until("the error about charter.yaml", |m| !m.errors.is_empty());
+    assert_eq!(gone.generation, 1, "a failed build is not a new generation");
+    let [error] = &gone.errors[..] else { panic!("one error expected: {gone:#?}") };
+    error.at("config-invalid", "charter.yaml", 0, 0).message_has("charter.yaml is missing").help_has("restore");
+    let after = live.serve.get("team/");
+    assert_eq!((after.status, after.body), (200, before.body), "the last good site is still served");
+
+    live.change(
+        "charter.yaml restored",
+        |s| s.write("charter.yaml", &config.replace("Olga Ortiz", "Olga Okafor")),
+        |s| s.get("team/").body.contains("Olga Okafor"),
+    );
+    assert_eq!(live.generation, 2);
+}
+
+#[test]
 fn serve_comes_up_when_the_first_build_fails() {
     let site = Site::copy_of(&fixture("valid"));
     let original = fs::read_to_string(site.path().join("backlog/CHK-2.md")).unwrap();
