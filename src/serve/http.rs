@@ -96,7 +96,7 @@ async fn page(State(live): State<Arc<Live>>, uri: Uri, headers: HeaderMap) -> Re
     let folder_index = format!("{key}/index.html");
     if snapshot.output.files.contains_key(&folder_index) {
         let name = key.rsplit('/').next().unwrap_or_default();
-        return redirect(&format!("{name}/"));
+        return redirect(&format!("{}/", crate::urls::encode_path(name)));
     }
     if snapshot.output.files.is_empty() {
         let shell = format!(

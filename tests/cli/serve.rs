@@ -97,6 +97,20 @@ fn head_redirects_and_caching() {
 }
 
 #[test]
+fn redirect_locations_are_percent_encoded() {
+    let site = Site::copy_of(&fixture("valid"))
+        .file("static/My Folder/index.html", "<p>spaces</p>")
+        .file("static/caf\u{e9} #1/index.html", "<p>accents</p>");
+    let serve = ServeProcess::start(site);
+    for (path, location) in [("My%20Folder", "My%20Folder/"), ("caf%C3%A9%20%231", "caf%C3%A9%20%231/")] {
+        let page = serve.get(path);
+        assert_eq!(page.status, 308, "/{path}");
+        assert_eq!(page.header("location"), location, "/{path}");
+        assert_eq!(serve.get(location).status, 200, "the redirect leads to the folder's page");
+    }
+}
+
+#[test]
 fn the_live_script_is_never_in_build_output() {
     let site = Site::copy_of(&fixture("valid")).file("static/logo.svg", SVG);
     let out = OutDir::new();
