@@ -86,6 +86,11 @@ fn config(rng: &mut Rng) -> (String, bool) {
     }
     c.maybe("rules:\n  dual-role: warning");
     c.maybe("ignore: [\"backlog/archive/**\"]");
+    if c.rng.coin() {
+        c.always("repository:\n  url: https://git.example.test/acme/product");
+        c.maybe("  branch: trunk");
+        c.maybe("  path: site/");
+    }
     (c.text, sprints)
 }
 
@@ -199,7 +204,11 @@ fn random_site(seed: u64) -> Site {
         stories.push(item);
     }
     for n in 0..rng.below(3) {
-        let name = if n == 0 && rng.coin() { "index".to_owned() } else { format!("page-{n}") };
+        let name = match rng.below(3) {
+            0 if n == 0 => "index".to_owned(),
+            1 => format!("guide-{n}/README"),
+            _ => format!("page-{n}"),
+        };
         site = site.file(&format!("docs/{name}.md"), doc(rng, n));
     }
     for section in ["roadmap", "backlog"] {
