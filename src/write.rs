@@ -69,14 +69,19 @@ pub fn write_atomic(site: &Path, out: &Path, output: &Output) -> Result<(), Erro
     fs::create_dir_all(&parent).map_err(Error::io(&parent))?;
     let name = out.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
     let staging = parent.join(format!(".{name}.charter-new-{}", std::process::id()));
-    let result = write_tree(&staging, output).and_then(|()| swap_in(&staging, out, &parent, &name));
+    let previous = out.join(MARKER).is_file().then_some(out);
+    let result = write_tree(&staging, output, previous).and_then(|()| swap_in(&staging, out, &parent, &name));
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
     result
 }
 
-fn write_tree(dir: &Path, output: &Output) -> Result<(), Error> {
+/// Writes every file into `dir`; a file whose bytes equal the same file of `previous`
+/// (the current output) is hard-linked from it instead of written again, which is what
+/// makes rebuilding a large site on a real disk cheap (SPEC §10). The previous output
+/// is never written to, so a failed build still leaves it as it was.
+fn write_tree(dir: &Path, output: &Output, previous: Option<&Path>) -> Result<(), Error> {
     if dir.exists() {
         fs::remove_dir_all(dir).map_err(Error::io(dir))?;
     }
@@ -89,10 +94,20 @@ fn write_tree(dir: &Path, output: &Output) -> Result<(), Error> {
     // Files are independent once their folders exist: write them in parallel.
     output.files.par_iter().try_for_each(|(rel, bytes)| {
         let path = dir.join(rel);
+        let unchanged = previous.map(|p| p.join(rel)).filter(|old| holds(old, bytes));
+        if unchanged.is_some_and(|old| fs::hard_link(old, &path).is_ok()) {
+            return Ok(());
+        }
         let mut file = fs::File::create(&path).map_err(Error::io(&path))?;
         file.write_all(bytes).map_err(Error::io(&path))
     })?;
     fs::write(dir.join(MARKER), MARKER_TEXT).map_err(Error::io(dir.join(MARKER)))
+}
+
+/// Whether `path` is a regular file holding exactly `bytes`.
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    let same_size = fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+    same_size && fs::read(path).is_ok_and(|old| old == bytes)
 }
 
 /// Replaces `out` with `staging`: rename the old output aside, rename the new one in,

@@ -192,3 +192,26 @@ fn files_removed_from_the_site_disappear_from_the_output() {
     site.build(fresh.out()).run().code(0);
     assert_same_tree(&Tree::read(out.out()), &Tree::read(fresh.out()));
 }
+
+/// SPEC §10: an atomic build over a previous output hard-links the files whose bytes did
+/// not change (the same inode survives the swap) and writes the others anew.
+#[cfg(unix)]
+#[test]
+fn unchanged_files_are_hard_linked_from_the_previous_output() {
+    use std::os::unix::fs::MetadataExt;
+    let site = Site::copy_of(&fixture("valid"));
+    let out = OutDir::new();
+    site.build(out.out()).run().code(0);
+    let inode = |rel: &str| std::fs::metadata(out.out().join(rel)).unwrap().ino();
+    let (style, story) = (inode("style.css"), inode("backlog/chk-2/index.html"));
+    let text = std::fs::read_to_string(site.path().join("backlog/CHK-2.md")).unwrap();
+    let title = text.lines().find(|l| l.starts_with("title: ")).unwrap().to_owned();
+    let site = site.file("backlog/CHK-2.md", text.replacen(&title, "title: A new title", 1));
+    site.build(out.out()).run().code(0);
+    assert_eq!(inode("style.css"), style, "an unchanged file is linked, not written again");
+    assert_ne!(inode("backlog/chk-2/index.html"), story, "a changed page is written anew");
+    assert!(Tree::read(out.out()).text("backlog/chk-2/index.html").contains("A new title"));
+    let fresh = OutDir::new();
+    site.build(fresh.out()).run().code(0);
+    assert_same_tree(&Tree::read(out.out()), &Tree::read(fresh.out()));
+}
