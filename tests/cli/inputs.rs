@@ -308,6 +308,30 @@ mod collisions {
         run.code(1);
         run.single().at("duplicate-url", "docs/index.md", 1, 1).message_has("docs/_index.md");
     }
+
+    /// Found at `check`, not as an I/O error of `build`: a static file on a page's path.
+    #[test]
+    fn a_static_file_on_the_path_of_a_page() {
+        let site = Site::new().file("backlog/S-1.md", super::STORY).file("static/backlog/s-1/index.html", "<p>x</p>");
+        let run = site.check().json().run();
+        run.code(1);
+        run.single()
+            .at("duplicate-url", "static/backlog/s-1/index.html", 0, 0)
+            .message_has("the page of backlog/S-1.md");
+        let generated = Site::new().file("static/roadmap.json", "{}").check().json().run();
+        generated.single().at("duplicate-url", "static/roadmap.json", 0, 0).message_has("charter's own `roadmap.json`");
+    }
+
+    #[test]
+    fn assets_differing_only_in_case() {
+        let site = Site::new().file("docs/img/Flow.png", "a").file("docs/img/flow.png", "b");
+        if std::fs::read_dir(site.path().join("docs/img")).unwrap().count() < 2 {
+            return; // a case-insensitive file system holds only one of them
+        }
+        let run = site.check().json().run();
+        run.code(1);
+        run.single().at("duplicate-url", "docs/img/flow.png", 0, 0).message_has("like `docs/img/Flow.png`");
+    }
 }
 
 #[cfg(unix)]
