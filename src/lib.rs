@@ -11,6 +11,7 @@ pub mod config;
 pub mod dates;
 pub mod diag;
 pub mod error;
+pub mod forecast;
 pub mod frontmatter;
 pub mod links;
 pub mod load;

@@ -74,11 +74,19 @@ pub fn velocity(sprints: &[Sprint], stories: &[&Story], today: Date) -> Vec<Velo
         .collect()
 }
 
-/// Average done points of the last three finished sprints; `None` before the first.
+/// The last three finished sprints that had stories planned, in sprint order: the
+/// sprints velocity is measured over. A finished sprint with nothing planned in it
+/// measures nothing (it was not run, or not recorded), so it does not pull the average
+/// down to zero.
+pub fn measured_sprints(velocities: &[Velocity]) -> Vec<&Velocity> {
+    let finished: Vec<&Velocity> = velocities.iter().filter(|v| v.finished && v.planned > 0.0).collect();
+    finished[finished.len().saturating_sub(3)..].to_vec()
+}
+
+/// Average done points of the last three measured sprints; `None` before the first.
 pub fn average_velocity(velocities: &[Velocity]) -> Option<f64> {
-    let finished: Vec<f64> = velocities.iter().filter(|v| v.finished).map(|v| v.done).collect();
-    let last = &finished[finished.len().saturating_sub(3)..];
-    (!last.is_empty()).then(|| last.iter().sum::<f64>() / last.len() as f64)
+    let last = measured_sprints(velocities);
+    (!last.is_empty()).then(|| sum(last.iter().map(|v| v.done)) / last.len() as f64)
 }
 
 /// The health of one product owner's backlog (its open stories).

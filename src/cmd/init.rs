@@ -1,6 +1,7 @@
 //! `charter init`: a new site with a small working example that checks clean.
 
 use crate::Outcome;
+use crate::dates::add_days;
 use crate::error::Error;
 use crate::model::Date;
 use std::fs;
@@ -28,14 +29,9 @@ pub fn run(dir: &Path) -> Result<Outcome, Error> {
     Ok(Outcome::Success)
 }
 
-/// The date `days` before or after `date` (sprints are placed around today).
-fn shift(date: Date, days: i64) -> Date {
-    crate::dates::date_from_days(crate::dates::days_from_date(date) + days)
-}
-
 fn files(today: Date) -> Vec<(&'static str, String)> {
-    let (s1_start, s1_end) = (shift(today, -21), shift(today, -8));
-    let (s2_start, s2_end) = (shift(today, -7), shift(today, 6));
+    let (s1_start, s1_end) = (add_days(today, -21), add_days(today, -8));
+    let (s2_start, s2_end) = (add_days(today, -7), add_days(today, 6));
     let quarter = format!("{}-Q{}", today.year, today.quarter());
     let config = format!(
         r#"# The site's settings, team and sprints. See the docs of charter for every field.

@@ -84,6 +84,15 @@ pub struct Story {
     pub doc: Arc<Document>,
 }
 
+impl Story {
+    /// Backlog order: open stories by rank, then unranked ones by id, then closed ones.
+    /// The backlog page and the forecast both walk a product owner's stories this way.
+    pub fn backlog_order(&self, other: &Story) -> std::cmp::Ordering {
+        let key = |s: &Story| (!s.status.is_open(), s.rank.is_none(), s.rank);
+        key(self).cmp(&key(other)).then_with(|| self.id.cmp(&other.id))
+    }
+}
+
 /// A documentation page of docs/.
 #[derive(Debug, Clone)]
 pub struct DocPage {

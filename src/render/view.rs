@@ -295,6 +295,5 @@ pub fn progress_label(p: &Progress) -> String {
 
 /// Backlog order: open stories by rank, then unranked by id, then closed ones.
 pub fn backlog_order(a: &Story, b: &Story) -> std::cmp::Ordering {
-    let key = |s: &Story| (!s.status.is_open(), s.rank.is_none(), s.rank, s.id.clone());
-    key(a).cmp(&key(b))
+    a.backlog_order(b)
 }
