@@ -218,6 +218,17 @@ mod tests {
     }
 
     #[test]
+    fn finished_sprints_with_nothing_planned_measure_nothing() {
+        let v =
+            |sprint: &str, done: f64, planned: f64| Velocity { sprint: sprint.into(), done, planned, finished: true };
+        let velocities =
+            [v("S1", 9.0, 9.0), v("S2", 6.0, 8.0), v("S3", 0.0, 0.0), v("S4", 0.0, 5.0), v("S5", 0.0, 0.0)];
+        let measured: Vec<&str> = measured_sprints(&velocities).iter().map(|v| v.sprint.as_str()).collect();
+        assert_eq!(measured, ["S1", "S2", "S4"]);
+        assert_eq!(average_velocity(&velocities), Some(5.0));
+    }
+
+    #[test]
     fn health_summarises_open_stories() {
         use StoryStatus::*;
         let mut unranked = story(Backlog, None, None);

@@ -94,6 +94,8 @@ rules! {
     ReportsToNotPm => "reports-to-not-pm", Warning, "a product owner reports to someone who is not a product manager";
     EmptyInitiative => "empty-initiative", Warning, "a `now` initiative with no stories";
     ShippedWithOpenStories => "shipped-with-open-stories", Warning, "a shipped initiative with stories not done or dropped";
+    TimeframeAtRisk => "timeframe-at-risk", Warning, "the forecast of an initiative's open stories ends after its timeframe";
+    SprintOvercommitted => "sprint-overcommitted", Warning, "the current or a future sprint holds more than 120% of the average velocity";
     DualRole => "dual-role", Off, "one person holds both product_manager and product_owner";
     TemplateError => "template-error", Error, "a template of the theme or the site fails to compile or render";
 }
@@ -120,7 +122,7 @@ mod tests {
         for rule in Rule::ALL {
             assert_eq!(Rule::from_id(rule.id()), Some(*rule));
         }
-        assert_eq!(Rule::ALL.len(), 29);
+        assert_eq!(Rule::ALL.len(), 31);
         assert_eq!(Rule::DualRole.default_severity(), Severity::Off);
         assert_eq!(Rule::UnrankedStory.default_severity(), Severity::Warning);
     }

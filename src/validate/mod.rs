@@ -2,6 +2,7 @@
 //! Rules about a single file's fields are found while parsing (see `parse`).
 
 mod backlog;
+mod forecast;
 mod graph;
 mod links;
 mod ownership;
@@ -37,6 +38,8 @@ pub const CHECKS: &[(Rule, Check)] = &[
     (Rule::ReportsToNotPm, ownership::reports_to_not_pm),
     (Rule::EmptyInitiative, backlog::empty_initiative),
     (Rule::ShippedWithOpenStories, backlog::shipped_with_open_stories),
+    (Rule::TimeframeAtRisk, forecast::timeframe_at_risk),
+    (Rule::SprintOvercommitted, forecast::sprint_overcommitted),
     (Rule::DualRole, ownership::dual_role),
 ];
 

@@ -31,6 +31,8 @@ pub const SPEC_RULES: &[(&str, &str)] = &[
     ("reports-to-not-pm", "warning"),
     ("empty-initiative", "warning"),
     ("shipped-with-open-stories", "warning"),
+    ("timeframe-at-risk", "warning"),
+    ("sprint-overcommitted", "warning"),
     ("dual-role", "off"),
 ];
 
@@ -55,11 +57,13 @@ const EXPECTED: &[(&str, &str, usize, usize)] = &[
     ("unknown-field", "charter.yaml", 4, 1),                         // `colour`: blue
     ("reports-to-not-pm", "charter.yaml", 19, 17),                   // ron's reports_to: `sam`
     ("unknown-person", "charter.yaml", 23, 17),                      // una's reports_to: `nobody`
-    ("config-invalid", "charter.yaml", 32, 3),                       // rules: `unranked-stroy`
+    ("sprint-overcommitted", "charter.yaml", 37, 9),                 // S2 holds 13 points (S3 holds 12: no)
+    ("config-invalid", "charter.yaml", 44, 3),                       // rules: `unranked-stroy`
     ("image-without-alt", "docs/alt.md", 1, 1),                      // `![](diagram.svg)`
     ("broken-anchor", "docs/anchor.md", 1, 5),                       // `[the intro](guide.md#nowhere)`
     ("duplicate-url", "docs/guide/index.md", 1, 1),                  // same page as docs/guide.md
     ("link-outside-site", "docs/outside.md", 1, 1),                  // `[...](../../valid/charter.yaml)`
+    ("timeframe-at-risk", "roadmap/at-risk.md", 5, 12),              // timeframe: `2026-Q4` (on-time.md: no)
     ("invalid-value", "roadmap/bad-horizon.md", 4, 10),              // horizon: `nxt`
     ("front-matter-syntax", "roadmap/bad-yaml.md", 2, 13),           // the second `:` of `Colon: inside`
     ("dependency-cycle", "roadmap/cycle-a.md", 5, 14),               // depends_on: [`cycle-b`]

@@ -150,9 +150,10 @@ impl Charter {
         Charter { cmd }
     }
 
-    /// `charter check SITE`.
+    /// `charter check SITE`, with a fixed [`SOURCE_DATE_EPOCH`] (the forecast rules judge
+    /// sprints against today).
     pub fn check(site: impl AsRef<Path>) -> Charter {
-        Charter::new([OsStr::new("check"), site.as_ref().as_os_str()])
+        Charter::new([OsStr::new("check"), site.as_ref().as_os_str()]).env("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
     }
 
     /// `charter build SITE --out OUT`, with a fixed [`SOURCE_DATE_EPOCH`].
