@@ -22,7 +22,8 @@ pub struct PlanSprint {
 }
 
 /// The sprints from the one holding today on: index 0 is the current sprint (or the
-/// next, between sprints). Sprints past the last of charter.yaml are made on demand.
+/// next one). Sprints past the last of charter.yaml are made on demand; a gap between
+/// two sprints of charter.yaml is filled the same way (work goes on between them).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Calendar {
     upcoming: Vec<PlanSprint>,
@@ -38,13 +39,12 @@ impl Calendar {
     pub fn new(sprints: &[Sprint], today: Date) -> Option<Calendar> {
         let mut ordered: Vec<&Sprint> = sprints.iter().collect();
         ordered.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
-        let plan = |s: &Sprint| PlanSprint { id: s.id.0.clone(), start: s.start, end: s.end, defined: true };
         let last = *ordered.last()?;
         let length = dates::sprint_days(last);
         let behind = dates::days_between(last.end, today);
         let first_extra = if behind <= 0 { 1 } else { (behind + length - 1) / length };
-        let upcoming = ordered.iter().filter(|s| s.end >= today).map(|s| plan(s)).collect();
-        Some(Calendar { upcoming, last: plan(last), length, first_extra })
+        let upcoming = with_gaps_filled(&ordered, today).into_iter().filter(|s| s.end >= today).collect();
+        Some(Calendar { upcoming, last: defined(last), length, first_extra })
     }
 
     /// The sprint `index` sprints from now.
@@ -61,6 +61,36 @@ impl Calendar {
             defined: false,
         }
     }
+}
+
+/// The most sprints made up for one gap: about forty years of two-week sprints, so a
+/// typo'd year cannot make millions of them.
+const MAX_GAP_SPRINTS: i64 = 1000;
+
+fn defined(s: &Sprint) -> PlanSprint {
+    PlanSprint { id: s.id.0.clone(), start: s.start, end: s.end, defined: true }
+}
+
+/// The sprints of charter.yaml in order, each gap after one filled with sprints of its
+/// length (`ID+1`, `ID+2`, ..., the last cut short at the next sprint's start), from the
+/// one holding `today` on.
+fn with_gaps_filled(ordered: &[&Sprint], today: Date) -> Vec<PlanSprint> {
+    let mut out = vec![];
+    for (n, s) in ordered.iter().enumerate() {
+        out.push(defined(s));
+        let Some(next) = ordered.get(n + 1) else { break };
+        let length = dates::sprint_days(s);
+        let skipped = (dates::days_between(s.end, today) / length).max(0);
+        for k in skipped + 1..=skipped + MAX_GAP_SPRINTS {
+            let start = dates::add_days(s.end, 1 + (k - 1) * length);
+            if start >= next.start {
+                break;
+            }
+            let end = dates::add_days(start, length - 1).min(dates::add_days(next.start, -1));
+            out.push(PlanSprint { id: format!("{}+{k}", s.id), start, end, defined: false });
+        }
+    }
+    out
 }
 
 /// When one open story is expected to be done.

@@ -74,16 +74,13 @@ pub fn velocity(sprints: &[Sprint], stories: &[&Story], today: Date) -> Vec<Velo
         .collect()
 }
 
-/// The last three finished sprints that had stories planned, in sprint order: the
-/// sprints velocity is measured over. A finished sprint with nothing planned in it
-/// measures nothing (it was not run, or not recorded), so it does not pull the average
-/// down to zero.
+/// The last three finished sprints, in sprint order: the sprints velocity is measured over.
 pub fn measured_sprints(velocities: &[Velocity]) -> Vec<&Velocity> {
-    let finished: Vec<&Velocity> = velocities.iter().filter(|v| v.finished && v.planned > 0.0).collect();
+    let finished: Vec<&Velocity> = velocities.iter().filter(|v| v.finished).collect();
     finished[finished.len().saturating_sub(3)..].to_vec()
 }
 
-/// Average done points of the last three measured sprints; `None` before the first.
+/// Average done points of the last three finished sprints; `None` before the first.
 pub fn average_velocity(velocities: &[Velocity]) -> Option<f64> {
     let last = measured_sprints(velocities);
     (!last.is_empty()).then(|| sum(last.iter().map(|v| v.done)) / last.len() as f64)
@@ -215,17 +212,6 @@ mod tests {
         assert_eq!(average_velocity(&v), Some(20.0));
         assert_eq!(average_velocity(&v[..1]), Some(10.0));
         assert_eq!(average_velocity(&[]), None);
-    }
-
-    #[test]
-    fn finished_sprints_with_nothing_planned_measure_nothing() {
-        let v =
-            |sprint: &str, done: f64, planned: f64| Velocity { sprint: sprint.into(), done, planned, finished: true };
-        let velocities =
-            [v("S1", 9.0, 9.0), v("S2", 6.0, 8.0), v("S3", 0.0, 0.0), v("S4", 0.0, 5.0), v("S5", 0.0, 0.0)];
-        let measured: Vec<&str> = measured_sprints(&velocities).iter().map(|v| v.sprint.as_str()).collect();
-        assert_eq!(measured, ["S1", "S2", "S4"]);
-        assert_eq!(average_velocity(&velocities), Some(5.0));
     }
 
     #[test]

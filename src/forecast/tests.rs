@@ -160,6 +160,25 @@ fn future_sprints_continue_with_the_last_ones_length() {
 }
 
 #[test]
+fn gaps_between_sprints_are_filled_with_sprints_of_the_one_before() {
+    // S4 ends 03-01; the next sprint of charter.yaml, S9, starts 04-06 (a gap of 35 days).
+    let mut with_gap = sprints();
+    with_gap.push(sprint("S9", "2026-04-06", "2026-04-12"));
+    let calendar = Calendar::new(&with_gap, date("2026-03-10")).unwrap();
+    let got: Vec<(String, String, String)> =
+        (0..4).map(|k| calendar.sprint(k)).map(|s| (s.id, s.start.to_string(), s.end.to_string())).collect();
+    let want = [
+        ("S4+1", "2026-03-02", "2026-03-15"),
+        ("S4+2", "2026-03-16", "2026-03-29"),
+        ("S4+3", "2026-03-30", "2026-04-05"), // cut short where S9 starts
+        ("S9", "2026-04-06", "2026-04-12"),
+    ];
+    assert_eq!(got, want.map(|(a, b, c)| (a.to_owned(), b.to_owned(), c.to_owned())));
+    assert_eq!(calendar.sprint(4).id, "S9+1", "then S9's length: 7 days");
+    assert_eq!(calendar.sprint(4).end.to_string(), "2026-04-19");
+}
+
+#[test]
 fn no_velocity_means_no_forecast() {
     let a = open("A", "olga", Some(1), Some(3.0));
     assert_eq!(forecast(&sprints(), &[&a], date("2026-03-02")), None, "nothing done yet");

@@ -38,6 +38,9 @@ impl Affected {
                 }
                 affected.story(old, o);
                 affected.story(new, n);
+                if moves_forecast(o, n) {
+                    affected.every_initiative(new);
+                }
             } else if let Some((o, n)) = find(&old.initiatives, &new.initiatives, rel, |i| &i.doc.source.rel) {
                 if o.id != n.id || o.visibility != n.visibility || anchors_moved(&o.doc, &n.doc) {
                     return None;
@@ -82,6 +85,13 @@ impl Affected {
         }
     }
 
+    /// Every initiative page and every person page (their cards): the forecast ties
+    /// each initiative to the order and velocity of every backlog.
+    fn every_initiative(&mut self, site: &Site) {
+        self.initiatives.extend(site.initiatives.iter().map(|i| i.id.0.clone()));
+        self.people.extend(site.config.team.iter().map(|p| p.id.0.clone()));
+    }
+
     /// Whether a page must be rendered again.
     pub fn includes(&self, page: &Page) -> bool {
         match page {
@@ -99,6 +109,13 @@ impl Affected {
             | Page::NotFound => true,
         }
     }
+}
+
+/// Whether an edit of a story can move the forecast (SPEC §12): its place in a
+/// backlog, its points, its state or what it waits for.
+fn moves_forecast(old: &Story, new: &Story) -> bool {
+    (old.status, old.rank, old.estimate, &old.product_owner, &old.sprint, &old.initiative, &old.depends_on)
+        != (new.status, new.rank, new.estimate, &new.product_owner, &new.sprint, &new.initiative, &new.depends_on)
 }
 
 /// The section intro (`roadmap/_index.md`, `backlog/_index.md`) stored in `rel`.

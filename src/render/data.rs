@@ -2,6 +2,7 @@
 //! Built with serde_json and an escaping XML writer, so no front-matter text can break them.
 
 use super::pages::{Page, changelog_entries};
+use super::plan::{ExpectedView, ForecastView};
 use super::view::Views;
 use super::{Options, escape_markup};
 use crate::markdown;
@@ -70,6 +71,8 @@ struct InitiativeJson<'a> {
     tags: &'a [String],
     visibility: Visibility,
     progress: Progress,
+    /// Expected end (SPEC §12), null without a velocity or open stories.
+    forecast: Option<&'a ForecastView>,
 }
 
 #[derive(Serialize)]
@@ -88,6 +91,8 @@ struct StoryJson<'a> {
     done_on: Option<Date>,
     tags: &'a [String],
     visibility: Visibility,
+    /// Expected sprint of an open story, null without a velocity.
+    expected: Option<&'a ExpectedView>,
 }
 
 fn roadmap_json(views: &Views, options: &Options) -> Vec<u8> {
@@ -138,6 +143,7 @@ fn roadmap_json(views: &Views, options: &Options) -> Vec<u8> {
                 tags: &i.tags,
                 visibility: i.visibility,
                 progress: views.cards[i.id.as_str()].progress.progress.clone(),
+                forecast: views.cards[i.id.as_str()].forecast.as_ref(),
             })
             .collect(),
         stories: site
@@ -158,6 +164,7 @@ fn roadmap_json(views: &Views, options: &Options) -> Vec<u8> {
                 done_on: s.done_on,
                 tags: &s.tags,
                 visibility: s.visibility,
+                expected: views.rows[s.id.as_str()].expected.as_ref(),
             })
             .collect(),
     };

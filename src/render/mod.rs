@@ -2,9 +2,12 @@
 //! reading static assets; writing is `write`'s job, serving is `serve`'s.
 
 mod affected;
+mod burnup;
 mod data;
 mod docs;
 mod pages;
+mod panel;
+mod plan;
 mod svg;
 pub mod view;
 
@@ -49,8 +52,9 @@ pub fn render_changed(
     options: &Options,
     previous: Option<(&Output, &Affected)>,
 ) -> Result<Output, Vec<Diagnostic>> {
+    let plan = plan::Plan::new(site, options.today, options.audience);
     let site = audience::filter(site, options.audience);
-    let views = Views::new(&site, options.today);
+    let views = Views::new(&site, options.today, plan);
     let common = pages::Common::new(&views, options);
     let list = pages::all(&views);
     type Rendered = Result<(String, Arc<[u8]>), Box<Diagnostic>>;

@@ -333,6 +333,7 @@ struct InitiativePage {
     dependents: Vec<Link>,
     tags: Vec<String>,
     source: String,
+    forecast: super::panel::ForecastPanel,
 }
 
 fn initiative(cx: &mut Context, views: &Views, i: &Initiative, file: &str) -> String {
@@ -362,6 +363,7 @@ fn initiative(cx: &mut Context, views: &Views, i: &Initiative, file: &str) -> St
         dependents: dependents.filter_map(|d| views.initiative_link(&InitiativeId((*d).to_owned()))).collect(),
         tags: i.tags.clone(),
         source: i.doc.source.rel.clone(),
+        forecast: super::panel::panel(views, i),
     };
     cx.insert("initiative", &page);
     markdown::plain(&i.title)
@@ -394,6 +396,7 @@ fn backlog(cx: &mut Context, views: &Views, file: &str) -> String {
         })
         .collect();
     cx.insert("backlogs", &backlogs);
+    cx.insert("has_forecast", &views.plan.forecast.is_some());
     site.backlog_intro.as_ref().and_then(|i| i.title.clone()).unwrap_or_else(|| "Backlog".into())
 }
 

@@ -5,12 +5,12 @@ use super::escape_markup;
 use crate::metrics::{Velocity, format_points};
 use std::fmt::Write;
 
-const WIDTH: f64 = 720.0;
-const HEIGHT: f64 = 300.0;
-const LEFT: f64 = 48.0;
-const RIGHT: f64 = 16.0;
-const TOP: f64 = 24.0;
-const BOTTOM: f64 = 56.0;
+pub(super) const WIDTH: f64 = 720.0;
+pub(super) const HEIGHT: f64 = 300.0;
+pub(super) const LEFT: f64 = 48.0;
+pub(super) const RIGHT: f64 = 16.0;
+pub(super) const TOP: f64 = 24.0;
+pub(super) const BOTTOM: f64 = 56.0;
 
 /// An accessible SVG chart (role="img" with a title and description); text colours
 /// come from `currentColor` so dark mode and print work.
@@ -41,7 +41,7 @@ pub fn velocity_chart(velocities: &[Velocity], average: Option<f64>) -> String {
     let top_value = (max / step).ceil() * step;
     let plot_h = HEIGHT - TOP - BOTTOM;
     let y = |value: f64| TOP + plot_h - value / top_value * plot_h;
-    axes(&mut svg, top_value, step, &y);
+    axes(&mut svg, top_value, step, &y, "Points done");
     let slot = (WIDTH - LEFT - RIGHT) / shown.len() as f64;
     let bar = (slot * 0.6).min(56.0);
     for (n, v) in shown.iter().enumerate() {
@@ -90,7 +90,8 @@ pub fn velocity_chart(velocities: &[Velocity], average: Option<f64>) -> String {
     svg
 }
 
-fn axes(svg: &mut String, top_value: f64, step: f64, y: &dyn Fn(f64) -> f64) {
+/// Grid lines with their values up to `top_value`, and the y axis title.
+pub(super) fn axes(svg: &mut String, top_value: f64, step: f64, y: &dyn Fn(f64) -> f64, title: &str) {
     let mut value = 0.0;
     while value <= top_value + f64::EPSILON {
         let _ = write!(
@@ -107,14 +108,14 @@ fn axes(svg: &mut String, top_value: f64, step: f64, y: &dyn Fn(f64) -> f64) {
     }
     let _ = write!(
         svg,
-        r#"<text x="14" y="{:.1}" text-anchor="middle" font-size="12" fill="currentColor" transform="rotate(-90 14 {:.1})">Points done</text>"#,
+        r#"<text x="14" y="{:.1}" text-anchor="middle" font-size="12" fill="currentColor" transform="rotate(-90 14 {:.1})">{title}</text>"#,
         TOP + (HEIGHT - TOP - BOTTOM) / 2.0,
         TOP + (HEIGHT - TOP - BOTTOM) / 2.0
     );
 }
 
 /// A round grid step giving about five lines.
-fn nice_step(max: f64) -> f64 {
+pub(super) fn nice_step(max: f64) -> f64 {
     let raw = max / 5.0;
     let magnitude = 10f64.powf(raw.log10().floor());
     let unit = [1.0, 2.0, 5.0, 10.0].into_iter().find(|m| raw <= m * magnitude).unwrap_or(10.0);

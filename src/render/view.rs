@@ -1,6 +1,7 @@
 //! View data for templates (see themes/default/CONTEXT.md), computed once per build:
 //! cards, rows, figures and indexes that many pages share.
 
+use super::plan::{ExpectedView, ForecastView, Plan};
 use crate::links::Resolver;
 use crate::markdown;
 use crate::metrics::{self, Health, Progress, Velocity, format_points};
@@ -62,6 +63,8 @@ pub struct InitiativeCard {
     pub story_count: usize,
     pub internal: bool,
     pub shipped_on: Option<String>,
+    /// Expected end, when there is a velocity and open work.
+    pub forecast: Option<ForecastView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -79,6 +82,8 @@ pub struct StoryRow {
     pub ready: bool,
     pub open: bool,
     pub internal: bool,
+    /// Expected sprint of an open story, when there is a velocity.
+    pub expected: Option<ExpectedView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -135,11 +140,13 @@ pub struct Views<'a> {
     pub story_dependents: HashMap<&'a str, Vec<&'a str>>,
     /// Initiative id -> initiatives that depend on it.
     pub initiative_dependents: HashMap<&'a str, Vec<&'a str>>,
+    /// The forecast, computed over the whole site before filtering.
+    pub plan: Plan,
 }
 
 impl<'a> Views<'a> {
     /// Computes the shared views of a (filtered) site.
-    pub fn new(site: &'a Site, today: Date) -> Views<'a> {
+    pub fn new(site: &'a Site, today: Date, plan: Plan) -> Views<'a> {
         let mut stories_by_po: HashMap<&str, Vec<&Arc<Story>>> = HashMap::new();
         for s in &site.stories {
             if let Some(po) = &s.product_owner {
@@ -175,6 +182,7 @@ impl<'a> Views<'a> {
             stories_by_po,
             velocity,
             average_velocity,
+            plan,
         };
         views.rows = site.stories.iter().map(|s| (s.id.as_str(), views.story_row(s))).collect();
         views.cards = site.initiatives.iter().map(|i| (i.id.as_str(), views.initiative_card(i))).collect();
@@ -235,6 +243,7 @@ impl<'a> Views<'a> {
             ready: !s.acceptance_criteria.is_empty(),
             open: s.status.is_open(),
             internal: s.visibility == Visibility::Internal,
+            expected: self.plan.story(s),
         }
     }
 
@@ -256,6 +265,7 @@ impl<'a> Views<'a> {
             story_count: stories.len(),
             internal: i.visibility == Visibility::Internal,
             shipped_on: i.shipped_on.map(|d| d.to_string()),
+            forecast: self.plan.initiative(i),
         }
     }
 

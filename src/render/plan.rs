@@ -1,0 +1,143 @@
+//! The forecast as the pages show it: computed once per build over the whole site
+//! (internal stories count, the work is real), then read for the items a page shows.
+//! Public builds never name internal stories nor show a velocity that includes them.
+
+use crate::forecast::{self, Forecast, InitiativeForecast, PlanSprint};
+use crate::metrics::format_points;
+use crate::model::{Audience, Date, InitiativeId, Site, Story};
+use crate::urls;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// The forecast of a build.
+pub struct Plan {
+    pub forecast: Option<Forecast>,
+    initiatives: HashMap<InitiativeId, InitiativeForecast>,
+    /// Velocities include internal work: shown in internal builds only.
+    show_velocity: bool,
+}
+
+/// An initiative's expected end, as cards, the timeline and roadmap.json show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ForecastView {
+    /// Expected sprint id (`LAST+n` beyond charter.yaml).
+    pub sprint: String,
+    /// Its page, when charter.yaml lists it.
+    pub sprint_url: Option<String>,
+    /// Last day of the expected sprint.
+    pub end: String,
+    /// "at least": unestimated open stories.
+    pub lower_bound: bool,
+    /// The end falls after the last day of the timeframe.
+    pub at_risk: bool,
+    /// Ready-made words: "2026-S24, ending 2027-01-10" (with "at least" first when so).
+    pub label: String,
+}
+
+/// When an open story is expected done, for the backlog's "Expected" column.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExpectedView {
+    pub sprint: String,
+    pub end: String,
+    pub lower_bound: bool,
+}
+
+impl Plan {
+    /// The forecast of `site` (unfiltered) at `today`.
+    pub fn new(site: &Site, today: Date, audience: Audience) -> Plan {
+        let stories: Vec<&Story> = site.stories.iter().map(|s| &**s).collect();
+        let forecast = forecast::forecast(&site.config.sprints, &stories, today);
+        let initiatives = forecast
+            .as_ref()
+            .map(|f| {
+                let ends = site.initiatives.iter().filter(|i| !i.status.is_closed());
+                ends.filter_map(|i| {
+                    Some((i.id.clone(), forecast::initiative(f, site.stories_of(&i.id).map(|s| &**s))?))
+                })
+                .collect()
+            })
+            .unwrap_or_default();
+        Plan { forecast, initiatives, show_velocity: audience == Audience::Internal }
+    }
+
+    /// The expected end of an initiative with this timeframe.
+    pub fn initiative(&self, i: &crate::model::Initiative) -> Option<ForecastView> {
+        let end = self.initiatives.get(&i.id)?;
+        let at_risk = i.timeframe.is_some_and(|t| forecast::at_risk(end, t));
+        Some(ForecastView {
+            sprint: end.sprint.id.clone(),
+            sprint_url: sprint_url(&end.sprint),
+            end: end.sprint.end.to_string(),
+            lower_bound: end.lower_bound,
+            at_risk,
+            label: format!(
+                "{}{}, ending {}",
+                if end.lower_bound { "at least " } else { "" },
+                end.sprint.id,
+                end.sprint.end
+            ),
+        })
+    }
+
+    /// The expected sprint of an open story.
+    pub fn story(&self, s: &Story) -> Option<ExpectedView> {
+        let f = self.forecast.as_ref()?;
+        let expected = f.stories.get(&s.id)?;
+        let sprint = f.calendar.sprint(expected.sprint);
+        Some(ExpectedView { sprint: sprint.id, end: sprint.end.to_string(), lower_bound: expected.lower_bound })
+    }
+
+    /// What drives an initiative's end: per product owner, the latest of its visible
+    /// open stories in their backlog, with the points up to it.
+    pub fn drivers<'a>(&self, stories: impl IntoIterator<Item = &'a Story>) -> Vec<Driver<'a>> {
+        let Some(f) = &self.forecast else { return vec![] };
+        let mut latest: HashMap<&str, (&Story, forecast::StoryForecast)> = HashMap::new();
+        for s in stories.into_iter().filter(|s| s.status.is_open()) {
+            let (Some(po), Some(e)) = (&s.product_owner, f.stories.get(&s.id)) else { continue };
+            let later = |(_, old): &(&Story, forecast::StoryForecast)| {
+                (e.sprint, e.points_through) > (old.sprint, old.points_through)
+            };
+            if latest.get(po.as_str()).is_none_or(later) {
+                latest.insert(po.as_str(), (s, *e));
+            }
+        }
+        let mut drivers: Vec<Driver> = latest
+            .into_iter()
+            .map(|(po, (story, e))| Driver {
+                po,
+                story,
+                points_through: format_points(e.points_through),
+                sprint: f.calendar.sprint(e.sprint).id,
+                index: e.sprint,
+                velocity: self.show_velocity.then(|| f.velocity.get(po).map(|v| format_points(*v))).flatten(),
+            })
+            .collect();
+        drivers.sort_by(|a, b| (b.index, a.po).cmp(&(a.index, b.po)));
+        drivers
+    }
+
+    /// The sprint index of an initiative's end, for the burn-up chart.
+    pub fn end_index(&self, id: &InitiativeId) -> Option<(usize, bool)> {
+        self.initiatives.get(id).map(|e| (e.index, e.lower_bound))
+    }
+
+    /// The calendar's sprint `index` sprints from now.
+    pub fn sprint(&self, index: usize) -> Option<PlanSprint> {
+        self.forecast.as_ref().map(|f| f.calendar.sprint(index))
+    }
+}
+
+/// One product owner's share in an initiative's forecast.
+pub struct Driver<'a> {
+    pub po: &'a str,
+    pub story: &'a Story,
+    pub points_through: String,
+    pub sprint: String,
+    pub index: usize,
+    /// Points a sprint (internal builds only).
+    pub velocity: Option<String>,
+}
+
+fn sprint_url(sprint: &PlanSprint) -> Option<String> {
+    sprint.defined.then(|| urls::page_file(&urls::item_folder("sprints", &sprint.id)))
+}
