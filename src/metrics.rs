@@ -123,7 +123,7 @@ pub fn format_points(points: f64) -> String {
     if points.fract() == 0.0 {
         format!("{points:.0}")
     } else {
-        format!("{:.1}", points).trim_end_matches('0').to_owned()
+        format!("{:.1}", points).trim_end_matches('0').trim_end_matches('.').to_owned()
     }
 }
 
@@ -232,5 +232,6 @@ mod tests {
         assert_eq!(format_points(5.0), "5");
         assert_eq!(format_points(2.5), "2.5");
         assert_eq!(format_points(1.25), "1.2");
+        assert_eq!(format_points(21.96), "22", "no dangling point when rounding lands on a whole number");
     }
 }

@@ -103,19 +103,22 @@ fn forecast_line(svg: &mut String, b: &BurnUp, x: &dyn Fn(usize) -> f64, y: &dyn
     );
 }
 
-/// Sprint names under the axis; with many sprints, every few so they stay readable.
+/// Sprint names under the axis: every few when there are many, always the last one
+/// (the expected end), which ends at the plot's edge so it is never cut off.
 fn x_labels(svg: &mut String, b: &BurnUp, x: &dyn Fn(usize) -> f64, slots: usize) {
-    let every = slots.div_ceil(10);
+    let every = slots.div_ceil(7);
     for (n, label) in b.labels.iter().chain(&b.ahead).enumerate() {
-        if n % every == 0 || n + 1 == slots {
-            let _ = write!(
-                svg,
-                r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="11" fill="currentColor">{}</text>"#,
-                x(n),
-                HEIGHT - BOTTOM + 18.0,
-                escape_markup(label)
-            );
+        let last = n + 1 == slots;
+        if !last && (n % every != 0 || n + every > slots) {
+            continue;
         }
+        let (at, anchor) = if last && slots > 1 { (WIDTH - RIGHT, "end") } else { (x(n), "middle") };
+        let _ = write!(
+            svg,
+            r#"<text x="{at:.1}" y="{:.1}" text-anchor="{anchor}" font-size="11" fill="currentColor">{}</text>"#,
+            HEIGHT - BOTTOM + 18.0,
+            escape_markup(label)
+        );
     }
 }
 
