@@ -8,6 +8,14 @@
 //! dropped (13): 5 of 18 points, 27%. Olga's backlog holds 4 open stories in the order
 //! CHK-2, CHK-3, CHK-4, then unranked CHK-5; one ready story of 2 points, 0.8 sprints
 //! of ready work; 50% with criteria, 75% estimated, 1 unranked.
+//!
+//! Forecast: today falls in S3 (index 0; the gap between S2 and S3 is filled by S2+1),
+//! then S3+1 from 2026-11-30 to 12-13, and so on by 14 days. Olga and Bea both go at
+//! 2.5 points a sprint (Olga's own 5 over S1 and S2; Bea did nothing, so the team's):
+//! CHK-2 at 3 points and CHK-3 at 5 need two sprints, so S3+1; CHK-4 is unestimated
+//! (at least S3+1); CHK-5 at 13 points needs six, S3+5 ending 2027-02-07, at least; PAY-1
+//! at 5 is S3+1. Guest checkout (2026-Q4, ends 12-31) is therefore at risk, at least
+//! S3+5; its burn-up has scope 18 and 5 done at S1, S2 and S3.
 
 use crate::links::{check_links, check_nothing_remote};
 use crate::support::output::{self, Tree};
