@@ -4,7 +4,7 @@
 
 use crate::forecast::{self, Forecast, InitiativeForecast, PlanSprint};
 use crate::metrics::format_points;
-use crate::model::{Audience, Date, InitiativeId, Site, Story};
+use crate::model::{Audience, Date, Initiative, InitiativeId, Site, Story};
 use crate::urls;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -61,7 +61,7 @@ impl Plan {
     }
 
     /// The expected end of an initiative with this timeframe.
-    pub fn initiative(&self, i: &crate::model::Initiative) -> Option<ForecastView> {
+    pub fn initiative(&self, i: &Initiative) -> Option<ForecastView> {
         let end = self.initiatives.get(&i.id)?;
         let at_risk = i.timeframe.is_some_and(|t| forecast::at_risk(end, t));
         Some(ForecastView {

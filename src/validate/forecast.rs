@@ -3,12 +3,12 @@
 //! (or `SOURCE_DATE_EPOCH`), like the pages.
 
 use super::{at, key, list_words};
+use crate::dates;
 use crate::diag::{Diagnostic, Rule};
 use crate::forecast::{self, Forecast};
 use crate::frontmatter::{Part, Seg};
 use crate::metrics::{self, format_points};
-use crate::model::{Initiative, Site, Story};
-use crate::{dates, model::Date};
+use crate::model::{Date, Initiative, Site, Story};
 
 /// timeframe-at-risk: an open initiative's forecast ends after its timeframe does.
 pub fn timeframe_at_risk(site: &Site, out: &mut Vec<Diagnostic>) {
