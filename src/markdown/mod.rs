@@ -68,89 +68,119 @@ pub struct Rendered {
 
 /// Renders a Markdown body into safe HTML.
 pub fn render(body: &str, cx: &Context) -> Rendered {
-    let mut raw_html = false;
-    let mut ids = HeadingIds::default();
-    let mut headings = vec![];
-    let mut events: Vec<Event> = Vec::with_capacity(body.len() / 16);
-    let mut heading: Option<usize> = None;
-    let mut heading_text = String::new();
-    // For each open link or image: whether it was kept (one leading nowhere, such as a
-    // missing file or an internal page of a public build, becomes its text).
-    let mut kept: Vec<bool> = vec![];
-    let mut html_block: Option<String> = None;
+    let mut events = Events::new(cx, body.len());
     for event in Parser::new_ext(body, options()) {
-        match event {
-            Event::Start(Tag::HtmlBlock) => html_block = Some(String::new()),
-            Event::Html(text) if html_block.is_some() => html_block.get_or_insert_default().push_str(&text),
-            Event::End(TagEnd::HtmlBlock) => {
-                raw_html = true;
-                let block = html_block.take().unwrap_or_default();
-                events.push(Event::Html(rewrite_html(&block, cx).into()));
-            }
-            Event::Html(text) | Event::InlineHtml(text) => {
-                raw_html = true;
-                events.push(Event::InlineHtml(rewrite_html(&text, cx).into()));
-            }
-            Event::Start(Tag::Heading { .. }) => {
-                heading = Some(events.len());
-                heading_text.clear();
-                events.push(event);
-            }
-            Event::End(TagEnd::Heading(level)) => {
-                if let Some(start) = heading.take() {
-                    let id = finish_heading(&mut events[start], &heading_text, &mut ids);
-                    events.push(Event::InlineHtml(
-                        format!(r##" <a class="anchor" href="#{id}" aria-label="Link to this section">#</a>"##).into(),
-                    ));
-                    headings.push(Heading { level: heading_level(level), id, text: heading_text.trim().to_owned() });
-                }
-                events.push(event);
-            }
-            Event::Text(ref t) | Event::Code(ref t) if heading.is_some() => {
-                heading_text.push_str(t);
-                events.push(event);
-            }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest_url = rewrite(dest_url, RefKind::Link, cx);
-                kept.push(dest_url.is_some());
-                if let Some(dest_url) = dest_url {
-                    events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
-                }
-            }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let dest_url = rewrite(dest_url, RefKind::Image, cx);
-                kept.push(dest_url.is_some());
-                if let Some(dest_url) = dest_url {
-                    events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
-                }
-            }
-            Event::End(TagEnd::Link | TagEnd::Image) => {
-                if kept.pop().unwrap_or(true) {
-                    events.push(event);
-                }
-            }
-            other => events.push(other),
-        }
+        events.push(event);
     }
     let mut html = String::with_capacity(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    if raw_html && !cx.unsafe_html {
+    pulldown_cmark::html::push_html(&mut html, events.out.into_iter());
+    if events.raw_html && !cx.unsafe_html {
         html = html::sanitize(&html);
     }
-    Rendered { html, headings }
+    Rendered { html, headings: events.headings }
+}
+
+/// A body's events on their way to HTML: headings get ids and anchors, links and images
+/// their URLs in the site, raw HTML the same rewriting.
+struct Events<'a, 'c> {
+    cx: &'c Context<'c>,
+    out: Vec<Event<'a>>,
+    ids: HeadingIds,
+    headings: Vec<Heading>,
+    /// The open heading's position in `out`, and its text so far.
+    heading: Option<(usize, String)>,
+    /// For each open link or image: whether it was kept (one leading nowhere, such as a
+    /// missing file or an internal page of a public build, becomes its text).
+    kept: Vec<bool>,
+    /// The lines of the open HTML block, rewritten together (a tag may span lines).
+    html_block: Option<String>,
+    raw_html: bool,
+}
+
+impl<'a, 'c> Events<'a, 'c> {
+    fn new(cx: &'c Context<'c>, body_len: usize) -> Self {
+        let out = Vec::with_capacity(body_len / 16);
+        Events {
+            cx,
+            out,
+            ids: HeadingIds::default(),
+            headings: vec![],
+            heading: None,
+            kept: vec![],
+            html_block: None,
+            raw_html: false,
+        }
+    }
+
+    fn push(&mut self, event: Event<'a>) {
+        match event {
+            Event::Start(Tag::HtmlBlock) => self.html_block = Some(String::new()),
+            Event::Html(text) if self.html_block.is_some() => self.html_block.get_or_insert_default().push_str(&text),
+            Event::End(TagEnd::HtmlBlock) => {
+                let block = self.html_block.take().unwrap_or_default();
+                self.raw(Event::Html(rewrite_html(&block, self.cx).into()));
+            }
+            Event::Html(text) | Event::InlineHtml(text) => {
+                self.raw(Event::InlineHtml(rewrite_html(&text, self.cx).into()))
+            }
+            Event::Start(Tag::Heading { .. }) => {
+                self.heading = Some((self.out.len(), String::new()));
+                self.out.push(event);
+            }
+            Event::End(TagEnd::Heading(level)) => self.end_heading(level, event),
+            Event::Text(ref t) | Event::Code(ref t) if self.heading.is_some() => {
+                if let Some((_, text)) = &mut self.heading {
+                    text.push_str(t);
+                }
+                self.out.push(event);
+            }
+            Event::Start(Tag::Link { .. } | Tag::Image { .. }) => self.open_link(event),
+            Event::End(TagEnd::Link | TagEnd::Image) => {
+                if self.kept.pop().unwrap_or(true) {
+                    self.out.push(event);
+                }
+            }
+            other => self.out.push(other),
+        }
+    }
+
+    fn raw(&mut self, event: Event<'a>) {
+        self.raw_html = true;
+        self.out.push(event);
+    }
+
+    /// Gives the heading its id (the written `{#id}` or GitHub's slug of its text),
+    /// unique in the page, and an anchor link.
+    fn end_heading(&mut self, level: HeadingLevel, end: Event<'a>) {
+        if let Some((start, text)) = self.heading.take()
+            && let Event::Start(Tag::Heading { id, .. }) = &mut self.out[start]
+        {
+            let unique = self.ids.next(id.as_deref(), &text);
+            *id = Some(unique.clone().into());
+            let anchor = format!(r##" <a class="anchor" href="#{unique}" aria-label="Link to this section">#</a>"##);
+            self.out.push(Event::InlineHtml(anchor.into()));
+            self.headings.push(Heading { level: heading_level(level), id: unique, text: text.trim().to_owned() });
+        }
+        self.out.push(end);
+    }
+
+    /// A link or image with its URL in the site, or nothing (its text stays) when it
+    /// leads nowhere.
+    fn open_link(&mut self, event: Event<'a>) {
+        let rewritten = match event {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => rewrite(dest_url, RefKind::Link, self.cx)
+                .map(|dest_url| Event::Start(Tag::Link { link_type, dest_url, title, id })),
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => rewrite(dest_url, RefKind::Image, self.cx)
+                .map(|dest_url| Event::Start(Tag::Image { link_type, dest_url, title, id })),
+            other => Some(other),
+        };
+        self.kept.push(rewritten.is_some());
+        self.out.extend(rewritten);
+    }
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
     level as u8
-}
-
-/// Gives a heading its id (the written `{#id}` or GitHub's slug of its text), unique in
-/// the page.
-fn finish_heading(start: &mut Event, text: &str, ids: &mut HeadingIds) -> String {
-    let Event::Start(Tag::Heading { id, .. }) = start else { return String::new() };
-    let unique = ids.next(id.as_deref(), text);
-    *id = Some(unique.clone().into());
-    unique
 }
 
 /// A link's or image's URL in the output: a link with an unsafe scheme leads to `#`;

@@ -37,69 +37,81 @@ pub struct Scan {
 
 /// Scans a Markdown body.
 pub fn scan(body: &str) -> Scan {
-    let mut scan = Scan::default();
-    let mut headings = HeadingIds::default();
-    let mut heading: Option<(Option<String>, String)> = None;
-    let mut image: Option<(LinkRef, String)> = None;
-    let mut html_block: Option<(String, Vec<(usize, usize)>)> = None;
+    let mut scanner = Scanner::default();
     let mut parser = Parser::new_ext(body, super::options()).into_offset_iter();
     for (event, range) in parser.by_ref() {
+        scanner.push(event, range);
+    }
+    let mut scan = scanner.scan;
+    scan_definitions(parser.reference_definitions(), &mut scan);
+    scan.links.sort_by_key(|l| (l.span.start, l.span.end));
+    scan
+}
+
+/// What the scan keeps track of between events.
+#[derive(Default)]
+struct Scanner {
+    scan: Scan,
+    headings: HeadingIds,
+    /// The open heading: its written id and its text so far.
+    heading: Option<(Option<String>, String)>,
+    /// The open image and its alt text so far.
+    image: Option<(LinkRef, String)>,
+    /// The open HTML block's text, and where each of its pieces starts in it and in the body.
+    html_block: Option<(String, Vec<(usize, usize)>)>,
+}
+
+impl Scanner {
+    fn push(&mut self, event: Event, range: Range<usize>) {
         match event {
-            Event::Start(Tag::Heading { id, .. }) => heading = Some((id.map(|i| i.to_string()), String::new())),
+            Event::Start(Tag::Heading { id, .. }) => self.heading = Some((id.map(|i| i.to_string()), String::new())),
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((written, text)) = heading.take() {
-                    scan.ids.insert(headings.next(written.as_deref(), &text));
+                if let Some((written, text)) = self.heading.take() {
+                    self.scan.ids.insert(self.headings.next(written.as_deref(), &text));
                 }
             }
             Event::Text(t) | Event::Code(t) => {
-                if let Some((_, text)) = &mut heading {
+                if let Some((_, text)) = &mut self.heading {
                     text.push_str(&t);
                 }
-                if let Some((_, alt)) = &mut image {
+                if let Some((_, alt)) = &mut self.image {
                     alt.push_str(&t);
                 }
             }
             Event::Start(Tag::Link { link_type, dest_url, .. }) if is_inline(link_type) => {
-                scan.links.push(LinkRef {
-                    kind: RefKind::Link,
-                    dest: dest_url.to_string(),
-                    span: range,
-                    has_alt: true,
-                });
+                let link = LinkRef { kind: RefKind::Link, dest: dest_url.to_string(), span: range, has_alt: true };
+                self.scan.links.push(link);
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
                 let link = LinkRef { kind: RefKind::Image, dest: dest_url.to_string(), span: range, has_alt: true };
-                image = Some((link, String::new()));
+                self.image = Some((link, String::new()));
             }
             Event::End(TagEnd::Image) => {
-                if let Some((mut link, alt)) = image.take() {
+                if let Some((mut link, alt)) = self.image.take() {
                     link.has_alt = !alt.trim().is_empty();
-                    scan.links.push(link);
+                    self.scan.links.push(link);
                 }
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                scan.ids.insert(label.to_string());
+                self.scan.ids.insert(label.to_string());
             }
-            Event::Start(Tag::HtmlBlock) => html_block = Some((String::new(), vec![])),
-            Event::Html(text) => match &mut html_block {
+            Event::Start(Tag::HtmlBlock) => self.html_block = Some((String::new(), vec![])),
+            Event::Html(text) => match &mut self.html_block {
                 Some((buffer, map)) => {
                     map.push((buffer.len(), range.start));
                     buffer.push_str(&text);
                 }
-                None => scan_html(&text, &[(0, range.start)], &mut scan),
+                None => scan_html(&text, &[(0, range.start)], &mut self.scan),
             },
             Event::End(TagEnd::HtmlBlock) => {
-                if let Some((buffer, map)) = html_block.take() {
-                    scan_html(&buffer, &map, &mut scan);
+                if let Some((buffer, map)) = self.html_block.take() {
+                    scan_html(&buffer, &map, &mut self.scan);
                 }
             }
-            Event::InlineHtml(text) => scan_html(&text, &[(0, range.start)], &mut scan),
+            Event::InlineHtml(text) => scan_html(&text, &[(0, range.start)], &mut self.scan),
             _ => {}
         }
     }
-    scan_definitions(parser.reference_definitions(), &mut scan);
-    scan.links.sort_by_key(|l| (l.span.start, l.span.end));
-    scan
 }
 
 /// Links whose URL is written where they are (a reference's URL is checked once, at
