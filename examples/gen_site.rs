@@ -2,7 +2,13 @@
 //! a team with valid ownership and 12 sprints, with 200-800 word Markdown bodies.
 //! The same content can be written as a Hugo site, so both can be timed on it.
 //!
-//! Usage: `cargo run --release --example gen_site -- N OUT [--hugo HUGO_OUT]`
+//! Usage: `cargo run --release --example gen_site -- N OUT [--hugo HUGO_OUT] [SHAPE...]`
+//!
+//! The corpus's shape can change, so that figures hold on more than one kind of site:
+//! `--words MIN-MAX` (body length, default 200-800), `--sprints N` (default 12, at most
+//! 26), `--pms N` and `--pos N` (people; default N/500 and N/100), `--docs N` (default
+//! N/20), `--docs-depth N` (folders under docs/, default 0), or `--shape long` for longer
+//! bodies (600-1600 words), 26 sprints, 8 + 50 people, 500 docs three folders deep.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -97,11 +103,53 @@ struct Corpus {
     docs: usize,
     pms: usize,
     pos: usize,
+    /// Words of a body, at least and at most.
+    words: (usize, usize),
+    sprints: usize,
+    docs_depth: usize,
 }
 
 impl Corpus {
     fn new(n: usize) -> Corpus {
-        Corpus { n, initiatives: (n / 10).max(1), docs: (n / 20).max(1), pms: (n / 500).max(2), pos: (n / 100).max(3) }
+        Corpus {
+            n,
+            initiatives: (n / 10).max(1),
+            docs: (n / 20).max(1),
+            pms: (n / 500).max(2),
+            pos: (n / 100).max(3),
+            words: (200, 800),
+            sprints: 12,
+            docs_depth: 0,
+        }
+    }
+
+    /// Applies the shape options of the command line.
+    fn shape(mut self, args: &[String]) -> Corpus {
+        let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1));
+        let number = |flag: &str| value(flag).and_then(|v| v.parse::<usize>().ok());
+        if value("--shape").is_some_and(|s| s == "long") {
+            (self.words, self.sprints, self.pms, self.pos, self.docs, self.docs_depth) =
+                ((600, 1600), 26, 8, 50, 500, 3);
+        }
+        if let Some((min, max)) = value("--words").and_then(|w| w.split_once('-')) {
+            self.words = (min.parse().unwrap_or(self.words.0), max.parse().unwrap_or(self.words.1));
+        }
+        self.sprints = number("--sprints").unwrap_or(self.sprints).clamp(2, 26);
+        self.pms = number("--pms").unwrap_or(self.pms).max(1);
+        self.pos = number("--pos").unwrap_or(self.pos).max(2);
+        self.docs = number("--docs").unwrap_or(self.docs).max(1);
+        self.docs_depth = number("--docs-depth").unwrap_or(self.docs_depth);
+        self
+    }
+
+    /// The folders of docs page `d` under docs/ (`""` at depth 0, else `area-1/part-2/`).
+    fn doc_folder(&self, d: usize) -> String {
+        (0..self.docs_depth.min(d % (self.docs_depth + 1))).map(|level| format!("area-{}/", (d >> level) % 4)).collect()
+    }
+
+    /// Docs page `d`'s path under docs/.
+    fn doc_path(&self, d: usize) -> String {
+        format!("{}page-{d}.md", self.doc_folder(d))
     }
 
     fn po(&self, i: usize) -> String {
@@ -129,9 +177,10 @@ fn sentence(rng: &mut Rng, words: usize) -> String {
     }
 }
 
-/// A Markdown body of 200-800 words with paragraphs, a list, a table, a code block and links.
-fn body(rng: &mut Rng, links: &[String]) -> String {
-    let target = 200 + rng.below(600);
+/// A Markdown body (by default of 200-800 words) with paragraphs, a list, a table, a
+/// code block and links.
+fn body(c: &Corpus, rng: &mut Rng, links: &[String]) -> String {
+    let target = c.words.0 + rng.below(c.words.1.saturating_sub(c.words.0).max(1));
     let mut out = String::new();
     let mut words = 0;
     let mut part = 0;
@@ -206,7 +255,7 @@ fn config(c: &Corpus) -> String {
         );
     }
     out.push_str("sprints:\n");
-    for s in 0..12 {
+    for s in 0..c.sprints {
         let day = 1 + s * 14;
         let (start, end) = (date(day), date(day + 13));
         let _ =
@@ -269,7 +318,7 @@ fn initiatives(c: &Corpus, rng: &mut Rng) -> Vec<Page> {
             }
             let links =
                 vec![format!("I-{}.md", rng.below(c.initiatives)), format!("../backlog/S-{}.md", rng.below(c.n))];
-            Page { rel: format!("roadmap/I-{i}.md"), front, body: body(rng, &links) }
+            Page { rel: format!("roadmap/I-{i}.md"), front, body: body(c, rng, &links) }
         })
         .collect()
 }
@@ -294,18 +343,20 @@ fn stories(c: &Corpus, rng: &mut Rng) -> Vec<Page> {
             }
             match status {
                 "done" => {
-                    let s = 1 + rng.below(11);
+                    let s = 1 + rng.below(c.sprints - 1);
                     let _ = writeln!(front, "sprint: S{s}\ndone_on: {}", date(s * 14));
                 }
-                "in-progress" => front.push_str("sprint: S12\n"),
+                "in-progress" => {
+                    let _ = writeln!(front, "sprint: S{}", c.sprints);
+                }
                 _ => {}
             }
             if j > 10 && j % 7 == 0 {
                 let _ = writeln!(front, "depends_on: [S-{}]", j - 1 - rng.below(10));
             }
             let _ = writeln!(front, "tags: [{}, {}]", rng.pick(WORDS), rng.pick(WORDS));
-            let links = vec![format!("S-{}.md", rng.below(c.n)), format!("../roadmap/I-{initiative}.md"), format!("../docs/page-{}.md", rng.below(c.docs))];
-            Page { rel: format!("backlog/S-{j}.md"), front, body: body(rng, &links) }
+            let links = vec![format!("S-{}.md", rng.below(c.n)), format!("../roadmap/I-{initiative}.md"), format!("../docs/{}", c.doc_path(rng.below(c.docs)))];
+            Page { rel: format!("backlog/S-{j}.md"), front, body: body(c, rng, &links) }
         })
         .collect()
 }
@@ -318,8 +369,9 @@ fn docs(c: &Corpus, rng: &mut Rng) -> Vec<Page> {
                 sentence(rng, 3).trim_end_matches('.'),
                 d % c.pms
             );
-            let links = vec![format!("page-{}.md", rng.below(c.docs))];
-            Page { rel: format!("docs/page-{d}.md"), front, body: body(rng, &links) }
+            let up = "../".repeat(c.doc_folder(d).matches('/').count());
+            let links = vec![format!("{up}{}", c.doc_path(rng.below(c.docs)))];
+            Page { rel: format!("docs/{}", c.doc_path(d)), front, body: body(c, rng, &links) }
         })
         .collect()
 }
@@ -365,11 +417,13 @@ fn write_hugo(out: &Path, pages: &[Page]) {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(n), Some(out)) = (args.first().and_then(|n| n.parse::<usize>().ok()), args.get(1)) else {
-        eprintln!("usage: gen_site N OUT [--hugo HUGO_OUT]");
+        eprintln!(
+            "usage: gen_site N OUT [--hugo HUGO_OUT] [--shape long] [--words MIN-MAX] [--sprints N] [--pms N] [--pos N] [--docs N] [--docs-depth N]"
+        );
         std::process::exit(2);
     };
     let hugo = args.iter().position(|a| a == "--hugo").and_then(|i| args.get(i + 1));
-    let corpus = Corpus::new(n);
+    let corpus = Corpus::new(n).shape(&args);
     let mut rng = Rng(42);
     let mut pages = initiatives(&corpus, &mut rng);
     pages.extend(stories(&corpus, &mut rng));
