@@ -1,16 +1,19 @@
-//! The incremental pipeline behind `serve` and `build --watch`: the same stages as a
-//! build, but parsed files are kept by path, so a change re-reads only what changed.
+//! The incremental pipeline behind `serve`, `build --watch` and `lsp`: the same stages
+//! as a build, but parsed files are kept by path, so a change re-reads only what changed.
+//! The language server layers unsaved editor buffers over the files on disk.
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{self, Counts, Diagnostic};
 use crate::error::Error;
 use crate::load::{self, Entry, Inventory, Section};
 use crate::model::{Audience, Date, Site};
-use crate::parse::ParsedFile;
+use crate::parse::{self, ParsedFile};
 use crate::pipeline;
 use crate::render::{self, Affected, Options, Output};
+use crate::source::Source;
 use crate::theme::Theme;
 use crate::validate;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -133,6 +136,8 @@ pub struct Session {
     /// Files edited since the last good build; `None` when a full render is due
     /// (edits that failed to build are remembered until a build succeeds).
     dirty: Option<BTreeSet<String>>,
+    /// Unsaved editor buffers by absolute path, read instead of the files on disk (lsp).
+    buffers: BTreeMap<PathBuf, String>,
 }
 
 impl Session {
@@ -153,6 +158,7 @@ impl Session {
             theme: None,
             previous: None,
             dirty: None,
+            buffers: BTreeMap::new(),
         }
     }
 
@@ -162,6 +168,30 @@ impl Session {
 
     /// Rebuilds after `changes`; an `Err` means the site cannot be read at all.
     pub fn rebuild(&mut self, changes: &Changes) -> Result<Outcome, Error> {
+        self.reload(changes)?;
+        let outcome = self.build()?;
+        if matches!(outcome, Outcome::Built(..)) {
+            self.dirty = Some(BTreeSet::new());
+        }
+        Ok(outcome)
+    }
+
+    /// Sets (`Some`) or drops (`None`) the unsaved buffer of the file at `path`, read
+    /// from then on instead of the disk; call [`Session::reload`] with the change after.
+    pub fn set_buffer(&mut self, path: &Path, text: Option<String>) {
+        match text {
+            Some(text) => self.buffers.insert(path.to_path_buf(), text),
+            None => self.buffers.remove(path),
+        };
+    }
+
+    /// The unsaved buffer of the file at `path`, if the editor has one.
+    pub fn buffer(&self, path: &Path) -> Option<&str> {
+        self.buffers.get(path).map(String::as_str)
+    }
+
+    /// Re-reads what `changes` name (buffers first, then disk), without validating.
+    pub fn reload(&mut self, changes: &Changes) -> Result<(), Error> {
         match changes {
             Changes::All => {
                 self.reload_everything()?;
@@ -178,11 +208,7 @@ impl Session {
                 }
             }
         }
-        let outcome = self.build()?;
-        if matches!(outcome, Outcome::Built(..)) {
-            self.dirty = Some(BTreeSet::new());
-        }
-        Ok(outcome)
+        Ok(())
     }
 
     fn config(&self) -> Result<&(Config, Vec<Diagnostic>), Error> {
@@ -192,19 +218,32 @@ impl Session {
     fn reload_everything(&mut self) -> Result<(), Error> {
         // Forgotten first: a deleted charter.yaml stays an error until it is back.
         self.config = None;
-        self.config = Some(Config::load(&self.args.site)?);
+        self.config = Some(self.load_config()?);
         self.theme = None;
         self.reload_inventory()?;
         // Re-read every file: a folder event may hide changes to files inside it.
         let entries: Vec<Entry> = self.inventory.content.clone();
-        let parsed = pipeline::parse_all(&entries);
+        let buffers = &self.buffers;
+        let parsed: Vec<ParsedFile> = entries.par_iter().map(|e| parse_buffered(buffers, e)).collect();
         self.parsed = entries.into_iter().zip(parsed).map(|(e, p)| (e.rel.clone(), (e, p))).collect();
+        // Buffers of files not yet saved are content too.
+        let unsaved: BTreeSet<PathBuf> = self.buffers.keys().filter(|p| !p.is_file()).cloned().collect();
+        self.reload_content(&unsaved);
         Ok(())
+    }
+
+    /// charter.yaml, from its buffer when the editor has it open.
+    fn load_config(&self) -> Result<(Config, Vec<Diagnostic>), Error> {
+        let path = self.args.site.join(CONFIG_FILE);
+        match self.buffers.get(&path) {
+            Some(text) => Ok(Config::parse(Source::new(CONFIG_FILE, path, text.clone()))),
+            None => Config::load(&self.args.site),
+        }
     }
 
     fn reload_inventory(&mut self) -> Result<(), Error> {
         if self.config.is_none() {
-            self.config = Some(Config::load(&self.args.site)?);
+            self.config = Some(self.load_config()?);
         }
         let (config, _) = self.config()?;
         self.inventory = load::inventory(&self.args.site, config, std::slice::from_ref(&self.args.out));
@@ -220,8 +259,8 @@ impl Session {
         for path in paths {
             let Some(entry) = Session::entry_for(&root, &ignore, path) else { continue };
             edited.push(entry.rel.clone());
-            if path.is_file() {
-                let parsed = pipeline::parse_entry(&entry);
+            if self.buffers.contains_key(path) || path.is_file() {
+                let parsed = parse_buffered(&self.buffers, &entry);
                 self.parsed.insert(entry.rel.clone(), (entry, parsed));
             } else {
                 self.parsed.remove(&entry.rel);
@@ -240,9 +279,9 @@ impl Session {
         Some(Entry { section: Section::of(&rel)?, rel, path: path.to_path_buf() })
     }
 
-    /// Validates and renders; after content-only edits, only the pages they affect are
-    /// rendered again when the previous good build allows it.
-    fn build(&mut self) -> Result<Outcome, Error> {
+    /// Assembles and validates the site as it stands (no theme, no render): the model
+    /// and its diagnostics, sorted and with `rules:` applied.
+    pub fn check(&self) -> Result<(Site, Vec<Diagnostic>), Error> {
         let (config, config_diags) = self.config()?.clone();
         let mut diagnostics = config_diags;
         diagnostics.extend(self.inventory.problems.iter().cloned());
@@ -250,6 +289,13 @@ impl Session {
         let site = pipeline::assemble(&self.args.site, config, &parsed, &self.inventory, &mut diagnostics);
         diagnostics.extend(validate::validate(&site));
         let diagnostics = diag::finish(diagnostics, &site.config.rules);
+        Ok((site, diagnostics))
+    }
+
+    /// Validates and renders; after content-only edits, only the pages they affect are
+    /// rendered again when the previous good build allows it.
+    fn build(&mut self) -> Result<Outcome, Error> {
+        let (site, diagnostics) = self.check()?;
         if Counts::of(&diagnostics).fails(self.args.deny_warnings) {
             return Ok(Outcome::Failed(diagnostics));
         }
@@ -288,6 +334,14 @@ impl Session {
             }
             Err(diags) => Ok(Outcome::Failed(diags)),
         }
+    }
+}
+
+/// Parses one content file from its unsaved buffer, else from the disk.
+fn parse_buffered(buffers: &BTreeMap<PathBuf, String>, entry: &Entry) -> ParsedFile {
+    match buffers.get(&entry.path) {
+        Some(text) => parse::parse(entry, Source::new(entry.rel.clone(), entry.path.clone(), text.clone())),
+        None => pipeline::parse_entry(entry),
     }
 }
 
