@@ -102,4 +102,6 @@ pub enum Command {
         #[arg(long)]
         initiative: Option<String>,
     },
+    /// Print the JSON Schema (draft-07) of charter.yaml, for YAML editors.
+    Schema,
 }

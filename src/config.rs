@@ -12,7 +12,7 @@ use std::sync::Arc;
 /// The name of the config file at the site root.
 pub const CONFIG_FILE: &str = "charter.yaml";
 
-const TOP: &[&str] = &[
+pub(crate) const TOP: &[&str] = &[
     "title",
     "base_url",
     "description",
@@ -26,9 +26,9 @@ const TOP: &[&str] = &[
     "ignore",
     "repository",
 ];
-const REPOSITORY: &[&str] = &["url", "branch", "path"];
-const PERSON: &[&str] = &["id", "name", "roles", "reports_to"];
-const SPRINT: &[&str] = &["id", "start", "end", "goal"];
+pub(crate) const REPOSITORY: &[&str] = &["url", "branch", "path"];
+pub(crate) const PERSON: &[&str] = &["id", "name", "roles", "reports_to"];
+pub(crate) const SPRINT: &[&str] = &["id", "start", "end", "goal"];
 
 impl Config {
     /// Reads `SITE/charter.yaml`. A missing or unreadable file cannot be worked around

@@ -21,6 +21,7 @@ pub mod model;
 pub mod parse;
 pub mod pipeline;
 pub mod render;
+pub mod schema;
 pub mod serve;
 pub mod session;
 pub mod source;

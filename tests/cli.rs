@@ -41,6 +41,8 @@ mod pages;
 mod real_docs;
 #[path = "cli/rules.rs"]
 mod rules;
+#[path = "cli/schema.rs"]
+mod schema;
 #[path = "cli/serve.rs"]
 mod serve;
 #[path = "cli/themes.rs"]

@@ -33,8 +33,10 @@ fn files(today: Date) -> Vec<(&'static str, String)> {
     let (s1_start, s1_end) = (add_days(today, -21), add_days(today, -8));
     let (s2_start, s2_end) = (add_days(today, -7), add_days(today, 6));
     let quarter = format!("{}-Q{}", today.year, today.quarter());
+    let modeline = crate::schema::MODELINE;
     let config = format!(
-        r#"# The site's settings, team and sprints. See the docs of charter for every field.
+        r#"{modeline}
+# The site's settings, team and sprints. See the docs of charter for every field.
 title: My Product
 base_url: /
 description: Roadmap, backlog and docs of My Product.
@@ -61,6 +63,7 @@ sprints:
     );
     vec![
         ("charter.yaml", config),
+        (crate::schema::SCHEMA_FILE, crate::schema::text() + "\n"),
         ("roadmap/_index.md", "---\ntitle: Roadmap\n---\nWhat we are building and why, owned by product managers.\n".into()),
         (
             "roadmap/easy-signup.md",

@@ -4,6 +4,7 @@ pub mod build;
 mod check;
 mod init;
 mod new;
+mod schema;
 
 use crate::Outcome;
 use crate::cli::{AudienceArg, Command};
@@ -38,6 +39,7 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
             owner: owner.as_deref(),
             initiative: initiative.as_deref(),
         }),
+        Command::Schema => schema::run(),
     }
 }
 
