@@ -102,6 +102,8 @@ pub enum Command {
         #[arg(long)]
         initiative: Option<String>,
     },
+    /// Language server over stdio (LSP 3.17), for editors.
+    Lsp,
     /// Print the JSON Schema (draft-07) of charter.yaml, for YAML editors.
     Schema,
 }

@@ -15,6 +15,7 @@ pub mod forecast;
 pub mod frontmatter;
 pub mod links;
 pub mod load;
+pub mod lsp;
 pub mod markdown;
 pub mod metrics;
 pub mod model;

@@ -11,7 +11,8 @@ use crate::source::Source;
 use crate::urls;
 use std::sync::Arc;
 
-const INITIATIVE: &[&str] = &[
+/// The front-matter fields of an initiative (SPEC §4), in the order of the spec.
+pub const INITIATIVE: &[&str] = &[
     "id",
     "title",
     "product_manager",
@@ -26,7 +27,8 @@ const INITIATIVE: &[&str] = &[
     "tags",
     "visibility",
 ];
-const STORY: &[&str] = &[
+/// The front-matter fields of a story.
+pub const STORY: &[&str] = &[
     "id",
     "title",
     "product_owner",
@@ -41,7 +43,8 @@ const STORY: &[&str] = &[
     "tags",
     "visibility",
 ];
-const DOC: &[&str] = &["title", "owner", "weight", "visibility", "tags"];
+/// The front-matter fields of a docs page.
+pub const DOC: &[&str] = &["title", "owner", "weight", "visibility", "tags"];
 const INTRO: &[&str] = &["title"];
 const METRIC: &[&str] = &["name", "baseline", "target", "current"];
 

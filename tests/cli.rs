@@ -31,6 +31,8 @@ mod inputs;
 mod links;
 #[path = "cli/live.rs"]
 mod live;
+#[path = "cli/lsp.rs"]
+mod lsp;
 #[path = "cli/markdown.rs"]
 mod markdown;
 #[path = "cli/optional_fields.rs"]

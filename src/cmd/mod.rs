@@ -39,6 +39,7 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
             owner: owner.as_deref(),
             initiative: initiative.as_deref(),
         }),
+        Command::Lsp => crate::lsp::run(),
         Command::Schema => schema::run(),
     }
 }

@@ -4,6 +4,7 @@
 //! Every run is checked for what must never happen whatever the input: a panic, or an
 //! exit code other than 0, 1 or 2.
 
+pub mod lsp;
 pub mod output;
 pub mod serve;
 
