@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark of SPEC §10: charter build and check against Hugo and a parse-and-render
 # floor on the same generated content, at N = 1,000 and 10,000 stories, with the output
-# on disk and on tmpfs; peak memory; and serve's edit-to-reload time at N = 10,000.
+# on disk and on tmpfs; peak memory; serve's edit-to-reload time and the language
+# server's edit-to-diagnostics and completion times at N = 10,000.
 #
 # Needs: hyperfine and hugo (Debian: apt-get install -y hyperfine hugo), GNU time.
 # Usage: scripts/bench.sh [RUNS]        (default 5 runs per command; medians reported)
@@ -21,11 +22,12 @@ done
 have_hugo=1
 command -v hugo >/dev/null || { have_hugo=0; echo "bench: hugo not found: Hugo columns are skipped (apt-get install -y hugo)"; }
 
-cargo build --release --quiet --bin charter --example gen_site --example floor --example reload_latency
+cargo build --release --quiet --bin charter --example gen_site --example floor --example reload_latency --example lsp_latency
 charter="$(pwd)/target/release/charter"
 gen="$(pwd)/target/release/examples/gen_site"
 floor="$(pwd)/target/release/examples/floor"
 latency="$(pwd)/target/release/examples/reload_latency"
+lsp_latency="$(pwd)/target/release/examples/lsp_latency"
 mkdir -p "$disk" "$tmpfs"
 
 peak_kib() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1; }
@@ -107,4 +109,13 @@ story="$site/backlog/S-500.md"
     echo '```'
 } >> "$report"
 kill $serve_pid 2>/dev/null || true
+
+# lsp: a keystroke in one story to its diagnostics, and completion, at the largest size.
+{
+    echo "## lsp at N = $n: didChange to publishDiagnostics, completion, memory"
+    echo
+    echo '```'
+    "$lsp_latency" "$charter" "$site" backlog/S-500.md 21 | grep -E '^(first|median|peak)'
+    echo '```'
+} >> "$report"
 cat "$report"
