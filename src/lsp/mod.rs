@@ -3,8 +3,9 @@
 //! parse, model and validate stages as `check` run, and diagnostics, completions and
 //! navigation come out. It has no rules of its own.
 //!
-//! The framing is rust-analyzer's `lsp-server`; the reading loop is ours so that a
-//! malformed message is reported and skipped instead of ending the server.
+//! The message types are rust-analyzer's `lsp-server`; the reading of frames is ours so
+//! that a malformed or oversized message is reported and skipped instead of ending the
+//! server (or allocating whatever length a header claims).
 
 mod actions;
 mod complete;
@@ -18,7 +19,7 @@ use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
 use lsp_types::{notification as note, request as req};
 use serde_json::Value;
-use std::io::{BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::sync::mpsc;
 use workspace::Workspace;
 
@@ -40,21 +41,52 @@ pub fn run() -> Result<crate::Outcome, Error> {
     Ok(crate::Outcome::Success)
 }
 
+/// Frames larger than this are skipped without being held in memory; a 50 MB buffer
+/// is far below it.
+const MAX_FRAME: usize = 512 << 20;
+
 /// Reads frames from stdin until it closes; a frame that is not JSON-RPC is passed on
 /// as an error and the next one is read.
 fn read_messages(tx: &mpsc::Sender<Incoming>) {
     let mut stdin = BufReader::new(std::io::stdin().lock());
-    loop {
-        let incoming = match Message::read(&mut stdin) {
-            Ok(Some(message)) => Ok(message),
-            Ok(None) => return,
-            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err(e.to_string()),
-            Err(_) => return,
-        };
+    while let Ok(Some(incoming)) = read_frame(&mut stdin) {
         if tx.send(incoming).is_err() {
             return;
         }
     }
+}
+
+/// One `Content-Length` framed message; `Ok(None)` at the end of the input, an `Err`
+/// when the input breaks off inside a frame.
+fn read_frame(input: &mut impl BufRead) -> std::io::Result<Option<Incoming>> {
+    let mut length = Err("no Content-Length header".to_owned());
+    loop {
+        let mut line = vec![];
+        if input.read_until(b'\n', &mut line)? == 0 {
+            return Ok(None);
+        }
+        let line = String::from_utf8_lossy(&line);
+        let Some((name, value)) = line.trim_end().split_once(':') else {
+            if line.trim().is_empty() {
+                break;
+            }
+            continue;
+        };
+        if name.eq_ignore_ascii_case("content-length") {
+            length = value.trim().parse::<usize>().map_err(|_| format!("bad Content-Length `{}`", value.trim()));
+        }
+    }
+    let length = match length {
+        Ok(length) => length,
+        Err(problem) => return Ok(Some(Err(problem))),
+    };
+    if length > MAX_FRAME {
+        std::io::copy(&mut input.take(length as u64), &mut std::io::sink())?;
+        return Ok(Some(Err(format!("a message of {length} bytes is over the limit of {MAX_FRAME}"))));
+    }
+    let mut body = vec![0; length];
+    input.read_exact(&mut body)?;
+    Ok(Some(serde_json::from_slice::<Message>(&body).map_err(|e| e.to_string())))
 }
 
 /// Writes one message to stdout; a closed stdout leaves nobody to talk to.

@@ -71,15 +71,11 @@ pub fn hover(site: &Site, rel: &str, text: &str, offset: usize) -> Option<Hover>
 
 /// The file and range that define the id or relative link under the cursor.
 pub fn definition(site: &Site, rel: &str, text: &str, offset: usize) -> Option<(String, Range)> {
-    let in_config = |list: &str, index: usize| {
-        let path = [Seg::Key(list.into()), Seg::Index(index), Seg::Key("id".into())];
-        (CONFIG_FILE.to_owned(), position::location_range(&site.config.doc.locate(&path, Part::Value)))
-    };
     let item =
         |doc: &Document| (doc.source.rel.clone(), position::location_range(&doc.locate(&["id".into()], Part::Value)));
     match target(site, rel, text, offset) {
-        Some(Target::Person(p)) => Some(in_config("team", p.index)),
-        Some(Target::Sprint(s)) => Some(in_config("sprints", s.index)),
+        Some(Target::Person(p)) => Some(config_entry(site, "team", p.index)),
+        Some(Target::Sprint(s)) => Some(config_entry(site, "sprints", s.index)),
         Some(Target::Initiative(i)) => Some(item(&i.doc)),
         Some(Target::Story(s)) => Some(item(&s.doc)),
         None => link_at(site, rel, text, offset).map(|target| (target, Range::default())),
@@ -155,18 +151,29 @@ pub struct SiteSymbol {
 /// Initiatives, stories, docs, people and sprints whose id or title holds `query`.
 pub fn workspace_symbols(site: &Site, query: &str) -> Vec<SiteSymbol> {
     let query = query.to_lowercase();
-    let item = |id: &str, title: &str, kind, doc: &Document| SiteSymbol {
+    let symbol = |id: &str, title: &str, kind, (file, range): (String, Range)| SiteSymbol {
         name: format!("{id}: {title}"),
         kind,
-        file: doc.source.rel.clone(),
-        range: Range::default(),
+        file,
+        range,
     };
+    let file = |doc: &Document| (doc.source.rel.clone(), Range::default());
     let config = &site.config;
-    let initiatives = site.initiatives.iter().map(|i| item(&i.id.0, &i.title, SymbolKind::CLASS, &i.doc));
-    let stories = site.stories.iter().map(|s| item(&s.id.0, &s.title, SymbolKind::OBJECT, &s.doc));
-    let docs = site.docs.iter().map(|d| item(&d.url, &d.title, SymbolKind::FILE, &d.doc));
-    let people = config.team.iter().map(|p| item(&p.id.0, &p.name, SymbolKind::CONSTANT, &config.doc));
-    let sprints = config.sprints.iter().map(|s| item(&s.id.0, &sprint_detail(s), SymbolKind::EVENT, &config.doc));
+    let initiatives = site.initiatives.iter().map(|i| symbol(&i.id.0, &i.title, SymbolKind::CLASS, file(&i.doc)));
+    let stories = site.stories.iter().map(|s| symbol(&s.id.0, &s.title, SymbolKind::OBJECT, file(&s.doc)));
+    let docs = site.docs.iter().map(|d| symbol(&d.url, &d.title, SymbolKind::FILE, file(&d.doc)));
+    let people =
+        config.team.iter().map(|p| symbol(&p.id.0, &p.name, SymbolKind::CONSTANT, config_entry(site, "team", p.index)));
+    let sprints = config
+        .sprints
+        .iter()
+        .map(|s| symbol(&s.id.0, &sprint_detail(s), SymbolKind::EVENT, config_entry(site, "sprints", s.index)));
     let all = initiatives.chain(stories).chain(docs).chain(people).chain(sprints);
     all.filter(|s| s.name.to_lowercase().contains(&query)).collect()
+}
+
+/// Where the `id` of entry `index` of the list `list` of charter.yaml is.
+fn config_entry(site: &Site, list: &str, index: usize) -> (String, Range) {
+    let path = [Seg::Key(list.into()), Seg::Index(index), Seg::Key("id".into())];
+    (CONFIG_FILE.to_owned(), position::location_range(&site.config.doc.locate(&path, Part::Value)))
 }

@@ -188,6 +188,13 @@ fn symbols_of_a_file_and_of_the_site() {
     let names: Vec<&str> = found.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["checkout: Guest checkout"]);
     assert_eq!(found[0]["location"]["uri"], lsp.uri("roadmap/checkout.md"));
+    let olga = lsp.request("workspace/symbol", json!({ "query": "olga" }));
+    assert_eq!(olga[0]["name"], "olga: Olga Ortiz");
+    assert_eq!(
+        olga[0]["location"]["range"]["start"],
+        json!({ "line": 5, "character": 8 }),
+        "her `id:` in charter.yaml"
+    );
 }
 
 /// Asks for the code actions at the diagnostic of `rule` in `rel`, applies the one
@@ -240,6 +247,9 @@ fn bad_messages_unknown_methods_and_outsiders_are_answered_not_fatal() {
     let site = Site::new();
     let mut lsp = Lsp::start(site.path());
     lsp.send_raw(b"Content-Length: 9\r\n\r\n{not json");
+    lsp.send_raw(b"Content-Length: lots\r\n\r\n");
+    lsp.send_raw(b"no header at all\r\n\r\n");
+    lsp.send_raw(b"Content-Length: 2\r\n\r\n[]");
     let unknown = lsp.call("charter/nothing", json!({}));
     assert_eq!(unknown["error"]["code"], -32601, "MethodNotFound: {unknown}");
     assert!(
