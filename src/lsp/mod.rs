@@ -31,7 +31,20 @@ pub fn run() -> Result<crate::Outcome, Error> {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || read_messages(&tx));
     let mut server = Server { root: None, workspace: None, shutdown: false, initialized: false };
-    for incoming in rx {
+    loop {
+        // Edits are parsed as they come; the site is checked once the queue is empty,
+        // so a burst of keystrokes costs one check, not one per keystroke.
+        let incoming = match rx.try_recv() {
+            Ok(incoming) => incoming,
+            Err(mpsc::TryRecvError::Empty) => {
+                server.refresh();
+                match rx.recv() {
+                    Ok(incoming) => incoming,
+                    Err(_) => break,
+                }
+            }
+            Err(mpsc::TryRecvError::Disconnected) => break,
+        };
         match incoming {
             Ok(Message::Notification(n)) if n.method == note::Exit::METHOD => break,
             Ok(message) => server.handle(message),
@@ -113,6 +126,13 @@ struct Server {
 }
 
 impl Server {
+    /// Checks the site if edits came in since the last check, and publishes.
+    fn refresh(&mut self) {
+        if let Some(ws) = &mut self.workspace {
+            ws.refresh();
+        }
+    }
+
     fn handle(&mut self, message: Message) {
         match message {
             Message::Request(request) => {
@@ -139,6 +159,8 @@ impl Server {
             self.shutdown = true;
             return Response::new_ok(id, ());
         }
+        // Answers see every edit sent before the request, and follow its diagnostics.
+        self.refresh();
         match self.answer(&request.method, request.params) {
             Ok(result) => Response::new_ok(id, result),
             Err((code, message)) => Response::new_err(id, code as i32, message),

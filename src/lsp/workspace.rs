@@ -23,6 +23,8 @@ pub struct Workspace {
     /// The diagnostics of that check by site path, as charter and as published.
     diagnostics: HashMap<String, Vec<Diagnostic>>,
     published: HashMap<String, Vec<lsp_types::Diagnostic>>,
+    /// Files were re-read since the last check.
+    stale: bool,
     /// The URI each open file was opened with, so diagnostics name it the same way.
     uris: HashMap<PathBuf, Url>,
 }
@@ -63,6 +65,7 @@ impl Workspace {
             diagnostics: HashMap::new(),
             published: HashMap::new(),
             uris: HashMap::new(),
+            stale: false,
         };
         ws.reload(&Changes::All);
         Some(ws)
@@ -87,9 +90,20 @@ impl Workspace {
         }
     }
 
+    /// Re-reads what changed; the check waits for [`Workspace::refresh`].
     fn reload(&mut self, changes: &Changes) {
-        let checked = self.session.reload(changes).and_then(|()| self.session.check());
-        match checked {
+        match self.session.reload(changes) {
+            Ok(()) => self.stale = true,
+            Err(e) => show_error(&format!("charter: {e}")),
+        }
+    }
+
+    /// Validates the site if files were re-read since the last check, and publishes.
+    pub fn refresh(&mut self) {
+        if !std::mem::take(&mut self.stale) {
+            return;
+        }
+        match self.session.check() {
             Ok((site, diagnostics)) => {
                 self.publish(diagnostics);
                 self.site = Some(site);

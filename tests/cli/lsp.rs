@@ -331,3 +331,17 @@ fn requests_before_initialize_are_refused_and_the_site_is_found_from_a_subfolder
     let diagnostics = lsp.diagnostics("backlog/A-1.md");
     assert_eq!(spans(&diagnostics)[0].0, "story-owner-role", "checked from the start, charter.yaml found above");
 }
+
+#[test]
+fn a_burst_of_edits_ends_in_the_state_of_the_last() {
+    let site = Site::new();
+    let mut lsp = Lsp::start(site.path());
+    lsp.open("backlog/A-1.md", &story("product_owner: olga\nrank: 1\n"));
+    for n in 0..30 {
+        let owner = if n % 2 == 0 { "pat" } else { "olga" };
+        lsp.change("backlog/A-1.md", &story(&format!("product_owner: {owner}\nrank: {}\n", n + 1)));
+    }
+    assert_eq!(lsp.diagnostics("backlog/A-1.md"), Vec::<Value>::new(), "the last edit (olga) is clean");
+    lsp.change("backlog/A-1.md", &story("product_owner: sam\nrank: 1\n"));
+    assert_eq!(spans(&lsp.diagnostics("backlog/A-1.md")), [("story-owner-role".into(), 2, 15, 18)]);
+}
