@@ -30,7 +30,7 @@ type Incoming = Result<Message, String>;
 pub fn run() -> Result<crate::Outcome, Error> {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || read_messages(&tx));
-    let mut server = Server { root: None, workspace: None, shutdown: false, initialized: false };
+    let mut server = Server { root: None, workspace: None, watch_files: false, shutdown: false, initialized: false };
     loop {
         // Edits are parsed as they come; the site is checked once the queue is empty,
         // so a burst of keystrokes costs one check, not one per keystroke.
@@ -121,6 +121,8 @@ struct Server {
     /// The folder the editor opened, until `initialized` looks for its site.
     root: Option<std::path::PathBuf>,
     workspace: Option<Workspace>,
+    /// The client can watch files for us (saves, deletions, `git checkout`).
+    watch_files: bool,
     initialized: bool,
     shutdown: bool,
 }
@@ -175,6 +177,8 @@ impl Server {
         self.initialized = true;
         // Found now, checked on `initialized`: nothing may be published before this answer.
         self.root = workspace::root_of(&params);
+        let watched = params.capabilities.workspace.and_then(|w| w.did_change_watched_files);
+        self.watch_files = watched.and_then(|w| w.dynamic_registration).unwrap_or(false);
         Response::new_ok(id, capabilities())
     }
 
@@ -206,6 +210,9 @@ impl Server {
         let result = match n.method.as_str() {
             note::Initialized::METHOD => {
                 self.workspace = self.root.take().and_then(|root| Workspace::find(&root));
+                if self.watch_files {
+                    send(watch_request());
+                }
                 Ok(())
             }
             note::DidOpenTextDocument::METHOD => parse(n.params).map(|p| self.opened(p)),
@@ -248,6 +255,22 @@ impl Server {
             ws.files_changed(p.changes.iter().filter_map(|c| c.uri.to_file_path().ok()));
         }
     }
+}
+
+/// Asks the client to report changes on disk to the files a site is made of, so that
+/// files changed outside the editor are re-read too.
+fn watch_request() -> Request {
+    use lsp_types::{DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern, Registration};
+    let watcher = |glob: &str| FileSystemWatcher { glob_pattern: GlobPattern::String(glob.into()), kind: None };
+    let options =
+        DidChangeWatchedFilesRegistrationOptions { watchers: vec![watcher("**/*.md"), watcher("**/charter.yaml")] };
+    let registration = Registration {
+        id: "charter-files".into(),
+        method: note::DidChangeWatchedFiles::METHOD.into(),
+        register_options: serde_json::to_value(options).ok(),
+    };
+    let params = lsp_types::RegistrationParams { registrations: vec![registration] };
+    Request::new(RequestId::from("charter-watch".to_owned()), req::RegisterCapability::METHOD.into(), params)
 }
 
 /// The requests [`Server::answer`] handles.

@@ -345,3 +345,25 @@ fn a_burst_of_edits_ends_in_the_state_of_the_last() {
     lsp.change("backlog/A-1.md", &story("product_owner: sam\nrank: 1\n"));
     assert_eq!(spans(&lsp.diagnostics("backlog/A-1.md")), [("story-owner-role".into(), 2, 15, 18)]);
 }
+
+#[test]
+fn files_changed_on_disk_are_watched_and_reread() {
+    let site = Site::new().file("backlog/A-1.md", story("product_owner: olga\ninitiative: checkout\nrank: 1\n"));
+    let mut lsp = Lsp::spawn(site.path());
+    let capabilities = json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } });
+    let root = lspurl(site.path());
+    lsp.request("initialize", json!({ "processId": null, "rootUri": root, "capabilities": capabilities }));
+    lsp.notify("initialized", json!({}));
+    assert_eq!(spans(&lsp.diagnostics("backlog/A-1.md"))[0].0, "unknown-initiative");
+    let registration = lsp.notes.iter().find(|n| n["method"] == "client/registerCapability").expect("a registration");
+    let watchers = &registration["params"]["registrations"][0]["registerOptions"]["watchers"];
+    assert_eq!(watchers[0]["globPattern"], "**/*.md", "{registration}");
+    // The initiative appears on disk (a `git checkout`, another editor): the client reports it.
+    std::fs::create_dir_all(site.path().join("roadmap")).unwrap();
+    std::fs::write(site.path().join("roadmap/checkout.md"), INITIATIVE).unwrap();
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": lsp.uri("roadmap/checkout.md"), "type": 1 }] }),
+    );
+    assert_eq!(lsp.diagnostics("backlog/A-1.md"), Vec::<Value>::new());
+}
