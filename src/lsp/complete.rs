@@ -1,6 +1,8 @@
 //! Completion: field names and values in front-matter, relative links in bodies. What
 //! fits where comes from the parser's field lists and the checked model.
 
+use crate::config::CONFIG_FILE;
+use crate::diag::Rule;
 use crate::frontmatter::{Split, split};
 use crate::load::Section;
 use crate::model::{Horizon, InitiativeStatus, Keyword, Site, StoryStatus, Visibility};
@@ -70,9 +72,12 @@ pub fn describe(kind: Kind, field: &str) -> &'static str {
 
 /// The completions at byte `offset` of `text`, the file at site path `rel`.
 pub fn items(site: &Site, rel: &str, text: &str, offset: usize) -> Vec<CompletionItem> {
-    let Some(kind) = Kind::of(rel) else { return vec![] };
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let prefix = &text[line_start..offset];
+    if rel == CONFIG_FILE {
+        return config(site, &text[..line_start], prefix);
+    }
+    let Some(kind) = Kind::of(rel) else { return vec![] };
     match split(text) {
         Split::Yaml { yaml, .. } if (yaml.start..=yaml.end).contains(&line_start) => {
             front_matter(site, kind, &text[yaml.start..line_start], prefix)
@@ -96,6 +101,30 @@ fn front_matter(site: &Site, kind: Kind, above: &str, prefix: &str) -> Vec<Compl
         .into_iter()
         .map(|(label, detail)| item(&label, &detail, CompletionItemKind::VALUE))
         .collect()
+}
+
+/// In charter.yaml: its fields (described as the schema describes them), rule ids under
+/// `rules:` and their severities, people after `reports_to:`, audiences.
+fn config(site: &Site, above: &str, prefix: &str) -> Vec<CompletionItem> {
+    let indented = prefix.starts_with([' ', '\t', '-']);
+    let parent = parent_key(above);
+    let key = prefix.trim_start().trim_start_matches("- ").split_once(':').map(|(key, _)| key.trim());
+    let pairs: Vec<(String, String)> = match (indented, parent, key) {
+        (false, _, None) => {
+            let schema = crate::schema::schema();
+            let describe = |f: &str| schema["properties"][f]["description"].as_str().unwrap_or_default().to_owned();
+            crate::config::TOP.iter().map(|f| ((*f).to_owned(), describe(f))).collect()
+        }
+        (true, "rules", None) => Rule::ALL.iter().map(|r| (r.id().to_owned(), r.summary().to_owned())).collect(),
+        (true, "rules", Some(_)) => ["error", "warning", "off"].map(|s| (s.to_owned(), String::new())).into(),
+        (true, "team", Some("reports_to")) => {
+            site.config.team.iter().map(|p| (p.id.0.clone(), format!("{} ({})", p.name, p.roles.join(", ")))).collect()
+        }
+        (false, _, Some("audience")) => words::<crate::model::Audience>(),
+        _ => vec![],
+    };
+    let kind = if key.is_some() { CompletionItemKind::VALUE } else { CompletionItemKind::FIELD };
+    pairs.into_iter().map(|(label, detail)| item(&label, &detail, kind)).collect()
 }
 
 /// The key a list entry belongs to: the nearest line above that starts a field.

@@ -367,3 +367,23 @@ fn files_changed_on_disk_are_watched_and_reread() {
     );
     assert_eq!(lsp.diagnostics("backlog/A-1.md"), Vec::<Value>::new());
 }
+
+#[test]
+fn completion_in_charter_yaml_offers_fields_rule_ids_severities_and_people() {
+    let site = Site::new();
+    let mut lsp = Lsp::start(site.path());
+    let config = std::fs::read_to_string(site.path().join("charter.yaml")).unwrap();
+    // Valid YAML throughout, so the team is read; the cursor stands inside the words.
+    let text = format!("{config}aud: x\nrules:\n  unr: off\n  dual-role: \n");
+    lsp.open("charter.yaml", &text);
+    let lines = text.lines().count() as u32;
+    let fields = lsp.request("textDocument/completion", lsp.at("charter.yaml", lines - 4, 3));
+    assert!(labels(&fields).contains(&"audience".to_owned()), "{fields}");
+    let ids = labels(&lsp.request("textDocument/completion", lsp.at("charter.yaml", lines - 2, 5)));
+    assert!(ids.contains(&"unranked-story".to_owned()) && ids.contains(&"dual-role".to_owned()), "{ids:?}");
+    assert_eq!(ids.len(), charter::diag::Rule::ALL.len());
+    let severities = lsp.request("textDocument/completion", lsp.at("charter.yaml", lines - 1, 13));
+    assert_eq!(labels(&severities), ["error", "warning", "off"]);
+    let reports_to = lsp.request("textDocument/completion", lsp.at("charter.yaml", 8, 16));
+    assert_eq!(labels(&reports_to), ["pat", "olga", "sam"]);
+}
