@@ -6,7 +6,7 @@
 
 use crate::frontmatter::Document;
 use crate::markdown::{self, Href};
-use crate::model::{OutsideKind, Repository, Site};
+use crate::model::{Files, OutsideKind, Repository, Site};
 use crate::urls;
 use std::collections::{BTreeSet, HashMap};
 
@@ -38,56 +38,24 @@ pub enum Nowhere {
     FolderWithoutPage,
 }
 
-/// The site's files by source path, to resolve links against.
-#[derive(Debug, Default)]
+/// Resolves links against a site's files.
+#[derive(Debug)]
 pub struct Resolver<'a> {
-    /// Markdown page -> output folder.
-    pages: HashMap<String, String>,
-    /// Folder -> its page's output folder and Markdown file.
-    folders: HashMap<String, (String, Option<String>)>,
-    /// Asset or static file -> output path.
-    files: HashMap<String, String>,
-    /// Every page and file of the site, for telling folders from missing files and for
-    /// did-you-mean.
-    known: BTreeSet<String>,
+    files: &'a Files,
     /// Each Markdown document, for the ids its fragments may name.
     docs: HashMap<&'a str, &'a Document>,
-    outside: Option<&'a HashMap<String, OutsideKind>>,
+    outside: &'a HashMap<String, OutsideKind>,
     repository: Option<(&'a Repository, String)>,
 }
 
 impl<'a> Resolver<'a> {
     /// The resolver of `site` (filtered for an audience or not).
     pub fn new(site: &'a Site) -> Resolver<'a> {
-        let mut r = Resolver { outside: Some(&site.disk.outside), ..Resolver::default() };
-        r.repository = site.config.repository.as_ref().map(|repo| (repo, site_path_in_repository(site)));
-        for (rel, folder) in page_folders(site) {
-            r.known.insert(rel.clone());
-            r.pages.insert(rel, folder);
-        }
-        r.add_folders(site);
-        r.docs = site.documents().map(|d| (d.source.rel.as_str(), d)).collect();
-        for asset in &site.assets {
-            r.files.insert(asset.rel.clone(), asset.output.clone());
-        }
-        for file in site.statics.iter().filter(|s| s.rel.starts_with("static/")) {
-            r.files.insert(file.rel.clone(), file.output.clone());
-        }
-        r.known.extend(r.files.keys().cloned());
-        r
-    }
-
-    fn add_folders(&mut self, site: &Site) {
-        self.folders.insert(String::new(), (String::new(), None));
-        let intros = [("roadmap", &site.roadmap_intro), ("backlog", &site.backlog_intro)];
-        for (name, intro) in intros {
-            self.folders.insert(name.into(), (name.into(), intro.as_ref().map(|i| i.doc.source.rel.clone())));
-        }
-        for doc in &site.docs {
-            let rel = &doc.doc.source.rel;
-            if let Some(folder) = folder_of_index(rel, &doc.url) {
-                self.folders.insert(folder, (doc.url.clone(), Some(rel.clone())));
-            }
+        Resolver {
+            files: &site.files,
+            docs: site.documents().map(|d| (d.source.rel.as_str(), d)).collect(),
+            outside: &site.disk.outside,
+            repository: site.config.repository.as_ref().map(|repo| (repo, site_path_in_repository(site))),
         }
     }
 
@@ -113,18 +81,18 @@ impl<'a> Resolver<'a> {
     }
 
     fn inside(&self, path: String, fragment: String) -> Target {
-        if let Some(folder) = self.pages.get(&path) {
+        if let Some(folder) = self.files.pages.get(&path) {
             return Target::Page { folder: folder.clone(), doc: Some(path), fragment };
         }
-        if let Some(output) = self.files.get(&path) {
+        if let Some(output) = self.files.files.get(&path) {
             let asset = (!path.starts_with("static/")).then(|| path.clone());
             return Target::File { output: output.clone(), asset, fragment };
         }
-        if let Some((folder, doc)) = self.folders.get(&path) {
+        if let Some((folder, doc)) = self.files.folders.get(&path) {
             return Target::Page { folder: folder.clone(), doc: doc.clone(), fragment };
         }
         let inside = format!("{path}/");
-        let why = if self.known.range(inside.clone()..).next().is_some_and(|k| k.starts_with(&inside)) {
+        let why = if self.files.known.range(inside.clone()..).next().is_some_and(|k| k.starts_with(&inside)) {
             Nowhere::FolderWithoutPage
         } else {
             Nowhere::Missing
@@ -136,18 +104,20 @@ impl<'a> Resolver<'a> {
     /// else a file of the same name (ignoring case) anywhere in the site.
     pub fn suggest(&self, path: &str) -> Option<String> {
         let (folder, name) = path.rsplit_once('/').unwrap_or(("", path));
-        let siblings = self.known.iter().map(|k| k.rsplit_once('/').unwrap_or(("", k))).filter(|(f, _)| *f == folder);
+        let siblings =
+            self.files.known.iter().map(|k| k.rsplit_once('/').unwrap_or(("", k))).filter(|(f, _)| *f == folder);
         if let Some(near) = crate::diag::did_you_mean(name, siblings.map(|(_, n)| n)) {
             return Some(if folder.is_empty() { near.to_owned() } else { format!("{folder}/{near}") });
         }
-        self.known
+        self.files
+            .known
             .iter()
             .find(|k| k.rsplit_once('/').map_or(k.as_str(), |(_, n)| n).eq_ignore_ascii_case(name))
             .cloned()
     }
 
     fn outside(&self, path: String) -> Target {
-        let kind = self.outside.and_then(|o| o.get(&path)).copied();
+        let kind = self.outside.get(&path).copied();
         let Some(kind) = kind else {
             return Target::Nowhere { path, why: Nowhere::Missing };
         };
@@ -208,7 +178,11 @@ impl<'a> Resolver<'a> {
 pub fn outside_paths(site: &Site) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for doc in site.documents() {
-        for link in doc.scan().links.iter().filter(|l| markdown::is_relative(&l.dest)) {
+        // Only a path with `..` (or its encoding) can climb out of the site.
+        for link in doc.scan().links.iter().filter(|l| l.dest.contains("..") || l.dest.contains('%')) {
+            if !markdown::is_relative(&link.dest) {
+                continue;
+            }
             let path = link.dest.split(['#', '?']).next().unwrap_or_default();
             if let Err(outside) = join(&doc.source.rel, &urls::percent_decode(path)) {
                 out.insert(outside);
@@ -216,25 +190,6 @@ pub fn outside_paths(site: &Site) -> BTreeSet<String> {
         }
     }
     out
-}
-
-/// Each Markdown page of a site with its output folder.
-fn page_folders(site: &Site) -> impl Iterator<Item = (String, String)> + '_ {
-    let items =
-        site.initiatives.iter().map(|i| (i.doc.source.rel.clone(), urls::item_folder("roadmap", i.id.as_str())));
-    let stories = site.stories.iter().map(|s| (s.doc.source.rel.clone(), urls::item_folder("backlog", s.id.as_str())));
-    let docs = site.docs.iter().map(|d| (d.doc.source.rel.clone(), d.url.clone()));
-    let intros = [(&site.roadmap_intro, "roadmap"), (&site.backlog_intro, "backlog")]
-        .into_iter()
-        .filter_map(|(intro, folder)| intro.as_ref().map(|i| (i.doc.source.rel.clone(), folder.to_owned())));
-    items.chain(stories).chain(docs).chain(intros)
-}
-
-/// The folder a docs page stands for, when it is that folder's page (`index.md`,
-/// `_index.md`, or a `README.md` that took the folder's URL).
-fn folder_of_index(rel: &str, url: &str) -> Option<String> {
-    let (folder, _) = rel.rsplit_once('/')?;
-    (urls::doc_folder(folder) == url).then(|| folder.to_owned())
 }
 
 /// The relative path from the folder of the file `from` to the site path `to`.

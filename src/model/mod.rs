@@ -2,10 +2,12 @@
 //! No I/O happens here; items keep their [`Document`] so later stages can point at a key.
 
 mod config;
+mod files;
 mod items;
 mod values;
 
 pub use config::{Config, Repository};
+pub use files::Files;
 pub use items::{DocPage, Initiative, Intro, Metric, Person, Sprint, Story};
 pub use values::{
     Audience, Date, Horizon, InitiativeId, InitiativeStatus, Keyword, PersonId, SprintId, StoryId, StoryStatus,
@@ -63,6 +65,8 @@ pub struct Site {
     /// at their lowercased path when a page of the build links to them.
     pub assets: Vec<StaticFile>,
     pub disk: Disk,
+    /// What relative links can lead to, by source path.
+    pub files: Files,
     index: Index,
 }
 
@@ -135,7 +139,7 @@ impl Site {
         for (i, sprint) in config.sprints.iter().enumerate() {
             index.sprints.entry(sprint.id.clone()).or_insert(i);
         }
-        Site {
+        let mut site = Site {
             root,
             config,
             initiatives: parts.initiatives,
@@ -146,8 +150,11 @@ impl Site {
             statics: parts.statics,
             assets: parts.assets,
             disk: parts.disk,
+            files: Files::default(),
             index,
-        }
+        };
+        site.files = Files::of(&site);
+        site
     }
 
     /// Every Markdown document of the site: items, docs and section intros.
