@@ -82,6 +82,23 @@ pub enum Command {
         #[arg(long)]
         poll: bool,
     },
+    /// Check the site's git history against the ownership rules: who changed what.
+    Audit {
+        #[arg(default_value = ".")]
+        site: PathBuf,
+        /// Leave out commits reachable from this revision (e.g. `origin/main`).
+        #[arg(long)]
+        since: Option<String>,
+        /// Audit the commits reachable from this revision (default HEAD).
+        #[arg(long)]
+        until: Option<String>,
+        /// How to print diagnostics.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Fail (exit 1) on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
     /// Create a new site with a small working example.
     Init {
         #[arg(default_value = ".")]

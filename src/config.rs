@@ -4,7 +4,7 @@ use crate::diag::{Diagnostic, Overrides, Rule, Severity, did_you_mean};
 use crate::error::Error;
 use crate::frontmatter::{Document, Fields, Mapping, Part, Seg, scalar_text, type_name};
 pub use crate::model::Config;
-use crate::model::{Audience, Person, PersonId, Repository, Sprint, SprintId, is_item_id, is_person_id};
+use crate::model::{Audience, HistoryConfig, Person, PersonId, Repository, Sprint, SprintId, is_item_id, is_person_id};
 use crate::source::Source;
 use std::path::Path;
 use std::sync::Arc;
@@ -25,9 +25,11 @@ pub(crate) const TOP: &[&str] = &[
     "rules",
     "ignore",
     "repository",
+    "history",
 ];
 pub(crate) const REPOSITORY: &[&str] = &["url", "branch", "path"];
-pub(crate) const PERSON: &[&str] = &["id", "name", "roles", "reports_to"];
+pub(crate) const PERSON: &[&str] = &["id", "name", "roles", "reports_to", "git"];
+pub(crate) const HISTORY: &[&str] = &["window_days"];
 pub(crate) const SPRINT: &[&str] = &["id", "start", "end", "goal"];
 
 impl Config {
@@ -78,6 +80,7 @@ impl Config {
             rules: Overrides::new(),
             ignore: vec![],
             repository: None,
+            history: HistoryConfig::default(),
             doc: Arc::new(doc),
         }
     }
@@ -111,6 +114,7 @@ fn read(doc: &Arc<Document>, map: &Mapping) -> (Config, Vec<Diagnostic>) {
         rules: read_rules(&mut f),
         ignore: f.text_list("ignore"),
         repository: f.mapping_item("repository", "repository", REPOSITORY, read_repository),
+        history: read_history(&mut f),
         doc: doc.clone(),
     };
     let mut diags = f.finish();
@@ -145,8 +149,9 @@ fn read_person(f: &mut Fields) -> Option<Person> {
     let name = f.required_text("name", "Alice Chen");
     let roles = f.text_list("roles");
     let reports_to = f.id("reports_to", is_person_id, "[a-z0-9][a-z0-9_-]*").map(PersonId);
+    let git = f.text_list("git");
     let id = PersonId(id?);
-    Some(Person { name: name.unwrap_or_else(|| id.0.clone()), id, roles, reports_to, index: 0 })
+    Some(Person { name: name.unwrap_or_else(|| id.0.clone()), id, roles, reports_to, git, index: 0 })
 }
 
 fn read_repository(f: &mut Fields) -> Option<Repository> {
@@ -186,6 +191,30 @@ fn read_sprint(f: &mut Fields) -> Option<Sprint> {
         );
     }
     Some(Sprint { id: SprintId(id?), start, end, goal, index: 0 })
+}
+
+/// `history: false`, or a mapping with `window_days` (a whole number of days, at least 1).
+fn read_history(f: &mut Fields) -> HistoryConfig {
+    let default = HistoryConfig::default();
+    let Some(value) = f.get("history") else { return default };
+    let Some(map) = value.as_mapping() else {
+        if value.as_bool() == Some(false) {
+            return HistoryConfig { enabled: false, ..default };
+        }
+        let message = format!("`history` must be `false` or a mapping, found {}", type_name(value));
+        f.invalid(
+            &["history".into()],
+            message,
+            "write `history: false`, or `history:` then `  window_days: 90`".into(),
+        );
+        return default;
+    };
+    let mut sub = Fields::new(f.doc(), f.key_path("history"), map, "history", HISTORY);
+    let days = sub.integer("window_days", 1).map(|d| u32::try_from(d).unwrap_or(u32::MAX));
+    for d in sub.finish() {
+        f.push(d);
+    }
+    HistoryConfig { enabled: true, window_days: days.unwrap_or(default.window_days) }
 }
 
 fn read_rules(f: &mut Fields) -> Overrides {

@@ -16,6 +16,8 @@ pub enum Error {
     Usage(String),
     #[error("could not listen on {addr}: {source}")]
     Bind { addr: String, source: std::io::Error },
+    #[error(transparent)]
+    History(#[from] crate::history::HistoryError),
 }
 
 impl Error {

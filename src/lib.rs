@@ -13,6 +13,7 @@ pub mod diag;
 pub mod error;
 pub mod forecast;
 pub mod frontmatter;
+pub mod history;
 pub mod links;
 pub mod load;
 pub mod lsp;

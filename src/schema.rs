@@ -47,6 +47,7 @@ pub fn schema() -> Value {
                 "items": { "type": "string" }
             },
             "repository": repository(),
+            "history": history(),
         }
     })
 }
@@ -69,6 +70,11 @@ fn person() -> Value {
                 "items": { "type": "string", "examples": ["product_manager", "product_owner"] }
             },
             "reports_to": { "description": "Person id of this person's manager.", "type": "string", "pattern": PERSON_ID },
+            "git": {
+                "description": "Commit author emails or names of this person, for `charter audit` and the changes pages.",
+                "type": "array",
+                "items": { "type": "string" }
+            },
         }
     })
 }
@@ -118,10 +124,32 @@ fn repository() -> Value {
     })
 }
 
+/// `history:`: `false`, or the span of "What changed".
+fn history() -> Value {
+    json!({
+        "description": "The site's git history (changes pages): `false` turns it off.",
+        "oneOf": [
+            { "const": false },
+            { "const": true },
+            {
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                    "window_days": {
+                        "description": "Span of \"What changed\" in days, back from the newest commit (default 90).",
+                        "type": "integer",
+                        "minimum": 1
+                    }
+                }
+            }
+        ]
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{PERSON, REPOSITORY, SPRINT, TOP};
+    use crate::config::{HISTORY, PERSON, REPOSITORY, SPRINT, TOP};
 
     fn keys(object: &Value) -> Vec<&str> {
         let mut keys: Vec<&str> = object["properties"].as_object().unwrap().keys().map(String::as_str).collect();
@@ -142,6 +170,7 @@ mod tests {
         assert_eq!(keys(&schema["properties"]["team"]["items"]), sorted(PERSON));
         assert_eq!(keys(&schema["properties"]["sprints"]["items"]), sorted(SPRINT));
         assert_eq!(keys(&schema["properties"]["repository"]), sorted(REPOSITORY));
+        assert_eq!(keys(&schema["properties"]["history"]["oneOf"][2]), sorted(HISTORY));
         assert_eq!(keys(&schema["properties"]["rules"]).len(), Rule::ALL.len());
     }
 }

@@ -1,5 +1,6 @@
 //! One module per command: wiring only; the work happens in the pipeline stages.
 
+mod audit;
 pub mod build;
 mod check;
 mod init;
@@ -30,6 +31,9 @@ pub fn run(command: Command) -> Result<Outcome, Error> {
             let audience = audience.map(Audience::from);
             let build = BuildArgs { site, out, audience, base_url: None, deny_warnings: false };
             crate::serve::run(crate::serve::ServeArgs { build, bind, port, open, poll })
+        }
+        Command::Audit { site, since, until, format, deny_warnings } => {
+            audit::run(&site, &crate::history::Range { since, until }, format, deny_warnings)
         }
         Command::Init { dir } => init::run(&dir),
         Command::New { kind, title, site, owner, initiative } => new::run(&new::NewArgs {

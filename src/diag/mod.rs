@@ -38,6 +38,18 @@ pub struct Diagnostic {
     /// The source line and underline width, for the human printer.
     #[serde(skip)]
     pub snippet: Option<(String, usize)>,
+    /// The commit an audit diagnostic is about; absent for every other command.
+    #[serde(flatten)]
+    pub provenance: Option<Provenance>,
+}
+
+/// The commit behind an audit diagnostic: JSON `commit` (full hash), `author` (as the
+/// commit names them) and `date` (YYYY-MM-DD), SPEC §6.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Provenance {
+    pub commit: String,
+    pub author: String,
+    pub date: String,
 }
 
 fn serialize_rule<S: serde::Serializer>(rule: &Rule, s: S) -> Result<S::Ok, S::Error> {
@@ -56,6 +68,18 @@ impl Diagnostic {
             column: location.column,
             help: String::new(),
             snippet: Some((location.line_text, location.width)),
+            provenance: None,
+        }
+    }
+
+    /// A diagnostic at a location already resolved in the file `file` (a version of a
+    /// file that is not on disk, such as one from a commit).
+    pub fn located(rule: Rule, file: impl Into<String>, location: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            line: location.line,
+            column: location.column,
+            snippet: Some((location.line_text, location.width)),
+            ..Diagnostic::file(rule, file, message)
         }
     }
 
@@ -70,7 +94,14 @@ impl Diagnostic {
             column: 0,
             help: String::new(),
             snippet: None,
+            provenance: None,
         }
+    }
+
+    /// Names the commit the diagnostic is about.
+    pub fn provenance(mut self, provenance: Provenance) -> Self {
+        self.provenance = Some(provenance);
+        self
     }
 
     /// Adds the line that tells the user how to fix it.

@@ -146,6 +146,7 @@ mod tests {
             column: 16,
             help: "product owners are: bob, eve".into(),
             snippet: Some(("product_owner: alice".into(), 5)),
+            provenance: None,
         }
     }
 

@@ -98,6 +98,10 @@ rules! {
     SprintOvercommitted => "sprint-overcommitted", Warning, "the current or a future sprint holds more than 120% of the average velocity";
     DualRole => "dual-role", Off, "one person holds both product_manager and product_owner";
     TemplateError => "template-error", Error, "a template of the theme or the site fails to compile or render";
+    RankChangedByNonOwner => "rank-changed-by-non-owner", Error, "a commit changed a story's rank and none of its authors is the story's product owner";
+    RoadmapChangedByNonPm => "roadmap-changed-by-non-pm", Error, "a commit changed an initiative's place on the roadmap and none of its authors is its product manager or above them";
+    OwnerChangedByOutsider => "owner-changed-by-outsider", Error, "a commit changed a story's product owner and none of its authors is the old or new owner or the initiative's product manager";
+    UnknownAuthor => "unknown-author", Warning, "a commit author matches no `git:` entry of the team";
 }
 
 impl Rule {
@@ -122,7 +126,7 @@ mod tests {
         for rule in Rule::ALL {
             assert_eq!(Rule::from_id(rule.id()), Some(*rule));
         }
-        assert_eq!(Rule::ALL.len(), 31);
+        assert_eq!(Rule::ALL.len(), 35);
         assert_eq!(Rule::DualRole.default_severity(), Severity::Off);
         assert_eq!(Rule::UnrankedStory.default_severity(), Severity::Warning);
     }

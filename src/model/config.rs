@@ -23,7 +23,24 @@ pub struct Config {
     pub rules: Overrides,
     pub ignore: Vec<String>,
     pub repository: Option<Repository>,
+    pub history: HistoryConfig,
     pub doc: Arc<Document>,
+}
+
+/// `history:` (SPEC §11): whether the site's git history is read, and how far back
+/// "What changed" looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoryConfig {
+    /// `history: false` turns it off.
+    pub enabled: bool,
+    /// The span of "What changed", in days back from the newest commit.
+    pub window_days: u32,
+}
+
+impl Default for HistoryConfig {
+    fn default() -> Self {
+        HistoryConfig { enabled: true, window_days: 90 }
+    }
 }
 
 /// `repository:`: where the site's sources live on the web, for links to files outside

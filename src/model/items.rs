@@ -11,6 +11,8 @@ pub struct Person {
     pub name: String,
     pub roles: Vec<String>,
     pub reports_to: Option<PersonId>,
+    /// Commit author emails or names that are this person (SPEC §11).
+    pub git: Vec<String>,
     /// Position in `team:`, to point diagnostics at the entry.
     pub index: usize,
 }

@@ -6,7 +6,7 @@ mod files;
 mod items;
 mod values;
 
-pub use config::{Config, Repository};
+pub use config::{Config, HistoryConfig, Repository};
 pub use files::Files;
 pub use items::{DocPage, Initiative, Intro, Metric, Person, Sprint, Story};
 pub use values::{

@@ -1,6 +1,7 @@
 //! Every cross-file rule of SPEC §5, one function each, listed in [`CHECKS`].
 //! Rules about a single file's fields are found while parsing (see `parse`).
 
+mod audit;
 mod backlog;
 mod forecast;
 mod graph;
@@ -9,6 +10,7 @@ mod ownership;
 
 use crate::diag::{Diagnostic, Rule};
 use crate::frontmatter::{Document, Part, Seg};
+use crate::history::History;
 use crate::model::Site;
 
 /// A check over the whole site; it pushes what it finds.
@@ -43,16 +45,41 @@ pub const CHECKS: &[(Rule, Check)] = &[
     (Rule::DualRole, ownership::dual_role),
 ];
 
+/// A rule of `charter audit` over the site's history (SPEC §11).
+pub type AuditCheck = fn(&Site, &History, &mut Vec<Diagnostic>);
+
+/// The audit rules, each with the one function that finds it.
+pub const AUDIT_CHECKS: &[(Rule, AuditCheck)] = &[
+    (Rule::RankChangedByNonOwner, audit::rank_changed_by_non_owner),
+    (Rule::RoadmapChangedByNonPm, audit::roadmap_changed_by_non_pm),
+    (Rule::OwnerChangedByOutsider, audit::owner_changed_by_outsider),
+    (Rule::UnknownAuthor, audit::unknown_author),
+];
+
 /// Runs every check, skipping those turned off in `rules:`.
 pub fn validate(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (rule, check) in CHECKS {
-        let severity = site.config.rules.get(rule).copied().unwrap_or(rule.default_severity());
-        if severity != crate::diag::Severity::Off {
+        if is_on(site, *rule) {
             check(site, &mut out);
         }
     }
     out
+}
+
+/// Runs every audit rule over `history`, skipping those turned off in `rules:`.
+pub fn audit(site: &Site, history: &History) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (rule, check) in AUDIT_CHECKS {
+        if is_on(site, *rule) {
+            check(site, history, &mut out);
+        }
+    }
+    out
+}
+
+fn is_on(site: &Site, rule: Rule) -> bool {
+    site.config.rules.get(&rule).copied().unwrap_or(rule.default_severity()) != crate::diag::Severity::Off
 }
 
 /// A diagnostic at the value (or key) of `path` in `doc`.

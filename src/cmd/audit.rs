@@ -1,0 +1,41 @@
+//! `charter audit`: the site's git history against the ownership rules.
+
+use crate::diag::{self, Counts, Format};
+use crate::error::Error;
+use crate::history::{self, History, Range};
+use crate::{Outcome, load, pipeline, validate};
+use std::path::Path;
+
+/// Reads the history of the site over `range`, prints every audit diagnostic to stdout
+/// and the notes (skipped versions, a shallow start) to stderr.
+pub fn run(site: &Path, range: &Range, format: Format, deny_warnings: bool) -> Result<Outcome, Error> {
+    let checked = pipeline::check(site, &[site.join("public")])?;
+    let ignore = load::ignore_set(&checked.site.config);
+    let history = history::read(site, range, &|rel| !ignore.is_match(rel))?;
+    let mut diagnostics: Vec<_> =
+        checked.diagnostics.into_iter().filter(|d| d.file == crate::config::CONFIG_FILE).collect();
+    diagnostics.extend(validate::audit(&checked.site, &history));
+    let diagnostics = diag::finish(diagnostics, &checked.site.config.rules);
+    eprint!("{}", notes(&history));
+    print!("{}", diag::render(&diagnostics, format, super::stdout_color()));
+    let counts = Counts::of(&diagnostics);
+    if format == Format::Human && counts.errors + counts.warnings == 0 {
+        let (c, n) = (history.commits.len(), history.changes.len());
+        println!("ok: {c} commits with {n} item changes audited, no problems");
+    }
+    Ok(if counts.fails(deny_warnings) { Outcome::Invalid } else { Outcome::Success })
+}
+
+/// What the audit could not see, one `note:` line each.
+fn notes(history: &History) -> String {
+    let mut out = String::new();
+    if let Some(boundary) = &history.shallow_boundary {
+        out.push_str(&format!(
+            "note: shallow clone: history starts at commit {boundary} and is unknown before it (fetch with `fetch-depth: 0`)\n"
+        ));
+    }
+    for note in &history.notes {
+        out.push_str(&format!("note: commit {}: {}: {}\n", note.commit.short(), note.file, note.message));
+    }
+    out
+}

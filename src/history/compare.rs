@@ -1,0 +1,333 @@
+//! Items, not lines: one commit's changed content files, parsed before and after with
+//! the same parser as `check`, matched by id and compared field by field.
+//!
+//! Nothing here knows git: it gets file texts and gives [`ItemChange`]s.
+
+use super::{Commit, ItemChange, Note};
+use crate::frontmatter::{Part, Seg};
+use crate::load::{Entry, Section};
+use crate::model::{Initiative, Story};
+use crate::parse::{self, Item};
+use crate::source::{Location, Source};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// One content file as it was before a commit and as the commit left it (`None`:
+/// absent on that side).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    /// Path relative to the site root, `/` separated.
+    pub rel: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// Which kind of item changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ItemKind {
+    Initiative,
+    Story,
+}
+
+/// What changed about an item: its existence, or one field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Field {
+    Created,
+    Deleted,
+    Title,
+    Status,
+    Horizon,
+    Timeframe,
+    ProductManager,
+    ProductOwners,
+    ProductOwner,
+    Initiative,
+    Rank,
+    Estimate,
+    Sprint,
+    Visibility,
+}
+
+impl Field {
+    /// The front-matter key (or, for existence, `created` / `deleted`): what JSON and
+    /// messages call the change.
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::Created => "created",
+            Field::Deleted => "deleted",
+            Field::Title => "title",
+            Field::Status => "status",
+            Field::Horizon => "horizon",
+            Field::Timeframe => "timeframe",
+            Field::ProductManager => "product_manager",
+            Field::ProductOwners => "product_owners",
+            Field::ProductOwner => "product_owner",
+            Field::Initiative => "initiative",
+            Field::Rank => "rank",
+            Field::Estimate => "estimate",
+            Field::Sprint => "sprint",
+            Field::Visibility => "visibility",
+        }
+    }
+}
+
+impl serde::Serialize for Field {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.key())
+    }
+}
+
+type Getter<T> = fn(&T) -> Option<String>;
+
+/// The initiative fields whose changes are history, each with its value as text.
+const INITIATIVE_FIELDS: &[(Field, Getter<Initiative>)] = &[
+    (Field::Title, |i| Some(i.title.clone())),
+    (Field::Status, |i| Some(i.status.to_string())),
+    (Field::Horizon, |i| i.horizon.map(|h| h.to_string())),
+    (Field::Timeframe, |i| i.timeframe.map(|t| t.to_string())),
+    (Field::ProductManager, |i| i.product_manager.as_ref().map(|p| p.0.clone())),
+    (Field::ProductOwners, |i| join(i.product_owners.iter().map(|p| p.as_str()))),
+    (Field::Visibility, |i| Some(i.visibility.to_string())),
+];
+
+/// The story fields whose changes are history.
+const STORY_FIELDS: &[(Field, Getter<Story>)] = &[
+    (Field::Title, |s| Some(s.title.clone())),
+    (Field::Status, |s| Some(s.status.to_string())),
+    (Field::ProductOwner, |s| s.product_owner.as_ref().map(|p| p.0.clone())),
+    (Field::Initiative, |s| s.initiative.as_ref().map(|i| i.0.clone())),
+    (Field::Rank, |s| s.rank.map(|r| r.to_string())),
+    (Field::Estimate, |s| s.estimate.map(|e| e.to_string())),
+    (Field::Sprint, |s| s.sprint.as_ref().map(|i| i.0.clone())),
+    (Field::Visibility, |s| Some(s.visibility.to_string())),
+];
+
+fn join<'a>(words: impl Iterator<Item = &'a str>) -> Option<String> {
+    let words: Vec<&str> = words.collect();
+    (!words.is_empty()).then(|| words.join(", "))
+}
+
+/// One version of an item, as parsed from one side of a commit.
+#[derive(Debug, Clone)]
+enum Version {
+    Initiative(Arc<Initiative>),
+    Story(Arc<Story>),
+}
+
+impl Version {
+    fn kind(&self) -> ItemKind {
+        match self {
+            Version::Initiative(_) => ItemKind::Initiative,
+            Version::Story(_) => ItemKind::Story,
+        }
+    }
+
+    fn id(&self) -> &str {
+        match self {
+            Version::Initiative(i) => i.id.as_str(),
+            Version::Story(s) => s.id.as_str(),
+        }
+    }
+
+    fn doc(&self) -> &crate::frontmatter::Document {
+        match self {
+            Version::Initiative(i) => &i.doc,
+            Version::Story(s) => &s.doc,
+        }
+    }
+
+    /// The product manager of an initiative, the product owner of a story.
+    fn owner(&self) -> Option<String> {
+        match self {
+            Version::Initiative(i) => i.product_manager.as_ref().map(|p| p.0.clone()),
+            Version::Story(s) => s.product_owner.as_ref().map(|p| p.0.clone()),
+        }
+    }
+
+    fn title(&self) -> &str {
+        match self {
+            Version::Initiative(i) => &i.title,
+            Version::Story(s) => &s.title,
+        }
+    }
+
+    fn initiative(&self) -> Option<String> {
+        match self {
+            Version::Initiative(i) => Some(i.id.0.clone()),
+            Version::Story(s) => s.initiative.as_ref().map(|i| i.0.clone()),
+        }
+    }
+
+    fn visibility(&self) -> crate::model::Visibility {
+        match self {
+            Version::Initiative(i) => i.visibility,
+            Version::Story(s) => s.visibility,
+        }
+    }
+
+    /// Every compared field with its value in this version.
+    fn fields(&self) -> Vec<(Field, Option<String>)> {
+        match self {
+            Version::Initiative(i) => INITIATIVE_FIELDS.iter().map(|(f, get)| (*f, get(i))).collect(),
+            Version::Story(s) => STORY_FIELDS.iter().map(|(f, get)| (*f, get(s))).collect(),
+        }
+    }
+
+    /// Where `field` sits in this version's file (the block's start when absent).
+    fn locate(&self, field: Field) -> Location {
+        let doc = self.doc();
+        match field {
+            Field::Created | Field::Deleted => doc.start_location(),
+            _ => doc.locate(&[Seg::Key(field.key().to_owned())], Part::Value),
+        }
+    }
+}
+
+/// Items by kind and id on one side of a commit.
+type Side = BTreeMap<(ItemKind, String), Version>;
+
+/// Compares the files one commit changed: every item created, deleted or with a field
+/// changed. Files that do not parse on either side are skipped with a note.
+pub fn compare(commit: &Arc<Commit>, files: &[FileChange], notes: &mut Vec<Note>) -> Vec<ItemChange> {
+    let (mut before, mut after) = (Side::new(), Side::new());
+    for file in files {
+        let old = file.before.as_deref().map_or(Parsed::Absent, |text| parse_version(&file.rel, text));
+        let new = file.after.as_deref().map_or(Parsed::Absent, |text| parse_version(&file.rel, text));
+        if let Some(side) = broken_side(&old, &new) {
+            let message = format!("{side} version does not parse: its changes are not history");
+            notes.push(Note { commit: commit.clone(), file: file.rel.clone(), message });
+            continue;
+        }
+        insert(&mut before, old);
+        insert(&mut after, new);
+    }
+    let keys: std::collections::BTreeSet<_> = before.keys().chain(after.keys()).cloned().collect();
+    keys.iter().flat_map(|key| changes_of(commit, before.get(key), after.get(key))).collect()
+}
+
+/// One side of a file, parsed.
+enum Parsed {
+    Item(Version),
+    /// Absent on this side, or a file that holds no item (an intro).
+    Absent,
+    /// No front-matter or broken YAML: what the item was is unknown.
+    Broken,
+}
+
+fn broken_side(old: &Parsed, new: &Parsed) -> Option<&'static str> {
+    match (old, new) {
+        (_, Parsed::Broken) => Some("this commit's"),
+        (Parsed::Broken, _) => Some("the previous"),
+        _ => None,
+    }
+}
+
+fn insert(side: &mut Side, parsed: Parsed) {
+    if let Parsed::Item(v) = parsed {
+        side.entry((v.kind(), v.id().to_owned())).or_insert(v);
+    }
+}
+
+/// Parses one version of a roadmap or backlog file with the parser of `check`.
+fn parse_version(rel: &str, text: &str) -> Parsed {
+    let Some(section) = Section::of(rel) else { return Parsed::Absent };
+    let entry = Entry { section, rel: rel.to_owned(), path: rel.into() };
+    match parse::parse(&entry, Source::new(rel, rel, text.to_owned())).item {
+        Item::Initiative(i) => Parsed::Item(Version::Initiative(i)),
+        Item::Story(s) => Parsed::Item(Version::Story(s)),
+        Item::Unusable => Parsed::Broken,
+        Item::Doc(_) | Item::RoadmapIntro(_) | Item::BacklogIntro(_) => Parsed::Absent,
+    }
+}
+
+fn changes_of(commit: &Arc<Commit>, old: Option<&Version>, new: Option<&Version>) -> Vec<ItemChange> {
+    match (old, new) {
+        (None, Some(v)) => vec![change(commit, (None, Some(v)), Field::Created, (None, Some(v.title().to_owned())))],
+        (Some(v), None) => vec![change(commit, (Some(v), None), Field::Deleted, (Some(v.title().to_owned()), None))],
+        (Some(o), Some(n)) => o
+            .fields()
+            .into_iter()
+            .zip(n.fields())
+            .filter(|((_, a), (_, b))| a != b)
+            .map(|((field, a), (_, b))| change(commit, (Some(o), Some(n)), field, (a, b)))
+            .collect(),
+        (None, None) => vec![],
+    }
+}
+
+fn change(
+    commit: &Arc<Commit>,
+    (old, new): (Option<&Version>, Option<&Version>),
+    field: Field,
+    (before, after): (Option<String>, Option<String>),
+) -> ItemChange {
+    let shown = new.or(old).expect("one side exists");
+    ItemChange {
+        commit: commit.clone(),
+        kind: shown.kind(),
+        id: shown.id().to_owned(),
+        title: shown.title().to_owned(),
+        field,
+        before,
+        after,
+        file: shown.doc().source.rel.clone(),
+        at: shown.locate(field),
+        owner_before: old.and_then(Version::owner),
+        owner_after: new.and_then(Version::owner),
+        initiative: shown.initiative(),
+        internal: [old, new].into_iter().flatten().any(|v| v.visibility() == crate::model::Visibility::Internal),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn commit() -> Arc<Commit> {
+        Arc::new(Commit {
+            id: "0123456789abcdef0123456789abcdef01234567".into(),
+            authors: vec![],
+            date: crate::model::Date { year: 2026, month: 11, day: 2 },
+            time: 0,
+        })
+    }
+
+    fn file(rel: &str, before: Option<&str>, after: Option<&str>) -> FileChange {
+        FileChange { rel: rel.into(), before: before.map(Into::into), after: after.map(Into::into) }
+    }
+
+    const STORY: &str = "---\ntitle: Form\nproduct_owner: olga\nrank: 2\n---\n";
+
+    #[test]
+    fn a_changed_rank_points_at_the_new_value() {
+        let mut notes = vec![];
+        let changed = STORY.replace("rank: 2", "rank: 1");
+        let changes = compare(&commit(), &[file("backlog/A-1.md", Some(STORY), Some(&changed))], &mut notes);
+        assert_eq!(changes.len(), 1);
+        let c = &changes[0];
+        assert_eq!((c.field, c.before.as_deref(), c.after.as_deref()), (Field::Rank, Some("2"), Some("1")));
+        assert_eq!((c.at.line, c.at.column, c.owner_after.as_deref()), (4, 7, Some("olga")));
+        assert!(notes.is_empty());
+    }
+
+    #[test]
+    fn a_moved_file_is_not_a_change_and_a_broken_one_is_a_note() {
+        let mut notes = vec![];
+        let moved = [file("backlog/A-1.md", Some(STORY), None), file("backlog/old/A-1.md", None, Some(STORY))];
+        assert!(compare(&commit(), &moved, &mut notes).is_empty());
+        let broken = [file("backlog/A-1.md", Some("---\ntitle: [\n---\n"), Some(STORY))];
+        assert!(compare(&commit(), &broken, &mut notes).is_empty());
+        assert_eq!(notes.len(), 1);
+        assert!(notes[0].message.contains("previous version does not parse"));
+    }
+
+    #[test]
+    fn created_and_deleted_items_name_their_title() {
+        let mut notes = vec![];
+        let changes = compare(&commit(), &[file("backlog/A-1.md", None, Some(STORY))], &mut notes);
+        assert_eq!((changes[0].field, changes[0].after.as_deref()), (Field::Created, Some("Form")));
+        let changes = compare(&commit(), &[file("backlog/A-1.md", Some(STORY), None)], &mut notes);
+        assert_eq!((changes[0].field, changes[0].owner_before.as_deref()), (Field::Deleted, Some("olga")));
+    }
+}

@@ -1,0 +1,228 @@
+//! The git side of history, with gix: find the repository holding the site, walk the
+//! commits of a range, and list the content files each commit changed, with both texts.
+//!
+//! Trees are compared by object id from the site folder down, so a commit that does not
+//! touch the site costs two tree look-ups, and unchanged folders are never entered.
+
+use super::authors::{Signature, co_authors};
+use super::{Commit, FileChange, HistoryError, Range};
+use crate::model::Date;
+use gix::ObjectId;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The folders of a site whose files are items with history.
+const SECTIONS: [&str; 2] = ["roadmap", "backlog"];
+
+/// The repository that holds the site, and where the site sits in it.
+pub struct SiteRepo {
+    repo: gix::Repository,
+    /// The site folder's path components inside the repository (empty: the root).
+    prefix: Vec<String>,
+    /// Commits whose parents a shallow clone lacks, sorted.
+    shallow: Vec<ObjectId>,
+}
+
+/// The commits of a range, newest first.
+#[derive(Debug, Default)]
+pub struct Walked {
+    pub commits: Vec<ObjectId>,
+    /// The short hash of a shallow boundary commit that the walk reached.
+    pub boundary: Option<String>,
+}
+
+/// What one commit changed in the site: against its first parent, and against each
+/// other parent of a merge.
+pub struct CommitChanges {
+    pub commit: Commit,
+    pub first: Vec<FileChange>,
+    pub others: Vec<Vec<FileChange>>,
+}
+
+/// A tree entry: a sub-folder or a regular file.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Node {
+    Tree(ObjectId),
+    File(ObjectId),
+}
+
+impl SiteRepo {
+    /// Opens the repository that contains `site` (a folder inside its work tree).
+    pub fn open(site: &Path) -> Result<SiteRepo, HistoryError> {
+        let not_repo = || HistoryError::NotARepository { site: site.to_path_buf() };
+        let site_abs = site.canonicalize().map_err(|_| not_repo())?;
+        let mut repo = gix::discover(&site_abs).map_err(|_| not_repo())?;
+        let workdir = repo.workdir().and_then(|w| w.canonicalize().ok()).ok_or_else(not_repo)?;
+        let inside = site_abs.strip_prefix(&workdir).map_err(|_| not_repo())?;
+        let prefix = inside.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        let shallow = repo.shallow_commits()?.map(|c| c.iter().copied().collect()).unwrap_or_default();
+        repo.object_cache_size_if_unset(16 * 1024 * 1024);
+        Ok(SiteRepo { repo, prefix, shallow })
+    }
+
+    /// The commits reachable from `until` (default HEAD) and not from `since`.
+    pub fn walk(&self, range: &Range) -> Result<Walked, HistoryError> {
+        let tip = match &range.until {
+            Some(rev) => self.resolve(rev)?,
+            None => match self.repo.head_id() {
+                Ok(id) => id.detach(),
+                Err(_) => return Ok(Walked::default()),
+            },
+        };
+        let hidden: Vec<ObjectId> = range.since.iter().map(|rev| self.resolve(rev)).collect::<Result<_, _>>()?;
+        let order =
+            gix::revision::walk::Sorting::ByCommitTime(gix::traverse::commit::simple::CommitTimeOrder::NewestFirst);
+        let mut walked = Walked::default();
+        for info in self.repo.rev_walk([tip]).with_hidden(hidden).sorting(order).all()? {
+            let id = info?.id;
+            if self.is_boundary(&id) {
+                if let Some(since) = &range.since {
+                    return Err(HistoryError::Shallow { since: since.clone() });
+                }
+                walked.boundary = Some(id.to_hex_with_len(7).to_string());
+            }
+            walked.commits.push(id);
+        }
+        Ok(walked)
+    }
+
+    /// A revision as a commit id; in a shallow clone an unknown one means missing history.
+    fn resolve(&self, rev: &str) -> Result<ObjectId, HistoryError> {
+        let commit = self.repo.rev_parse_single(rev).ok().and_then(|id| id.object().ok()?.peel_to_commit().ok());
+        match commit {
+            Some(commit) => Ok(commit.id),
+            None if !self.shallow.is_empty() => Err(HistoryError::Shallow { since: rev.to_owned() }),
+            None => Err(HistoryError::UnknownRevision { rev: rev.to_owned() }),
+        }
+    }
+
+    fn is_boundary(&self, id: &ObjectId) -> bool {
+        self.shallow.binary_search(id).is_ok()
+    }
+
+    /// What `id` changed in the site's roadmap and backlog; `None` when nothing, and for
+    /// a shallow boundary commit, whose parents (and so its changes) are unknown.
+    pub fn commit_changes(
+        &self,
+        id: &ObjectId,
+        keep: &dyn Fn(&str) -> bool,
+    ) -> Result<Option<CommitChanges>, HistoryError> {
+        if self.is_boundary(id) {
+            return Ok(None);
+        }
+        let commit = self.repo.find_commit(*id)?;
+        let site = self.site_tree(commit.tree_id()?.detach())?;
+        let mut parents = vec![];
+        for parent in commit.parent_ids() {
+            parents.push(self.site_tree(self.repo.find_commit(parent.detach())?.tree_id()?.detach())?);
+        }
+        let first = self.diff_sections(parents.first().copied().flatten(), site, keep)?;
+        if first.is_empty() {
+            return Ok(None);
+        }
+        let others = parents.iter().skip(1).map(|p| self.diff_sections(*p, site, keep)).collect::<Result<_, _>>()?;
+        Ok(Some(CommitChanges { commit: describe(&commit)?, first, others }))
+    }
+
+    /// The site folder's tree in a commit's tree, if the site existed then.
+    fn site_tree(&self, root: ObjectId) -> Result<Option<ObjectId>, HistoryError> {
+        let mut tree = Some(root);
+        for name in &self.prefix {
+            tree = match tree {
+                Some(id) => self.child_tree(id, name)?,
+                None => return Ok(None),
+            };
+        }
+        Ok(tree)
+    }
+
+    fn child_tree(&self, tree: ObjectId, name: &str) -> Result<Option<ObjectId>, HistoryError> {
+        Ok(match self.entries(Some(tree))?.get(name) {
+            Some(Node::Tree(id)) => Some(*id),
+            _ => None,
+        })
+    }
+
+    fn diff_sections(
+        &self,
+        old: Option<ObjectId>,
+        new: Option<ObjectId>,
+        keep: &dyn Fn(&str) -> bool,
+    ) -> Result<Vec<FileChange>, HistoryError> {
+        let mut out = vec![];
+        if old == new {
+            return Ok(out);
+        }
+        for section in SECTIONS {
+            let old = old.map(|t| self.child_tree(t, section)).transpose()?.flatten();
+            let new = new.map(|t| self.child_tree(t, section)).transpose()?.flatten();
+            self.diff_tree(old, new, section, keep, &mut out)?;
+        }
+        Ok(out)
+    }
+
+    /// Every Markdown file that differs between two trees, recursively; folders are
+    /// walked, never reported.
+    fn diff_tree(
+        &self,
+        old: Option<ObjectId>,
+        new: Option<ObjectId>,
+        path: &str,
+        keep: &dyn Fn(&str) -> bool,
+        out: &mut Vec<FileChange>,
+    ) -> Result<(), HistoryError> {
+        if old == new {
+            return Ok(());
+        }
+        let (a, b) = (self.entries(old)?, self.entries(new)?);
+        let names: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+        for name in names.into_iter().filter(|n| !crate::load::is_ignored_name(n)) {
+            let child = format!("{path}/{name}");
+            let (x, y) = (a.get(name).copied(), b.get(name).copied());
+            let tree = |n: Option<Node>| n.and_then(|n| if let Node::Tree(id) = n { Some(id) } else { None });
+            let file = |n: Option<Node>| n.and_then(|n| if let Node::File(id) = n { Some(id) } else { None });
+            self.diff_tree(tree(x), tree(y), &child, keep, out)?;
+            let (fx, fy) = (file(x), file(y));
+            if fx != fy && child.ends_with(".md") && keep(&child) {
+                out.push(FileChange { rel: child, before: self.text(fx)?, after: self.text(fy)? });
+            }
+        }
+        Ok(())
+    }
+
+    /// A tree's folders and regular files by name (symbolic links and submodules are
+    /// not site content).
+    fn entries(&self, tree: Option<ObjectId>) -> Result<BTreeMap<String, Node>, HistoryError> {
+        let mut map = BTreeMap::new();
+        let Some(id) = tree else { return Ok(map) };
+        let tree = self.repo.find_tree(id)?;
+        for entry in tree.decode()?.entries {
+            let node = if entry.mode.is_tree() {
+                Node::Tree(entry.oid.to_owned())
+            } else if entry.mode.is_blob() {
+                Node::File(entry.oid.to_owned())
+            } else {
+                continue;
+            };
+            map.insert(entry.filename.to_string(), node);
+        }
+        Ok(map)
+    }
+
+    fn text(&self, blob: Option<ObjectId>) -> Result<Option<String>, HistoryError> {
+        let Some(id) = blob else { return Ok(None) };
+        Ok(Some(String::from_utf8_lossy(&self.repo.find_blob(id)?.data).into_owned()))
+    }
+}
+
+/// A commit as plain data: hash, author and co-authors, date.
+fn describe(commit: &gix::Commit<'_>) -> Result<Commit, HistoryError> {
+    let author = commit.author()?.trim();
+    let time = author.time()?;
+    let date = Date::parse(&time.format_or_unix(gix::date::time::format::SHORT))
+        .ok_or_else(|| HistoryError::Git(format!("commit {}: unreadable author date", commit.id)))?;
+    let mut authors = vec![Signature { name: author.name.to_string(), email: author.email.to_string() }];
+    authors.extend(co_authors(&commit.message_raw_sloppy().to_string()));
+    authors.dedup();
+    Ok(Commit { id: commit.id.to_string(), authors, date, time: time.seconds })
+}
