@@ -5,6 +5,8 @@ mod support;
 
 #[path = "cli/audience.rs"]
 mod audience;
+#[path = "cli/audit.rs"]
+mod audit;
 #[path = "cli/bad_input.rs"]
 mod bad_input;
 #[path = "cli/browser.rs"]

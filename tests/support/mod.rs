@@ -4,6 +4,7 @@
 //! Every run is checked for what must never happen whatever the input: a panic, or an
 //! exit code other than 0, 1 or 2.
 
+pub mod git;
 pub mod lsp;
 pub mod output;
 pub mod serve;
@@ -220,6 +221,13 @@ pub struct Diag {
     pub line: usize,
     pub column: usize,
     pub help: String,
+    /// `charter audit` only: the commit's full hash, its author and date (SPEC §6).
+    #[serde(default)]
+    pub commit: Option<String>,
+    #[serde(default)]
+    pub author: Option<String>,
+    #[serde(default)]
+    pub date: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
