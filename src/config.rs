@@ -193,13 +193,13 @@ fn read_sprint(f: &mut Fields) -> Option<Sprint> {
     Some(Sprint { id: SprintId(id?), start, end, goal, index: 0 })
 }
 
-/// `history: false`, or a mapping with `window_days` (a whole number of days, at least 1).
+/// `history: false` (or `true`), or a mapping with `window_days` (a whole number of days, at least 1).
 fn read_history(f: &mut Fields) -> HistoryConfig {
     let default = HistoryConfig::default();
     let Some(value) = f.get("history") else { return default };
     let Some(map) = value.as_mapping() else {
-        if value.as_bool() == Some(false) {
-            return HistoryConfig { enabled: false, ..default };
+        if let Some(enabled) = value.as_bool() {
+            return HistoryConfig { enabled, ..default };
         }
         let message = format!("`history` must be `false` or a mapping, found {}", type_name(value));
         f.invalid(

@@ -380,3 +380,17 @@ fn a_site_outside_any_repository_cannot_be_audited() {
     run.code(2);
     assert!(run.stderr.contains("is not inside a git repository"), "{}", run.stderr);
 }
+
+#[test]
+fn git_and_history_keys_are_checked_like_the_others() {
+    let config =
+        "title: T\nteam:\n  - id: pat\n    name: Pat\n    gti: [pat@acme.example]\nhistory:\n  windows_days: 30\n";
+    let run = crate::support::Site::bare().file("charter.yaml", config).check().json().run();
+    run.code(1);
+    let diagnostics = run.diagnostics();
+    assert_eq!(diagnostics.len(), 2, "{diagnostics:#?}");
+    diagnostics[0].at("unknown-field", "charter.yaml", 5, 5).help_has("did you mean `git`?");
+    diagnostics[1].at("unknown-field", "charter.yaml", 7, 3).help_has("did you mean `window_days`?");
+    let off = crate::support::Site::new().file("charter.yaml", format!("{}history: false\n", crate::support::CONFIG));
+    off.check().json().run().code(0);
+}

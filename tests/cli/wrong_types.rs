@@ -122,6 +122,12 @@ const CONFIG: &[Case] = &[
     ("ignore: 3\n", 1, 9, "`ignore` must be a list, found a number"),
     ("ignore: \"backlog/**\"\n", 1, 9, "`ignore` must be a list, found a string"),
     ("ignore: [{a: b}]\n", 1, 10, "entries of `ignore` must be text, found a mapping"),
+    ("team:\n  - id: pat\n    name: Pat\n    git: pat@acme.example\n", 4, 10, "`git` must be a list, found a string"),
+    ("team:\n  - id: pat\n    name: Pat\n    git: [[a]]\n", 4, 11, "entries of `git` must be text, found a list"),
+    ("history: 90\n", 1, 10, "`history` must be `false` or a mapping, found a number"),
+    ("history: [window_days]\n", 1, 10, "`history` must be `false` or a mapping, found a list"),
+    ("history:\n  window_days: soon\n", 2, 16, "`window_days` must be a whole number, found a string"),
+    ("history:\n  window_days: 0\n", 2, 16, "`window_days` must be at least 1, found 0"),
 ];
 
 /// The top-level key a case writes.
@@ -264,6 +270,7 @@ fn config_fields() {
             "team.name",
             "team.roles",
             "team.reports_to",
+            "team.git",
             "sprints",
             "sprints.id",
             "sprints.start",
@@ -271,6 +278,8 @@ fn config_fields() {
             "sprints.goal",
             "rules",
             "ignore",
+            "history",
+            "history.window_days",
         ],
     );
     assert_all_pass(failures("config-invalid", "charter.yaml", CONFIG, |yaml| {
