@@ -114,7 +114,7 @@ impl From<gix::Error> for HistoryError {
 /// Reads the history of the site at `site` over `range`. `keep` says which content
 /// files (site paths) count, so `ignore:` globs apply to history as to the build.
 pub fn read(site: &Path, range: &Range, keep: &dyn Fn(&str) -> bool) -> Result<History, HistoryError> {
-    let repo = repo::SiteRepo::open(site)?;
+    let mut repo = repo::SiteRepo::open(site)?;
     let walked = repo.walk(range)?;
     let mut history = History { shallow_boundary: walked.boundary, ..History::default() };
     for commit in walked.commits {

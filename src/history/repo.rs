@@ -8,7 +8,7 @@ use super::authors::{Signature, co_authors};
 use super::{Commit, FileChange, HistoryError, Range};
 use crate::model::Date;
 use gix::ObjectId;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 /// The folders of a site whose files are items with history.
@@ -19,6 +19,8 @@ pub struct SiteRepo {
     repo: gix::Repository,
     /// The site folder's path components inside the repository (empty: the root).
     prefix: Vec<String>,
+    /// Where the site was in older commits, when a commit renamed its folder.
+    moved: HashMap<ObjectId, Vec<String>>,
     /// Commits whose parents a shallow clone lacks, sorted.
     shallow: Vec<ObjectId>,
 }
@@ -57,7 +59,7 @@ impl SiteRepo {
         let prefix = inside.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
         let shallow = repo.shallow_commits()?.map(|c| c.iter().copied().collect()).unwrap_or_default();
         repo.object_cache_size_if_unset(16 * 1024 * 1024);
-        Ok(SiteRepo { repo, prefix, shallow })
+        Ok(SiteRepo { repo, prefix, moved: HashMap::new(), shallow })
     }
 
     /// The commits reachable from `until` (default HEAD) and not from `since`.
@@ -103,31 +105,84 @@ impl SiteRepo {
     /// What `id` changed in the site's roadmap and backlog; `None` when nothing, and for
     /// a shallow boundary commit, whose parents (and so its changes) are unknown.
     pub fn commit_changes(
-        &self,
+        &mut self,
         id: &ObjectId,
         keep: &dyn Fn(&str) -> bool,
     ) -> Result<Option<CommitChanges>, HistoryError> {
         if self.is_boundary(id) {
             return Ok(None);
         }
-        let commit = self.repo.find_commit(*id)?;
-        let site = self.site_tree(commit.tree_id()?.detach())?;
+        let (tree, parent_ids) = {
+            let commit = self.repo.find_commit(*id)?;
+            (commit.tree_id()?.detach(), commit.parent_ids().map(|p| p.detach()).collect::<Vec<_>>())
+        };
+        let prefix = self.moved.get(id).cloned().unwrap_or_else(|| self.prefix.clone());
+        let site = self.site_tree(tree, &prefix)?;
         let mut parents = vec![];
-        for parent in commit.parent_ids() {
-            parents.push(self.site_tree(self.repo.find_commit(parent.detach())?.tree_id()?.detach())?);
+        for parent in parent_ids {
+            parents.push(self.parent_site_tree(parent, &prefix, site)?);
         }
         let first = self.diff_sections(parents.first().copied().flatten(), site, keep)?;
         if first.is_empty() {
             return Ok(None);
         }
         let others = parents.iter().skip(1).map(|p| self.diff_sections(*p, site, keep)).collect::<Result<_, _>>()?;
-        Ok(Some(CommitChanges { commit: describe(&commit)?, first, others }))
+        Ok(Some(CommitChanges { commit: describe(&self.repo.find_commit(*id)?)?, first, others }))
+    }
+
+    /// The site's tree in a parent commit. When the parent lacks the site's folder, the
+    /// folder was renamed (or the site created): the folder holding the same tree, else
+    /// the one holding a charter.yaml, is the site there and in that parent's ancestors.
+    fn parent_site_tree(
+        &mut self,
+        parent: ObjectId,
+        prefix: &[String],
+        site: Option<ObjectId>,
+    ) -> Result<Option<ObjectId>, HistoryError> {
+        let root = self.repo.find_commit(parent)?.tree_id()?.detach();
+        let found = self.site_tree(root, prefix)?;
+        if found.is_some() || site.is_none() {
+            return Ok(found);
+        }
+        let Some((old_prefix, tree)) = self.find_site(root, site)? else { return Ok(None) };
+        self.moved.insert(parent, old_prefix);
+        Ok(Some(tree))
+    }
+
+    /// A folder (up to three levels down) that is the site: the tree `same` if present,
+    /// else the first folder holding a charter.yaml, in name order.
+    fn find_site(
+        &self,
+        root: ObjectId,
+        same: Option<ObjectId>,
+    ) -> Result<Option<(Vec<String>, ObjectId)>, HistoryError> {
+        let mut level = vec![(Vec::new(), root)];
+        let mut with_config = None;
+        for _ in 0..3 {
+            let mut next = vec![];
+            for (path, tree) in level {
+                for (name, node) in self.entries(Some(tree))? {
+                    let Node::Tree(child) = node else { continue };
+                    let mut child_path = path.clone();
+                    child_path.push(name);
+                    if Some(child) == same {
+                        return Ok(Some((child_path, child)));
+                    }
+                    if with_config.is_none() && self.entries(Some(child))?.contains_key(crate::config::CONFIG_FILE) {
+                        with_config = Some((child_path.clone(), child));
+                    }
+                    next.push((child_path, child));
+                }
+            }
+            level = next;
+        }
+        Ok(with_config)
     }
 
     /// The site folder's tree in a commit's tree, if the site existed then.
-    fn site_tree(&self, root: ObjectId) -> Result<Option<ObjectId>, HistoryError> {
+    fn site_tree(&self, root: ObjectId, prefix: &[String]) -> Result<Option<ObjectId>, HistoryError> {
         let mut tree = Some(root);
-        for name in &self.prefix {
+        for name in prefix {
             tree = match tree {
                 Some(id) => self.child_tree(id, name)?,
                 None => return Ok(None),

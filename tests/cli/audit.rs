@@ -394,3 +394,20 @@ fn git_and_history_keys_are_checked_like_the_others() {
     let off = crate::support::Site::new().file("charter.yaml", format!("{}history: false\n", crate::support::CONFIG));
     off.check().json().run().code(0);
 }
+
+#[test]
+#[ignore = "needs git"]
+fn history_follows_the_site_folder_through_a_rename() {
+    let mut repo = Repo::with_site("web");
+    seed(&mut repo);
+    repo.edit("backlog/A-1.md", "rank: 1", "rank: 2");
+    let before = repo.commit(EVE, "A violation while the site was in web/");
+    repo.git(["mv", "web", "site"]);
+    repo.commit(EVE, "Move the site to site/");
+    let site = repo.root().join("site");
+    let run = Charter::new(["audit".as_ref(), site.as_os_str(), "--format".as_ref(), "json".as_ref()]).run();
+    run.code(1);
+    let d = run.single();
+    d.at("rank-changed-by-non-owner", "backlog/A-1.md", 5, 7);
+    from_commit(&d, &before, EVE);
+}
