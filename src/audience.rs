@@ -1,6 +1,7 @@
 //! The one place that filters a site for `--audience public`: internal items and
 //! every reference to them disappear before anything is rendered.
 
+use crate::history::{History, ItemChange, ItemKind};
 use crate::model::{Audience, Initiative, Parts, Site, Story, Visibility};
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -45,4 +46,25 @@ fn without_hidden_story_refs(s: &Arc<Story>, initiatives: &HashSet<&str>, storie
     story.initiative = s.initiative.clone().filter(|i| initiatives.contains(i.as_str()));
     story.depends_on.retain(|d| stories.contains(d.as_str()));
     Arc::new(story)
+}
+
+/// The history as `audience` may see it: a public build drops every change of an item
+/// that is internal now or was internal on either side of the change, and forgets the
+/// initiative of a story when that initiative is not public.
+pub fn history(history: &History, site: &Site, audience: Audience) -> History {
+    if audience == Audience::Internal {
+        return history.clone();
+    }
+    let internal_now = |c: &ItemChange| match c.kind {
+        ItemKind::Initiative => site.initiative(&c.id).is_some_and(|i| i.visibility == Visibility::Internal),
+        ItemKind::Story => site.story(&c.id).is_some_and(|s| s.visibility == Visibility::Internal),
+    };
+    let public_initiative = |id: &String| site.initiative(id).is_some_and(|i| i.visibility == Visibility::Public);
+    let changes = history
+        .changes
+        .iter()
+        .filter(|c| !c.internal && !internal_now(c))
+        .map(|c| ItemChange { initiative: c.initiative.clone().filter(public_initiative), ..c.clone() })
+        .collect();
+    History { changes, ..history.clone() }
 }

@@ -5,8 +5,9 @@
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{self, Counts, Diagnostic};
 use crate::error::Error;
+use crate::history::{self, History};
 use crate::load::{self, Entry, Inventory, Section};
-use crate::model::{Audience, Date, Site};
+use crate::model::{Audience, Date, HistoryConfig, Site};
 use crate::parse::{self, ParsedFile};
 use crate::pipeline;
 use crate::render::{self, Affected, Options, Output};
@@ -37,7 +38,12 @@ impl BuildArgs {
             Some(u) => u.clone(),
             None => config.base_url.clone(),
         };
-        Options { audience: self.audience.unwrap_or(config.audience), base_url, today: crate::dates::today() }
+        Options {
+            audience: self.audience.unwrap_or(config.audience),
+            base_url,
+            today: crate::dates::today(),
+            history: None,
+        }
     }
 }
 
@@ -138,7 +144,13 @@ pub struct Session {
     dirty: Option<BTreeSet<String>>,
     /// Unsaved editor buffers by absolute path, read instead of the files on disk (lsp).
     buffers: BTreeMap<PathBuf, String>,
+    /// The history and what it was read for: read again only when HEAD moves (or
+    /// `history:` / `ignore:` change), never for an edit.
+    history: Option<(HistoryKey, Option<Arc<History>>)>,
 }
+
+/// What a history read depends on besides the commits.
+type HistoryKey = (Option<String>, HistoryConfig, Vec<String>);
 
 impl Session {
     /// A session over `args.site`; the site path is made canonical so it matches the
@@ -159,11 +171,26 @@ impl Session {
             previous: None,
             dirty: None,
             buffers: BTreeMap::new(),
+            history: None,
         }
     }
 
     pub fn args(&self) -> &BuildArgs {
         &self.args
+    }
+
+    /// The site's history, read once and again when HEAD moves. A repository that
+    /// cannot be read gives no history rather than stopping the server.
+    fn history(&mut self, config: &Config) -> Option<Arc<History>> {
+        let key = (history::head(&self.args.site), config.history, config.ignore.clone());
+        if let Some((known, history)) = &self.history
+            && *known == key
+        {
+            return history.clone();
+        }
+        let read = history::for_site(&self.args.site, config).ok().flatten().map(Arc::new);
+        self.history = Some((key, read.clone()));
+        read
     }
 
     /// Rebuilds after `changes`; an `Err` means the site cannot be read at all.
@@ -306,8 +333,10 @@ impl Session {
                 Err(diags) => return Ok(Outcome::Failed(diag::finish(diags, &site.config.rules))),
             }
         }
+        let history = self.history(&site.config);
         let Some(theme) = &self.theme else { return Ok(Outcome::Failed(vec![])) };
-        let options = self.args.options(&site.config);
+        let mut options = self.args.options(&site.config);
+        options.history = history;
         let reusable = self
             .previous
             .as_ref()

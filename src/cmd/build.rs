@@ -22,7 +22,8 @@ pub fn render_site(args: &BuildArgs) -> Result<Rendered, Error> {
         return Ok(Rendered::Failed(checked.diagnostics));
     }
     let Some(theme) = &checked.theme else { return Ok(Rendered::Failed(checked.diagnostics)) };
-    let options = args.options(&checked.site.config);
+    let mut options = args.options(&checked.site.config);
+    options.history = crate::history::for_site(&args.site, &checked.site.config)?.map(std::sync::Arc::new);
     match render::render(&checked.site, theme, &options) {
         Ok(output) => Ok(Rendered::Site(output, checked.diagnostics)),
         Err(diags) => Ok(Rendered::Failed(diags)),

@@ -288,7 +288,8 @@ mod tests {
         Arc::new(Commit {
             id: "0123456789abcdef0123456789abcdef01234567".into(),
             authors: vec![],
-            date: crate::model::Date { year: 2026, month: 11, day: 2 },
+            date: crate::model::Date { year: 2026, month: 11, day: 4 },
+            week: crate::model::Date { year: 2026, month: 11, day: 2 },
             time: 0,
         })
     }

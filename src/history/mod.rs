@@ -25,6 +25,8 @@ pub struct Commit {
     pub authors: Vec<Signature>,
     /// The author date, in the author's time zone.
     pub date: Date,
+    /// The Monday of that date's week: pages group changes by it.
+    pub week: Date,
     /// Author time, seconds since the epoch (UTC): orders commits and dates feeds.
     pub time: i64,
 }
@@ -129,6 +131,26 @@ pub fn read(site: &Path, range: &Range, keep: &dyn Fn(&str) -> bool) -> Result<H
         history.changes.extend(changes);
     }
     Ok(history)
+}
+
+/// The history a build shows: `None` when `history: false` or when the site is not in a
+/// git repository; an error when the repository cannot be read.
+pub fn for_site(site: &Path, config: &crate::config::Config) -> Result<Option<History>, HistoryError> {
+    if !config.history.enabled {
+        return Ok(None);
+    }
+    let ignore = crate::load::ignore_set(config);
+    match read(site, &Range::default(), &|rel| !ignore.is_match(rel)) {
+        Ok(history) => Ok(Some(history)),
+        Err(HistoryError::NotARepository { .. }) => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
+/// The commit HEAD names, if the site is in a repository with one: `serve` reads the
+/// history again only when it moves.
+pub fn head(site: &Path) -> Option<String> {
+    repo::SiteRepo::open(site).ok()?.head()
 }
 
 /// The same change of a merge against two parents: a value that differs from each.

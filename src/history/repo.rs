@@ -88,6 +88,11 @@ impl SiteRepo {
         Ok(walked)
     }
 
+    /// The commit HEAD names (hex), if any.
+    pub fn head(&self) -> Option<String> {
+        self.repo.head_id().ok().map(|id| id.to_string())
+    }
+
     /// A revision as a commit id; in a shallow clone an unknown one means missing history.
     fn resolve(&self, rev: &str) -> Result<ObjectId, HistoryError> {
         let commit = self.repo.rev_parse_single(rev).ok().and_then(|id| id.object().ok()?.peel_to_commit().ok());
@@ -274,10 +279,17 @@ impl SiteRepo {
 fn describe(commit: &gix::Commit<'_>) -> Result<Commit, HistoryError> {
     let author = commit.author()?.trim();
     let time = author.time()?;
-    let date = Date::parse(&time.format_or_unix(gix::date::time::format::SHORT))
-        .ok_or_else(|| HistoryError::Git(format!("commit {}: unreadable author date", commit.id)))?;
+    let day = |t: gix::date::Time| {
+        Date::parse(&t.format_or_unix(gix::date::time::format::SHORT))
+            .ok_or_else(|| HistoryError::Git(format!("commit {}: unreadable author date", commit.id)))
+    };
+    let date = day(time)?;
+    // Days since the epoch in the author's zone; 1970-01-01 was a Thursday.
+    let local_days = (time.seconds + i64::from(time.offset)).div_euclid(86_400);
+    let monday = (local_days - (local_days + 3).rem_euclid(7)) * 86_400 - i64::from(time.offset);
+    let week = day(gix::date::Time { seconds: monday, offset: time.offset })?;
     let mut authors = vec![Signature { name: author.name.to_string(), email: author.email.to_string() }];
     authors.extend(co_authors(&commit.message_raw_sloppy().to_string()));
     authors.dedup();
-    Ok(Commit { id: commit.id.to_string(), authors, date, time: time.seconds })
+    Ok(Commit { id: commit.id.to_string(), authors, date, week, time: time.seconds })
 }

@@ -106,6 +106,7 @@ impl Affected {
             | Page::Team
             | Page::Sprints
             | Page::Changelog
+            | Page::Changes
             | Page::NotFound => true,
         }
     }

@@ -1,10 +1,12 @@
 //! The data files of a build: roadmap.json, search-index.json, feed.xml, sitemap.xml.
 //! Built with serde_json and an escaping XML writer, so no front-matter text can break them.
 
+use super::changes::{self, ChangeEntry};
 use super::pages::{Page, changelog_entries};
 use super::plan::{ExpectedView, ForecastView};
 use super::view::Views;
 use super::{Options, escape_markup};
+use crate::history::{Field, ItemKind};
 use crate::markdown;
 use crate::metrics::{Progress, Velocity};
 use crate::model::*;
@@ -17,12 +19,16 @@ pub fn files(views: &Views, pages: &[Page], options: &Options) -> Vec<(String, V
         || rayon::join(|| roadmap_json(views, options), || search_index(views)),
         || rayon::join(|| feed(views, options), || sitemap(views, pages, options)),
     );
-    vec![
+    let mut files = vec![
         ("roadmap.json".into(), roadmap),
         ("search-index.json".into(), search),
         ("feed.xml".into(), feed.into_bytes()),
         ("sitemap.xml".into(), sitemap.into_bytes()),
-    ]
+    ];
+    if let Some(entries) = &views.changes {
+        files.push(("changes.xml".into(), changes::feed(views, entries, options).into_bytes()));
+    }
+    files
 }
 
 #[derive(Serialize)]
@@ -34,6 +40,41 @@ struct RoadmapJson<'a> {
     sprints: Vec<SprintJson<'a>>,
     initiatives: Vec<InitiativeJson<'a>>,
     stories: Vec<StoryJson<'a>>,
+    /// What changed (SPEC §11), newest first; `null` when the site has no history.
+    history: Option<Vec<HistoryJson<'a>>>,
+}
+
+/// One change of the history, without links or markup.
+#[derive(Serialize)]
+struct HistoryJson<'a> {
+    commit: &'a str,
+    date: &'a str,
+    kind: &'a str,
+    item_kind: ItemKind,
+    id: &'a str,
+    title: &'a str,
+    field: Field,
+    before: Option<&'a str>,
+    after: Option<&'a str>,
+    who: &'a str,
+}
+
+fn history_json(entries: &[ChangeEntry]) -> Vec<HistoryJson<'_>> {
+    entries
+        .iter()
+        .map(|e| HistoryJson {
+            commit: &e.commit,
+            date: &e.date,
+            kind: e.kind,
+            item_kind: e.item_kind,
+            id: &e.id,
+            title: &e.title,
+            field: e.field,
+            before: e.before.as_deref(),
+            after: e.after.as_deref(),
+            who: &e.who,
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -167,6 +208,7 @@ fn roadmap_json(views: &Views, options: &Options) -> Vec<u8> {
                 expected: views.rows[s.id.as_str()].expected.as_ref(),
             })
             .collect(),
+        history: views.changes.as_deref().map(history_json),
     };
     json_bytes(&data)
 }

@@ -3,6 +3,7 @@
 
 mod affected;
 mod burnup;
+mod changes;
 mod data;
 mod docs;
 mod pages;
@@ -13,6 +14,7 @@ pub mod view;
 
 use crate::audience;
 use crate::diag::{Diagnostic, Rule};
+use crate::history::History;
 use crate::model::{Audience, Date, Site};
 use crate::theme::{self, Theme};
 use rayon::prelude::*;
@@ -37,6 +39,8 @@ pub struct Options {
     pub base_url: String,
     /// The date sprints are judged finished or current against.
     pub today: Date,
+    /// The site's git history, when it has one (SPEC §11): the changes pages.
+    pub history: Option<Arc<History>>,
 }
 
 /// Renders the whole site. Any template error fails the whole render.
@@ -53,8 +57,10 @@ pub fn render_changed(
     previous: Option<(&Output, &Affected)>,
 ) -> Result<Output, Vec<Diagnostic>> {
     let plan = plan::Plan::new(site, options.today, options.audience);
+    let history = options.history.as_deref().map(|h| audience::history(h, site, options.audience));
     let site = audience::filter(site, options.audience);
-    let views = Views::new(&site, options.today, plan);
+    let mut views = Views::new(&site, options.today, plan);
+    views.changes = history.map(|h| changes::entries(&views, &h));
     let common = pages::Common::new(&views, options);
     let list = pages::all(&views);
     type Rendered = Result<(String, Arc<[u8]>), Box<Diagnostic>>;

@@ -29,6 +29,8 @@ pub enum Page<'a> {
     Sprint(&'a Sprint),
     Doc(usize),
     Changelog,
+    /// What changed on the roadmap (SPEC §11); only when the site has a history.
+    Changes,
     NotFound,
 }
 
@@ -37,6 +39,9 @@ pub fn all<'a>(views: &Views<'a>) -> Vec<Page<'a>> {
     let site = views.site;
     let mut pages =
         vec![Page::Home, Page::Roadmap, Page::Backlog, Page::Team, Page::Sprints, Page::Changelog, Page::NotFound];
+    if views.changes.is_some() {
+        pages.push(Page::Changes);
+    }
     pages.extend(site.initiatives.iter().map(Page::Initiative));
     pages.extend(site.stories.iter().map(Page::Story));
     pages.extend(site.config.team.iter().map(Page::Person));
@@ -60,6 +65,8 @@ struct SiteInfo {
     audience: Audience,
     /// The page the Docs menu entry leads to (the docs home, else the first docs page).
     docs_url: Option<String>,
+    /// Whether the build has a changes page (the menu links it).
+    has_changes: bool,
     source_root: &'static str,
 }
 
@@ -72,6 +79,7 @@ impl Common {
             description: config.description.clone(),
             audience: options.audience,
             docs_url: docs_nav.first().map(urls::page_file),
+            has_changes: views.changes.is_some(),
             source_root: "",
         };
         Common { site, base_path: base_path(&options.base_url), docs_nav }
@@ -101,6 +109,7 @@ impl<'a> Page<'a> {
             Page::Sprint(s) => folder("sprints", s.id.as_str()),
             Page::Doc(i) => urls::page_file(&views.site.docs[*i].url),
             Page::Changelog => "changelog/index.html".into(),
+            Page::Changes => "changes/index.html".into(),
             Page::NotFound => "404.html".into(),
         }
     }
@@ -128,6 +137,7 @@ impl<'a> Page<'a> {
             Page::Sprint(_) => "sprint.html",
             Page::Doc(_) => "doc.html",
             Page::Changelog => "changelog.html",
+            Page::Changes => "changes.html",
             Page::NotFound => "404.html",
         }
     }
@@ -141,6 +151,7 @@ impl<'a> Page<'a> {
             Page::Sprints | Page::Sprint(_) => "sprints",
             Page::Doc(_) => "docs",
             Page::Changelog => "changelog",
+            Page::Changes => "changes",
             Page::NotFound => "404",
         }
     }
@@ -174,6 +185,12 @@ impl<'a> Page<'a> {
             Page::Sprint(s) => sprint(cx, views, s),
             Page::Doc(i) => doc(cx, views, common, &site.docs[*i], file),
             Page::Changelog => changelog(cx, views),
+            Page::Changes => {
+                let entries = views.changes.clone().unwrap_or_default();
+                cx.insert("weeks", &super::changes::weeks(entries));
+                cx.insert("window_days", &views.site.config.history.window_days);
+                "What changed".into()
+            }
             Page::NotFound => "Page not found".into(),
         }
     }

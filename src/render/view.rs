@@ -142,6 +142,8 @@ pub struct Views<'a> {
     pub initiative_dependents: HashMap<&'a str, Vec<&'a str>>,
     /// The forecast, computed over the whole site before filtering.
     pub plan: Plan,
+    /// What changed (SPEC §11), newest first, when the site has a history.
+    pub changes: Option<Vec<super::changes::ChangeEntry>>,
 }
 
 impl<'a> Views<'a> {
@@ -183,6 +185,7 @@ impl<'a> Views<'a> {
             velocity,
             average_velocity,
             plan,
+            changes: None,
         };
         views.rows = site.stories.iter().map(|s| (s.id.as_str(), views.story_row(s))).collect();
         views.cards = site.initiatives.iter().map(|i| (i.id.as_str(), views.initiative_card(i))).collect();

@@ -123,8 +123,14 @@ fn every_page_of_spec_7_is_written() {
         let folder = rel.trim_end_matches(".md").trim_end_matches("/index").to_lowercase();
         expected.insert(format!("{folder}/index.html"));
     }
+    // In a checkout of charter's repository the example site has a git history (SPEC §11).
+    let in_git = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".git").exists();
+    if in_git {
+        expected.insert("changes/index.html".into());
+    }
     let written: BTreeSet<String> = tree.html().map(|(f, _)| f.to_owned()).collect();
     assert_eq!(written, expected, "the HTML pages written");
+    assert_eq!(tree.has("changes.xml"), in_git, "changes.xml comes with the history");
     for data in ["feed.xml", "roadmap.json", "search-index.json", "sitemap.xml", ".charter-output"] {
         assert!(tree.has(data), "no {data}");
     }
