@@ -13,6 +13,8 @@ mod bad_input;
 mod browser;
 #[path = "cli/build.rs"]
 mod build;
+#[path = "cli/changes.rs"]
+mod changes;
 #[path = "cli/commands.rs"]
 mod commands;
 #[path = "cli/escaping.rs"]

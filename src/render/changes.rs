@@ -74,7 +74,7 @@ pub fn weeks(entries: Vec<ChangeEntry>) -> Vec<Week> {
 
 fn entry(views: &Views, c: &ItemChange) -> Option<ChangeEntry> {
     let (kind, summary) = match c.kind {
-        ItemKind::Initiative => initiative_kind(c)?,
+        ItemKind::Initiative => initiative_kind(views, c)?,
         ItemKind::Story => story_kind(c)?,
     };
     let link = match c.kind {
@@ -107,12 +107,20 @@ fn shown(value: &Option<String>) -> String {
     value.clone().unwrap_or_else(|| "none".into())
 }
 
+/// A person's team name for an id a change names (the id when nobody has it now).
+fn person_name(views: &Views, id: &Option<String>) -> String {
+    let person = id.as_deref().and_then(|id| views.site.person(id));
+    person.map_or_else(|| shown(id), |p| p.name.clone())
+}
+
 /// The roadmap changes SPEC §11 lists, each with its kind and sentence.
-fn initiative_kind(c: &ItemChange) -> Option<(&'static str, String)> {
+fn initiative_kind(views: &Views, c: &ItemChange) -> Option<(&'static str, String)> {
     let from_to = || format!("from {} to {}", shown(&c.before), shown(&c.after));
     Some(match c.field {
         Field::Created => ("created", "added to the roadmap".into()),
         Field::Deleted => ("deleted", "removed from the roadmap".into()),
+        // Shipping or dropping clears the horizon: the status entry says it.
+        Field::Horizon if c.after.is_none() => return None,
         Field::Horizon => ("horizon", format!("moved {}", from_to())),
         Field::Timeframe => (timeframe_kind(c), format!("timeframe {}", from_to())),
         Field::Status => match c.after.as_deref() {
@@ -120,7 +128,10 @@ fn initiative_kind(c: &ItemChange) -> Option<(&'static str, String)> {
             Some("dropped") => ("dropped", "dropped".into()),
             _ => ("status", format!("status {}", from_to())),
         },
-        Field::ProductManager => ("product-manager", format!("product manager {}", from_to())),
+        Field::ProductManager => {
+            let (from, to) = (person_name(views, &c.before), person_name(views, &c.after));
+            ("product-manager", format!("product manager from {from} to {to}"))
+        }
         _ => return None,
     })
 }
