@@ -190,6 +190,8 @@ impl Session {
         }
         let read = history::for_site(&self.args.site, config).ok().flatten().map(Arc::new);
         self.history = Some((key, read.clone()));
+        // Initiative pages show their history: none of the last output can be kept.
+        self.previous = None;
         read
     }
 

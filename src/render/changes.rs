@@ -44,6 +44,9 @@ pub struct ChangeEntry {
     pub summary: String,
     /// Team names of the authors, else "someone outside the team".
     pub who: String,
+    /// Within `history.window_days` of the newest commit: on the changes page and feed.
+    #[serde(skip)]
+    pub recent: bool,
 }
 
 /// The entries of one week, newest first.
@@ -53,17 +56,18 @@ pub struct Week {
     pub entries: Vec<ChangeEntry>,
 }
 
-/// Every change the pages show, newest first, within `window_days` of the newest commit.
+/// Every change the pages show, newest first; those within `window_days` of the newest
+/// commit are marked recent.
 pub fn entries(views: &Views, history: &History) -> Vec<ChangeEntry> {
     let newest = history.commits.first().map_or(0, |c| c.time);
     let since = newest - i64::from(views.site.config.history.window_days) * 86_400;
-    history.changes.iter().filter(|c| c.commit.time > since).filter_map(|c| entry(views, c)).collect()
+    history.changes.iter().filter_map(|c| entry(views, c, c.commit.time > since)).collect()
 }
 
-/// The entries grouped by week, newest week first.
-pub fn weeks(entries: Vec<ChangeEntry>) -> Vec<Week> {
+/// The recent entries grouped by week, newest week first.
+pub fn weeks(entries: &[ChangeEntry]) -> Vec<Week> {
     let mut weeks: Vec<Week> = vec![];
-    for e in entries {
+    for e in entries.iter().filter(|e| e.recent).cloned() {
         match weeks.last_mut() {
             Some(w) if w.week == e.week => w.entries.push(e),
             _ => weeks.push(Week { week: e.week.clone(), entries: vec![e] }),
@@ -72,7 +76,21 @@ pub fn weeks(entries: Vec<ChangeEntry>) -> Vec<Week> {
     weeks
 }
 
-fn entry(views: &Views, c: &ItemChange) -> Option<ChangeEntry> {
+/// The whole history of one initiative: its own changes and its stories'.
+pub fn of_initiative(entries: &[ChangeEntry], id: &str) -> Vec<ChangeEntry> {
+    let own = |e: &&ChangeEntry| match e.item_kind {
+        ItemKind::Initiative => e.id == id,
+        ItemKind::Story => e.initiative.as_ref().is_some_and(|l| l.id == id),
+    };
+    entries.iter().filter(own).cloned().collect()
+}
+
+/// The newest `n` recent entries, for the home page.
+pub fn latest(entries: &[ChangeEntry], n: usize) -> Vec<ChangeEntry> {
+    entries.iter().filter(|e| e.recent).take(n).cloned().collect()
+}
+
+fn entry(views: &Views, c: &ItemChange, recent: bool) -> Option<ChangeEntry> {
     let (kind, summary) = match c.kind {
         ItemKind::Initiative => initiative_kind(views, c)?,
         ItemKind::Story => story_kind(c)?,
@@ -100,6 +118,7 @@ fn entry(views: &Views, c: &ItemChange) -> Option<ChangeEntry> {
         after: c.after.clone(),
         summary,
         who: who(views, &c.commit),
+        recent,
     })
 }
 
@@ -169,17 +188,17 @@ fn who(views: &Views, commit: &Commit) -> String {
     if names.is_empty() { "someone outside the team".into() } else { names.join(" and ") }
 }
 
-/// The changes as an Atom feed (the newest [`FEED_ENTRIES`]).
+/// The recent changes as an Atom feed (the newest [`FEED_ENTRIES`]).
 pub fn feed(views: &Views, entries: &[ChangeEntry], options: &Options) -> String {
     let base = &options.base_url;
     let title = escape_markup(&views.site.config.title);
     let page = escape_markup(&format!("{base}changes/"));
-    let updated = entries.first().map_or("1970-01-01", |e| e.date.as_str());
+    let updated = entries.iter().find(|e| e.recent).map_or("1970-01-01", |e| e.date.as_str());
     let mut out = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>{title}: what changed</title>\n  <id>{page}</id>\n  <link rel=\"self\" href=\"{}\"/>\n  <link href=\"{page}\"/>\n  <updated>{updated}T00:00:00Z</updated>\n  <author><name>{title}</name></author>\n  <generator>charter</generator>\n",
         escape_markup(&format!("{base}changes.xml")),
     );
-    for e in entries.iter().take(FEED_ENTRIES) {
+    for e in entries.iter().filter(|e| e.recent).take(FEED_ENTRIES) {
         let url = e.link.as_ref().map_or_else(|| format!("{base}changes/"), |l| format!("{base}{}", l.url));
         let url = url.trim_end_matches("index.html");
         out.push_str(&format!(

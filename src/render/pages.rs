@@ -186,8 +186,7 @@ impl<'a> Page<'a> {
             Page::Doc(i) => doc(cx, views, common, &site.docs[*i], file),
             Page::Changelog => changelog(cx, views),
             Page::Changes => {
-                let entries = views.changes.clone().unwrap_or_default();
-                cx.insert("weeks", &super::changes::weeks(entries));
+                cx.insert("weeks", &super::changes::weeks(views.changes.as_deref().unwrap_or_default()));
                 cx.insert("window_days", &views.site.config.history.window_days);
                 "What changed".into()
             }
@@ -262,6 +261,7 @@ fn home(cx: &mut Context, views: &Views) -> String {
     now.sort_by(|a, b| board_order(a, b));
     cx.insert("now", &cards(views, now.into_iter()));
     cx.insert("shipped", &cards(views, shipped_newest_first(site).into_iter().take(5)));
+    cx.insert("latest_changes", &views.changes.as_deref().map(|all| super::changes::latest(all, 5)));
     site.config.title.clone()
 }
 
@@ -383,6 +383,7 @@ fn initiative(cx: &mut Context, views: &Views, i: &Initiative, file: &str) -> St
         forecast: super::panel::panel(views, i),
     };
     cx.insert("initiative", &page);
+    cx.insert("history", &views.changes.as_deref().map(|all| super::changes::of_initiative(all, i.id.as_str())));
     markdown::plain(&i.title)
 }
 

@@ -138,6 +138,16 @@ fn every_kind_of_change_is_shown_distinctly_with_who_and_when() {
     let page = tree.text("changes/index.html");
     assert!(page.contains("Week of <time datetime=\"2026-08-31\">"), "the first week starts on Monday 2026-08-31");
     assert!(page.contains("Week of <time datetime=\"2026-09-07\">"));
+    let history_of = |file: &str| {
+        let page = output::main(tree.text(file));
+        let section = page.split("id=\"history-title\"").nth(1).unwrap_or_else(|| panic!("{file} has no History"));
+        section.matches("<li class=\"change ").count()
+    };
+    assert_eq!(history_of("roadmap/ini-1/index.html"), 7, "its own 4 changes and 3 of its stories");
+    assert_eq!(history_of("roadmap/ini-2/index.html"), 3);
+    let home = output::main(tree.text("index.html"));
+    let latest = home.split("id=\"home-changes\"").nth(1).expect("the home page shows the latest changes");
+    assert_eq!(latest.matches("<li class=\"change ").count(), 5);
     for file in ["index.html", "roadmap/index.html", "backlog/a-1/index.html"] {
         assert!(tree.text(file).contains("changes/index.html\">Changes</a>"), "{file} links Changes in the menu");
     }
