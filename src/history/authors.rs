@@ -1,5 +1,6 @@
 //! Who made a commit: its author and the people its `Co-authored-by:` trailers name.
 
+use crate::model::Person;
 use std::fmt;
 
 /// A name and an email as a commit records them (whatever the committer set).
@@ -13,6 +14,21 @@ impl fmt::Display for Signature {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} <{}>", self.name, self.email)
     }
+}
+
+/// How a commit identity matched a team member's `git:` entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Matched {
+    Email,
+    Name,
+}
+
+/// The team member a commit identity is: an entry of their `git:` list equal to the
+/// email (tried first) or the name, ignoring case (SPEC §11).
+pub fn identify<'a>(team: &'a [Person], who: &Signature) -> Option<(&'a Person, Matched)> {
+    let listed = |p: &&Person, text: &str| p.git.iter().any(|g| g.eq_ignore_ascii_case(text.trim()));
+    let by_email = team.iter().find(|p| listed(p, &who.email)).map(|p| (p, Matched::Email));
+    by_email.or_else(|| team.iter().find(|p| listed(p, &who.name)).map(|p| (p, Matched::Name)))
 }
 
 /// The co-authors a commit message names, in order, each once, from lines like

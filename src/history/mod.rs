@@ -8,7 +8,7 @@ mod authors;
 mod compare;
 mod repo;
 
-pub use authors::Signature;
+pub use authors::{Matched, Signature, identify};
 pub use compare::{Field, FileChange, ItemKind};
 
 use crate::model::Date;

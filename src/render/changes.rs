@@ -8,7 +8,7 @@
 use super::Options;
 use super::escape_markup;
 use super::view::{Link, Views};
-use crate::history::{Commit, Field, History, ItemChange, ItemKind};
+use crate::history::{Commit, Field, History, ItemChange, ItemKind, identify};
 use crate::markdown;
 use crate::model::{InitiativeId, StoryId, Timeframe};
 use serde::Serialize;
@@ -178,9 +178,7 @@ fn who(views: &Views, commit: &Commit) -> String {
     let team = &views.site.config.team;
     let mut names: Vec<&str> = vec![];
     for author in &commit.authors {
-        let member = team.iter().find(|p| {
-            p.git.iter().any(|g| g.eq_ignore_ascii_case(&author.email) || g.eq_ignore_ascii_case(&author.name))
-        });
+        let member = identify(team, author).map(|(p, _)| p);
         if let Some(name) = member.map(|p| p.name.as_str()).filter(|n| !names.contains(n)) {
             names.push(name);
         }

@@ -7,23 +7,9 @@
 use super::list_words;
 use crate::diag::{Diagnostic, Provenance, Rule};
 use crate::frontmatter::Part;
-use crate::history::{Commit, Field, History, ItemChange, ItemKind, Signature};
+use crate::history::{Commit, Field, History, ItemChange, ItemKind, Matched, Signature, identify};
 use crate::model::{Person, Site};
 use std::collections::BTreeMap;
-
-/// How a commit identity matched a team member's `git:` entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Matched {
-    Email,
-    Name,
-}
-
-/// The team member a commit identity is (email first, then name; case-insensitive).
-fn identify<'a>(team: &'a [Person], who: &Signature) -> Option<(&'a Person, Matched)> {
-    let listed = |p: &&Person, text: &str| p.git.iter().any(|g| g.eq_ignore_ascii_case(text.trim()));
-    let by_email = team.iter().find(|p| listed(p, &who.email)).map(|p| (p, Matched::Email));
-    by_email.or_else(|| team.iter().find(|p| listed(p, &who.name)).map(|p| (p, Matched::Name)))
-}
 
 /// "Eve Park <eve@acme.example> (team member `eve`, matched by email)".
 fn describe(team: &[Person], who: &Signature) -> String {
