@@ -2,7 +2,8 @@
 # Benchmark of SPEC §10: charter build and check against Hugo and a parse-and-render
 # floor on the same generated content, at N = 1,000 and 10,000 stories, with the output
 # on disk and on tmpfs; peak memory; serve's edit-to-reload time and the language
-# server's edit-to-diagnostics and completion times at N = 10,000.
+# server's edit-to-diagnostics and completion times at N = 10,000; and audit and build
+# over a 2,000-commit history of the largest corpus.
 #
 # Needs: hyperfine and hugo (Debian: apt-get install -y hyperfine hugo), GNU time.
 # Usage: scripts/bench.sh [RUNS]        (default 5 runs per command; medians reported)
@@ -90,6 +91,39 @@ print(f"check / build: {ratio:.2f}. Peak memory (max RSS): charter build {int(me
 PY
     done
 done
+
+# History and audit (SPEC §10, §11): a repository of BENCH_COMMITS (default 2,000) commits
+# over the largest corpus (scripts/gen_history.py); `audit` of the whole history, and
+# `build` of the same files in the repository (with history) and outside it (without).
+if [ "${BENCH_SERVE_ONLY:-0}" != 1 ]; then
+    n=${sizes##* }
+    commits="${BENCH_COMMITS:-2000}"
+    repo="$disk/history-$n"
+    rm -rf "$repo" "$disk/nohistory-$n"
+    python3 scripts/gen_history.py "$disk/site-$n" "$repo" "$commits"
+    cp -r "$repo/site" "$disk/nohistory-$n"
+    out="$tmpfs/history-out"
+    json="$disk/result-history.json"
+    # audit exits 1: the generated history holds violations on purpose.
+    hyperfine --style basic --warmup 1 --runs "$runs" -i --prepare "rm -rf $out" --export-json "$json" \
+        -n "charter audit" "$charter audit $repo/site --format json" \
+        -n "build with history" "$charter build $repo/site --out $out" \
+        -n "build without history" "$charter build $disk/nohistory-$n --out $out" >/dev/null
+    rm -rf "$out"
+    python3 - "$json" "$n" "$commits" >> "$report" <<'PY'
+import json, sys
+path, n, commits = sys.argv[1:]
+results = {r["command"]: r for r in json.load(open(path))["results"]}
+print(f"## History: {int(commits):,} commits over N = {int(n):,} stories\n")
+print("| command | median | min | max |")
+print("|---|---:|---:|---:|")
+for name in ["charter audit", "build with history", "build without history"]:
+    r = results[name]
+    print(f"| {name} | {r['median']:.3f} s | {r['min']:.3f} s | {r['max']:.3f} s |")
+added = results["build with history"]["median"] / results["build without history"]["median"] - 1
+print(f"\nHistory adds {added * 100:.0f}% to build (target: under 20%); audit target: under 2 s.\n")
+PY
+fi
 
 # serve: one edited story to the reload event, at the largest size.
 n=${sizes##* }
