@@ -1,6 +1,6 @@
 //! `charter audit`: the site's git history against the ownership rules.
 
-use crate::diag::{self, Counts, Format};
+use crate::diag::{self, Counts, Diagnostic, Format, Rule};
 use crate::error::Error;
 use crate::history::{self, History, Range};
 use crate::{Outcome, load, pipeline, validate};
@@ -12,8 +12,10 @@ pub fn run(site: &Path, range: &Range, format: Format, deny_warnings: bool) -> R
     let checked = pipeline::check(site, &[site.join("public")])?;
     let ignore = load::ignore_set(&checked.site.config);
     let history = history::read(site, range, &|rel| !ignore.is_match(rel))?;
-    let mut diagnostics: Vec<_> =
-        checked.diagnostics.into_iter().filter(|d| d.file == crate::config::CONFIG_FILE).collect();
+    // A charter.yaml that cannot be read well leaves the team (and so the audit) unsure.
+    let reading = |d: &Diagnostic| matches!(d.rule, Rule::ConfigInvalid | Rule::UnknownField | Rule::MissingField);
+    let mut diagnostics: Vec<Diagnostic> =
+        checked.diagnostics.into_iter().filter(|d| d.file == crate::config::CONFIG_FILE && reading(d)).collect();
     diagnostics.extend(validate::audit(&checked.site, &history));
     let diagnostics = diag::finish(diagnostics, &checked.site.config.rules);
     eprint!("{}", notes(&history));

@@ -411,3 +411,34 @@ fn history_follows_the_site_folder_through_a_rename() {
     d.at("rank-changed-by-non-owner", "backlog/A-1.md", 5, 7);
     from_commit(&d, &before, EVE);
 }
+
+#[test]
+#[ignore = "needs git"]
+fn the_demo_history_of_the_example_site_has_one_violation() {
+    let dest = tempfile::tempdir().unwrap();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/demo_history.sh");
+    let status = std::process::Command::new("bash").arg(script).arg(dest.path()).output().expect("run bash");
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    let site = dest.path().join("example-site");
+    let run = Charter::new(["audit".as_ref(), site.as_os_str(), "--format".as_ref(), "json".as_ref()]).run();
+    run.code(1);
+    run.single()
+        .at("roadmap-changed-by-non-pm", "roadmap/checkout/guest-checkout.md", 6, 12)
+        .message_has("Grace Lindqvist")
+        .message_has("`timeframe` of initiative `guest-checkout` from `2026-Q3`");
+}
+
+#[test]
+#[ignore = "needs git"]
+fn a_config_the_audit_cannot_read_well_is_reported_but_not_checks_other_rules() {
+    let mut repo = Repo::new();
+    let config = CONFIG.replace("    git: [eve@acme.example]\n", "    git: eve@acme.example\n");
+    repo.write("charter.yaml", &config).write("roadmap/INI-1.md", INITIATIVE).write("backlog/A-1.md", STORY_1);
+    repo.write("roadmap/EMPTY.md", "---\ntitle: Empty\nproduct_manager: pat\nhorizon: now\n---\n");
+    repo.commit(PAT, "Start");
+    let run = audit(&repo).run();
+    run.code(1);
+    let d = run.single();
+    d.at("config-invalid", "charter.yaml", 25, 10).message_has("`git` must be a list");
+    assert_eq!(d.commit, None, "not about a commit");
+}
