@@ -22,7 +22,17 @@ fn describe(team: &[Person], who: &Signature) -> String {
 
 /// The commit's authors, described, for messages.
 fn authors(team: &[Person], commit: &Commit) -> String {
-    list_words(commit.authors.iter().map(|a| describe(team, a)).collect::<Vec<_>>().iter().map(String::as_str))
+    words(commit.authors.iter().map(|a| describe(team, a)).collect())
+}
+
+/// "a, b and c" over owned texts.
+fn words(items: Vec<String>) -> String {
+    list_words(items.iter().map(String::as_str))
+}
+
+/// "`a` and `b`": person ids as help lines quote them.
+fn quoted(ids: &[&str]) -> String {
+    words(ids.iter().map(|id| format!("`{id}`")).collect())
 }
 
 /// Whether any author of the commit is one of `allowed` (person ids).
@@ -63,7 +73,7 @@ pub fn rank_changed_by_non_owner(site: &Site, history: &History, out: &mut Vec<D
         let what = format!("changed the rank of story `{}` {}, and is not its product owner", c.id, from_to(c));
         let help = format!(
             "the product owner alone orders their backlog: have {} make or co-author the change (`Co-authored-by:`)",
-            list_words(allowed.iter().map(|id| format!("`{id}`")).collect::<Vec<_>>().iter().map(String::as_str))
+            quoted(&allowed)
         );
         out.push(refused(Rule::RankChangedByNonOwner, site, c, what, help));
     }
@@ -127,7 +137,7 @@ pub fn owner_changed_by_outsider(site: &Site, history: &History, out: &mut Vec<D
             continue;
         }
         let what = format!("changed the product owner of story `{}` {}", c.id, from_to(c));
-        let help = format!("a story changes hands by {}", list_words(allowed.iter().copied()));
+        let help = format!("a story changes hands by {}", quoted(&allowed));
         out.push(refused(Rule::OwnerChangedByOutsider, site, c, what, help));
     }
 }
