@@ -4,7 +4,7 @@ for the history and audit benchmark of SPEC §10 (scripts/bench.sh).
 
 Usage: scripts/gen_history.py SITE REPO COMMITS
 
-The site is committed under REPO/site/ by the product manager, then COMMITS commits
+The site is committed under REPO/site/ by the director, then COMMITS commits
 follow, one day apart, each by a member of the generated team: product owners swap the
 ranks of two of their stories or re-estimate one, product managers move an initiative's
 timeframe or horizon, and about one commit in twenty is the director re-ranking a
@@ -89,7 +89,7 @@ def main():
     subprocess.run(["git", "init", "-q", "-b", "main", repo], check=True)
     p = subprocess.Popen(["git", "fast-import", "--quiet"], cwd=repo, stdin=subprocess.PIPE)
     out = p.stdin
-    commit(out, 1, "pm1", START, "Import the roadmap and backlog", sorted(files.items()))
+    commit(out, 1, "vp", START, "Import the roadmap and backlog", sorted(files.items()))
     for n in range(count):
         when = START + (n + 1) * 86_400 // 8
         roll = rng.random()

@@ -9,6 +9,7 @@ use crate::load::{Entry, Section};
 use crate::model::{Initiative, Story};
 use crate::parse::{self, Item};
 use crate::source::{Location, Source};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -191,9 +192,11 @@ type Side = BTreeMap<(ItemKind, String), Version>;
 /// changed. Files that do not parse on either side are skipped with a note.
 pub fn compare(commit: &Arc<Commit>, files: &[FileChange], notes: &mut Vec<Note>) -> Vec<ItemChange> {
     let (mut before, mut after) = (Side::new(), Side::new());
-    for file in files {
-        let old = file.before.as_deref().map_or(Parsed::Absent, |text| parse_version(&file.rel, text));
-        let new = file.after.as_deref().map_or(Parsed::Absent, |text| parse_version(&file.rel, text));
+    // A commit that imports a site changes thousands of files: parse them in parallel.
+    let version = |rel: &str, text: &Option<String>| text.as_deref().map_or(Parsed::Absent, |t| parse_version(rel, t));
+    let parsed: Vec<(Parsed, Parsed)> =
+        files.par_iter().map(|f| (version(&f.rel, &f.before), version(&f.rel, &f.after))).collect();
+    for (file, (old, new)) in files.iter().zip(parsed) {
         if let Some(side) = broken_side(&old, &new) {
             let message = format!("{side} version does not parse: its changes are not history");
             notes.push(Note { commit: commit.clone(), file: file.rel.clone(), message });
