@@ -25,6 +25,8 @@ mod example;
 mod forecast;
 #[path = "cli/formats.rs"]
 mod formats;
+#[path = "cli/highlight.rs"]
+mod highlight;
 #[path = "cli/huge_input.rs"]
 mod huge_input;
 #[path = "cli/incremental.rs"]

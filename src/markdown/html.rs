@@ -181,6 +181,8 @@ pub fn sanitize(html: &str) -> String {
             .add_tags(["input"])
             .add_tag_attribute_values("input", "type", ["checkbox"])
             .add_tag_attributes("input", ["checked", "disabled"])
+            // Code blocks are focusable, as they scroll (see highlight.rs).
+            .add_tag_attribute_values("pre", "tabindex", ["0"])
             .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
             .link_rel(None);
         b

@@ -1,7 +1,8 @@
-//! Markdown to HTML: CommonMark plus tables, task lists, strikethrough, footnotes and
-//! heading ids; links to `.md` files become page links; unsafe URLs and raw HTML are
+//! Markdown to HTML: CommonMark plus tables, task lists, strikethrough, footnotes,
+//! heading ids and highlighted code blocks; links to `.md` files become page links; unsafe URLs and raw HTML are
 //! neutralised unless the site sets `unsafe_html: true`.
 
+mod highlight;
 mod html;
 mod scan;
 mod slug;
@@ -9,7 +10,7 @@ mod slug;
 pub use scan::{LinkRef, RefKind, Scan, scan};
 pub use slug::github_slug;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use slug::HeadingIds;
 
 fn options() -> Options {
@@ -94,6 +95,8 @@ struct Events<'a, 'c> {
     kept: Vec<bool>,
     /// The lines of the open HTML block, rewritten together (a tag may span lines).
     html_block: Option<String>,
+    /// The info string and text of the open code block, highlighted together.
+    code: Option<(CowStr<'a>, String)>,
     raw_html: bool,
 }
 
@@ -108,12 +111,30 @@ impl<'a, 'c> Events<'a, 'c> {
             heading: None,
             kept: vec![],
             html_block: None,
+            code: None,
             raw_html: false,
         }
     }
 
     fn push(&mut self, event: Event<'a>) {
         match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let info = match kind {
+                    CodeBlockKind::Fenced(info) => info,
+                    CodeBlockKind::Indented => CowStr::Borrowed(""),
+                };
+                self.code = Some((info, String::new()));
+            }
+            Event::Text(text) if self.code.is_some() => {
+                if let Some((_, code)) = &mut self.code {
+                    code.push_str(&text);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((info, text)) = self.code.take() {
+                    self.out.push(Event::Html(highlight::code_block(&info, &text).into()));
+                }
+            }
             Event::Start(Tag::HtmlBlock) => self.html_block = Some(String::new()),
             Event::Html(text) if self.html_block.is_some() => self.html_block.get_or_insert_default().push_str(&text),
             Event::End(TagEnd::HtmlBlock) => {
@@ -219,8 +240,13 @@ fn rewrite_html(text: &str, cx: &Context) -> String {
 /// Escapes text for an HTML attribute value or text.
 fn escape_attr(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    pulldown_cmark_escape::escape_html(&mut out, text).ok();
+    escape_into(&mut out, text);
     out
+}
+
+/// Appends `text` escaped for an HTML attribute value or text.
+fn escape_into(out: &mut String, text: &str) {
+    pulldown_cmark_escape::escape_html(out, text).ok();
 }
 
 /// Whether `text` renders as itself: one line starting with a letter and holding no
