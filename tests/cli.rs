@@ -3,6 +3,8 @@
 
 mod support;
 
+#[path = "cli/alerts.rs"]
+mod alerts;
 #[path = "cli/audience.rs"]
 mod audience;
 #[path = "cli/audit.rs"]

@@ -184,6 +184,13 @@ pub fn sanitize(html: &str) -> String {
             // Code blocks are focusable, as they scroll (see highlight.rs).
             .add_tag_attribute_values("pre", "tabindex", ["0"])
             .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+            .attribute_filter(|_, attribute, value| match attribute {
+                // Only charter writes callouts (see alerts.rs).
+                "class" if value.contains(super::alerts::CLASS) => {
+                    Some(super::alerts::strip_classes(value)).filter(|c| !c.is_empty()).map(Into::into)
+                }
+                _ => Some(value.into()),
+            })
             .link_rel(None);
         b
     });

@@ -1,7 +1,9 @@
 //! Markdown to HTML: CommonMark plus tables, task lists, strikethrough, footnotes,
-//! heading ids and highlighted code blocks; links to `.md` files become page links; unsafe URLs and raw HTML are
-//! neutralised unless the site sets `unsafe_html: true`.
+//! heading ids, GitHub's alerts and highlighted code blocks; links to `.md` files become
+//! page links; unsafe URLs and raw HTML are neutralised unless the site sets
+//! `unsafe_html: true`.
 
+mod alerts;
 mod highlight;
 mod html;
 mod scan;
@@ -19,6 +21,7 @@ fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
 }
 
 /// The lowercase scheme of a URL (`javascript`, `https`...), ignoring whitespace and
@@ -78,6 +81,9 @@ pub fn render(body: &str, cx: &Context) -> Rendered {
     if events.raw_html && !cx.unsafe_html {
         html = html::sanitize(&html);
     }
+    if events.alerts {
+        html = alerts::finish(&html);
+    }
     Rendered { html, headings: events.headings }
 }
 
@@ -98,6 +104,8 @@ struct Events<'a, 'c> {
     /// The info string and text of the open code block, highlighted together.
     code: Option<(CowStr<'a>, String)>,
     raw_html: bool,
+    /// Whether the body has an alert, to finish after sanitising (see alerts.rs).
+    alerts: bool,
 }
 
 impl<'a, 'c> Events<'a, 'c> {
@@ -113,6 +121,7 @@ impl<'a, 'c> Events<'a, 'c> {
             html_block: None,
             code: None,
             raw_html: false,
+            alerts: false,
         }
     }
 
@@ -144,6 +153,11 @@ impl<'a, 'c> Events<'a, 'c> {
             Event::Html(text) | Event::InlineHtml(text) => {
                 self.raw(Event::InlineHtml(rewrite_html(&text, self.cx).into()))
             }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                self.alerts = true;
+                self.out.push(Event::Html(alerts::open(kind).into()));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => self.out.push(Event::Html(alerts::CLOSE.into())),
             Event::Start(Tag::Heading { .. }) => {
                 self.heading = Some((self.out.len(), String::new()));
                 self.out.push(event);
