@@ -1,12 +1,14 @@
-//! `charter serve` in a real browser: headless Chromium, driven over WebDriver
-//! (chromedriver + fantoccini), reloads a page by itself after an edit, keeps its scroll
-//! position, shows the error overlay on a bad edit and drops it after the fix.
+//! Charter's pages in a real browser: headless Chromium, driven over WebDriver
+//! (chromedriver + fantoccini). Under `charter serve` a page reloads by itself after an
+//! edit, keeps its scroll position, shows the error overlay on a bad edit and drops it
+//! after the fix. A built site opened from `file://` searches, and its code blocks'
+//! copy buttons copy.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them), hence
 //! `#[ignore]`: run it with `cargo test -- --include-ignored`.
 
 use crate::support::serve::{ServeProcess, WAIT};
-use crate::support::{Site, fixture};
+use crate::support::{OutDir, Site, fixture};
 use fantoccini::{Client, ClientBuilder};
 use serde_json::json;
 use std::io::{BufRead, BufReader};
@@ -145,21 +147,59 @@ async fn reloads_and_overlays(serve: Arc<ServeProcess>, browser: Client) {
     wait_until(&browser, "the fixed page", "document.body.innerText.includes('Third title')").await;
 }
 
-#[test]
-#[ignore = "needs chromium"]
-fn a_real_browser_reloads_and_shows_the_overlay() {
-    let site = Site::copy_of(&fixture("valid")).file("backlog/CHK-1.md", chk_1("First title"));
-    let serve = Arc::new(ServeProcess::start(site));
+/// Runs `steps` in a fresh headless Chromium, ending the browser even when a step fails.
+fn in_browser<F: Future<Output = ()> + Send + 'static>(steps: impl FnOnce(Client) -> F) {
     let driver = Chromedriver::start();
     let profile = tempfile::tempdir().unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         let browser = driver.browser(profile.path()).await;
         // Run the steps as a task, so that a failed assertion still ends the browser.
-        let steps = tokio::spawn(reloads_and_overlays(serve.clone(), browser.clone())).await;
+        let result = tokio::spawn(steps(browser.clone())).await;
         let _ = browser.close().await;
-        if let Err(err) = steps {
+        if let Err(err) = result {
             std::panic::resume_unwind(err.into_panic());
         }
     });
+}
+
+#[test]
+#[ignore = "needs chromium"]
+fn a_real_browser_reloads_and_shows_the_overlay() {
+    let site = Site::copy_of(&fixture("valid")).file("backlog/CHK-1.md", chk_1("First title"));
+    let serve = Arc::new(ServeProcess::start(site));
+    in_browser(|browser| reloads_and_overlays(serve, browser));
+}
+
+/// The `file://` URL of a page of a build.
+fn file_url(out: &std::path::Path, page: &str) -> String {
+    format!("file://{}/{page}", out.display())
+}
+
+const CODE_PAGE: &str = "# Install\n\n```sh\ncargo install --path . # from a clone\n```\n";
+
+async fn copies_code(url: String, browser: Client) {
+    browser.goto(&url).await.unwrap();
+    let button = "document.querySelector('.code-frame > button.copy-code')";
+    wait_until(&browser, "the copy button", &format!("!!{button} && {button}.textContent === 'Copy'")).await;
+    // Headless Chromium's clipboard accepts writes but denies reads (tried: "Read
+    // permission denied"), so a spy records the text on its way to the real clipboard;
+    // "Copied" shows only once the browser has accepted it.
+    let spy = "(function (write) { navigator.clipboard.writeText = function (text) { window.copied = text; \
+               return write(text); }; return true; })(navigator.clipboard.writeText.bind(navigator.clipboard))";
+    eval(&browser, spy).await;
+    // A real click (a user gesture), as the clipboard requires.
+    browser.find(fantoccini::Locator::Css(".code-frame > button.copy-code")).await.unwrap().click().await.unwrap();
+    wait_until(&browser, "the button saying Copied", &format!("{button}.textContent === 'Copied'")).await;
+    assert_eq!(eval(&browser, "window.copied").await, json!("cargo install --path . # from a clone\n"));
+}
+
+#[test]
+#[ignore = "needs chromium"]
+fn the_copy_button_copies_the_code_of_its_block() {
+    let site = Site::new().file("docs/index.md", CODE_PAGE);
+    let out = OutDir::new();
+    site.build(out.out()).run().code(0);
+    let url = file_url(&out.out(), "docs/index.html");
+    in_browser(|browser| copies_code(url, browser));
 }
