@@ -1,4 +1,4 @@
-//! The data files of a build: roadmap.json, search-index.json, feed.xml, sitemap.xml.
+//! The data files of a build: roadmap.json, the search index (search.rs), feed.xml, sitemap.xml.
 //! Built with serde_json and an escaping XML writer, so no front-matter text can break them.
 
 use super::changes::{self, ChangeEntry};
@@ -7,7 +7,6 @@ use super::plan::{ExpectedView, ForecastView};
 use super::view::Views;
 use super::{Options, escape_markup};
 use crate::history::{Field, ItemKind};
-use crate::markdown;
 use crate::metrics::{Progress, Velocity};
 use crate::model::*;
 use serde::Serialize;
@@ -16,18 +15,18 @@ use serde::Serialize;
 pub fn files(views: &Views, pages: &[Page], options: &Options) -> Vec<(String, Vec<u8>)> {
     // The four files are independent and the JSON ones are large: build them at once.
     let ((roadmap, search), (feed, sitemap)) = rayon::join(
-        || rayon::join(|| roadmap_json(views, options), || search_index(views)),
+        || rayon::join(|| roadmap_json(views, options), || super::search::files(views)),
         || rayon::join(|| feed(views, options), || sitemap(views, pages, options)),
     );
     let mut files = vec![
         ("roadmap.json".into(), roadmap),
-        ("search-index.json".into(), search),
         ("feed.xml".into(), feed.into_bytes()),
         ("sitemap.xml".into(), sitemap.into_bytes()),
     ];
     if let Some(entries) = &views.changes {
         files.push(("changes.xml".into(), changes::feed(views, entries, options).into_bytes()));
     }
+    files.extend(search);
     files
 }
 
@@ -213,70 +212,10 @@ fn roadmap_json(views: &Views, options: &Options) -> Vec<u8> {
     json_bytes(&data)
 }
 
-fn json_bytes<T: Serialize>(value: &T) -> Vec<u8> {
+pub(super) fn json_bytes<T: Serialize>(value: &T) -> Vec<u8> {
     let mut bytes = serde_json::to_vec(value).unwrap_or_else(|_| b"null".to_vec());
     bytes.push(b'\n');
     bytes
-}
-
-#[derive(Serialize)]
-struct SearchEntry {
-    title: String,
-    url: String,
-    kind: &'static str,
-    id: String,
-    text: String,
-    status: Option<&'static str>,
-}
-
-fn search_index(views: &Views) -> Vec<u8> {
-    let site = views.site;
-    let mut entries = vec![];
-    for i in &site.initiatives {
-        let card = &views.cards[i.id.as_str()];
-        let text = format!("{} {}", i.outcome.as_deref().unwrap_or_default(), i.doc.excerpt());
-        entries.push(SearchEntry {
-            title: card.title.clone(),
-            url: card.url.clone(),
-            kind: "initiative",
-            id: i.id.0.clone(),
-            text: text.trim().to_owned(),
-            status: Some(i.status.key()),
-        });
-    }
-    for s in &site.stories {
-        let row = &views.rows[s.id.as_str()];
-        entries.push(SearchEntry {
-            title: row.title.clone(),
-            url: row.url.clone(),
-            kind: "story",
-            id: s.id.0.clone(),
-            text: s.doc.excerpt().to_owned(),
-            status: Some(s.status.key()),
-        });
-    }
-    for d in &site.docs {
-        entries.push(SearchEntry {
-            title: markdown::plain(&d.title),
-            url: crate::urls::page_file(&d.url),
-            kind: "doc",
-            id: d.url.clone(),
-            text: d.doc.excerpt().to_owned(),
-            status: None,
-        });
-    }
-    for p in &site.config.team {
-        let url = crate::urls::page_file(&crate::urls::item_folder("team", p.id.as_str()));
-        entries.push(SearchEntry {
-            title: p.name.clone(),
-            url,
-            kind: "person",
-            id: p.id.0.clone(),
-            text: p.roles.join(" ").replace('_', " "),
-            status: None,
-        });
-    }
-    json_bytes(&entries)
 }
 
 /// How many entries the feed keeps.

@@ -9,6 +9,7 @@ mod docs;
 mod pages;
 mod panel;
 mod plan;
+mod search;
 mod svg;
 pub mod view;
 

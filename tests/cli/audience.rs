@@ -107,7 +107,16 @@ fn the_internal_build_shows_internal_items() {
     for file in ["roadmap/zzsecret-init/index.html", "backlog/zzsecret-s1/index.html", "docs/zzsecret-doc/index.html"] {
         assert!(tree.has(file), "no {file}");
     }
-    for file in ["roadmap.json", "search-index.json", "feed.xml", "sitemap.xml", "index.html", "backlog/index.html"] {
+    for file in [
+        "roadmap.json",
+        "search-index.json",
+        "search-index.js",
+        "search-text-0.js",
+        "feed.xml",
+        "sitemap.xml",
+        "index.html",
+        "backlog/index.html",
+    ] {
         assert!(tree.files_containing("zzsecret").contains(&file), "{file} has no internal item");
     }
     assert!(tree.text("roadmap.json").contains("ZZSECRET criterion"));
@@ -123,6 +132,7 @@ fn the_public_build_has_no_trace_of_internal_items() {
     let tree = build(&site(1), "public");
     let leaks = tree.files_containing("zzsecret");
     assert!(leaks.is_empty(), "internal items leak into {leaks:?}");
+    assert!(tree.has("search-index.js") && tree.has("search-text-0.js"), "the search scripts were checked too");
     assert!(!tree.has("docs/area/index.html"));
     assert!(tree.has("docs/area/child/index.html"), "a public page below an internal folder page stays");
     assert_eq!(tree.json("roadmap.json")["audience"], "public");

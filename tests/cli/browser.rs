@@ -203,3 +203,54 @@ fn the_copy_button_copies_the_code_of_its_block() {
     let url = file_url(&out.out(), "docs/index.html");
     in_browser(|browser| copies_code(url, browser));
 }
+
+/// A story found by its title, another only by a word of its body (from a text shard).
+const SEARCH_STORIES: [(&str, &str); 2] = [
+    ("backlog/G-1.md", "---\ntitle: Guest address form\nproduct_owner: olga\nrank: 1\n---\nPlain body.\n"),
+    ("backlog/G-2.md", "---\ntitle: Saved cards\nproduct_owner: olga\nrank: 2\n---\nMentions a zebrafish once.\n"),
+];
+
+async fn searches(url: String, browser: Client) {
+    browser.goto(&url).await.unwrap();
+    let input = browser.find(fantoccini::Locator::Css("#search-input")).await.unwrap();
+    input.send_keys("guest addr").await.unwrap();
+    let results = "document.getElementById('search-results')";
+    wait_until(
+        &browser,
+        "the title match",
+        &format!("!{results}.hidden && {results}.innerText.includes('Guest address form')"),
+    )
+    .await;
+    input.clear().await.unwrap();
+    input.send_keys("zebrafish").await.unwrap();
+    wait_until(
+        &browser,
+        "the body match",
+        &format!("!{results}.hidden && {results}.innerText.includes('Saved cards')"),
+    )
+    .await;
+    // Keyboard: down to the first result, Enter opens it.
+    input.send_keys("\u{E015}").await.unwrap();
+    wait_until(&browser, "the first result focused", "document.activeElement.closest('#search-results') !== null")
+        .await;
+    browser.active_element().await.unwrap().send_keys("\u{E007}").await.unwrap();
+    wait_until(&browser, "the story page", "location.href.endsWith('backlog/g-2/index.html')").await;
+    // Escape closes the results.
+    let input = browser.find(fantoccini::Locator::Css("#search-input")).await.unwrap();
+    input.send_keys("saved").await.unwrap();
+    wait_until(&browser, "the results again", &format!("!{results}.hidden")).await;
+    input.send_keys("\u{E00C}").await.unwrap();
+    wait_until(&browser, "the results closed", &format!("{results}.hidden")).await;
+}
+
+#[test]
+#[ignore = "needs chromium"]
+fn search_works_from_the_file_system_with_the_keyboard() {
+    let site = SEARCH_STORIES
+        .iter()
+        .fold(Site::new().file("docs/index.md", "# Docs\n"), |site, (rel, text)| site.file(rel, text));
+    let out = OutDir::new();
+    site.build(out.out()).run().code(0);
+    let url = file_url(&out.out(), "docs/index.html");
+    in_browser(|browser| searches(url, browser));
+}

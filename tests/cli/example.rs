@@ -286,6 +286,48 @@ fn search_index_covers_every_page_kind() {
     }
 }
 
+/// The JSON value a data script (`window.X = VALUE;` or `(... )[N] = VALUE;`) assigns.
+fn script_value(tree: &Tree, file: &str) -> Json {
+    let text = tree.text(file);
+    let header = if text.starts_with("window.") { " = " } else { "] = " };
+    let value = text.split_once(header).map(|(_, v)| v.trim_end().trim_end_matches(';')).unwrap();
+    serde_json::from_str(value).unwrap_or_else(|err| panic!("{file}: {err}"))
+}
+
+/// search-index.js and the text shards hold the entries of search-index.json: the
+/// same kinds, ids, titles, statuses, texts, and URLs (written, or implied by the kind
+/// and id the way search.js implies them).
+#[test]
+fn search_scripts_hold_the_entries_of_the_json_index() {
+    let (_out, tree) = build();
+    let json = tree.json("search-index.json");
+    let head = script_value(&tree, "search-index.js");
+    let rows = head["entries"].as_array().unwrap();
+    assert_eq!(rows.len(), json.as_array().unwrap().len());
+    let texts: Vec<Json> = (0..head["shards"].as_u64().unwrap())
+        .flat_map(|n| script_value(&tree, &format!("search-text-{n}.js")).as_array().unwrap().clone())
+        .collect();
+    assert_eq!(texts.len(), rows.len());
+    let mut implied = 0;
+    for ((row, e), text) in rows.iter().zip(json.as_array().unwrap()).zip(texts) {
+        let kind = head["kinds"][row[0].as_u64().unwrap() as usize].as_str().unwrap();
+        assert_eq!((kind, &row[1], &row[2], &text), (e["kind"].as_str().unwrap(), &e["id"], &e["title"], &e["text"]));
+        let status = row[4].as_u64().map(|i| head["statuses"][i as usize].clone()).unwrap_or(Json::Null);
+        assert_eq!(status, e["status"], "{e}");
+        let url = row[3].as_str().map(str::to_owned).unwrap_or_else(|| {
+            implied += 1;
+            let id = row[1].as_str().unwrap();
+            let section = [("initiative", "roadmap/"), ("story", "backlog/"), ("person", "team/")];
+            match section.iter().find(|(k, _)| *k == kind) {
+                Some((_, folder)) => format!("{folder}{}/index.html", id.to_lowercase()),
+                None => format!("{id}/index.html"),
+            }
+        });
+        assert_eq!(url, e["url"].as_str().unwrap(), "{e}");
+    }
+    assert_eq!(implied, rows.len(), "every URL of the example site is implied");
+}
+
 #[test]
 fn feed_and_sitemap_are_well_formed_and_complete() {
     let (_out, tree) = build();

@@ -1,8 +1,11 @@
 /* Charter default theme: the search box.
  *
- * Loads `search-index.json` from the site root (the root prefix is the form's `data-root`
- * attribute, so it works from any sub-path) the first time the box is used, and lists the
- * matches under the box. Keyboard: type, ArrowDown / ArrowUp to move through the results,
+ * Loads the index as scripts from the site root (the root prefix is the form's
+ * `data-root` attribute, so it works from any sub-path; scripts load from `file://` as
+ * well as over HTTP, which fetched JSON does not): `search-index.js` (kind, id,
+ * title, status and URL of every entry) the first time the box is used, then the text
+ * shards `search-text-N.js`. Title and id matches show at once; text matches join them
+ * as the shards arrive. Keyboard: type, ArrowDown / ArrowUp to move through the results,
  * Enter to open, Escape to close. Without JavaScript every page is still fully readable.
  * No dependencies, no requests to other hosts.
  */
@@ -30,27 +33,64 @@
   status.setAttribute("role", "status");
   form.appendChild(status);
 
+  // Adds a script of the site root to the page; calls back with whether it loaded.
+  function script(name, done) {
+    var el = document.createElement("script");
+    el.src = root + name;
+    el.onload = function () { done(true); };
+    el.onerror = function () { done(false); };
+    document.head.appendChild(el);
+  }
+
+  // The URL of an entry written without one (see src/render/search.rs).
+  var SECTION = { initiative: "roadmap/", story: "backlog/", person: "team/" };
+  function impliedUrl(kind, id) {
+    return (kind === "doc" ? id : SECTION[kind] + id.toLowerCase()) + "/index.html";
+  }
+
   function load() {
     if (loading) return loading;
-    loading = fetch(root + "search-index.json", { credentials: "same-origin" })
-      .then(function (r) {
-        if (!r.ok) throw new Error("HTTP " + r.status);
-        return r.json();
-      })
-      .then(function (data) {
-        index = (Array.isArray(data) ? data : []).map(function (e) {
-          return {
-            e: e,
-            title: String(e.title || "").toLowerCase(),
-            id: String(e.id || "").toLowerCase(),
-            text: String(e.text || "").toLowerCase()
-          };
+    loading = new Promise(function (resolve) {
+      script("search-index.js", function (ok) {
+        var data = window.charterSearch;
+        if (!ok || !data || !Array.isArray(data.entries)) {
+          failed = true;
+          return resolve();
+        }
+        index = data.entries.map(function (r) {
+          var kind = data.kinds[r[0]];
+          var e = { kind: kind, id: r[1], title: r[2], url: r[3] || impliedUrl(kind, r[1]),
+                    status: r[4] === null ? null : data.statuses[r[4]], text: "" };
+          return { e: e, title: String(e.title || "").toLowerCase(), id: String(e.id || "").toLowerCase(), text: "" };
         });
-      })
-      .catch(function () {
-        failed = true;
+        resolve();
+        loadText(data.shards, data.shardEntries);
       });
+    });
     return loading;
+  }
+
+  // The text shards, one after another; each joins the open results as it arrives
+  // (unless the reader is moving through them: the list is not rebuilt under their
+  // focus, and results closed with Escape stay closed).
+  function loadText(shards, size) {
+    var n = 0;
+    (function next() {
+      if (n >= shards) return;
+      var shard = n++;
+      script("search-text-" + shard + ".js", function (ok) {
+        var texts = ok && window.charterSearchText && window.charterSearchText[shard];
+        if (texts) {
+          for (var i = 0; i < texts.length && shard * size + i < index.length; i++) {
+            var it = index[shard * size + i];
+            it.e.text = String(texts[i] || "");
+            it.text = it.e.text.toLowerCase();
+          }
+          if (!panel.hidden && document.activeElement === input) render();
+        }
+        next();
+      });
+    })();
   }
 
   function terms(q) {
@@ -136,9 +176,7 @@
     if (failed) {
       var err = document.createElement("p");
       err.className = "sr-empty";
-      err.textContent = location.protocol === "file:"
-        ? "Search needs the site to be served over HTTP (for example with charter serve)."
-        : "The search index could not be loaded.";
+      err.textContent = "The search index could not be loaded.";
       panel.appendChild(err);
       status.textContent = err.textContent;
       open();

@@ -1,0 +1,149 @@
+//! The search index, in three forms of the same entries:
+//! - `search-index.json` (SPEC §7): every entry whole, for other tools;
+//! - `search-index.js`: what the search box loads first, as a script (so it works from
+//!   `file://`, where pages cannot fetch JSON), compacted to kind, id, title, status
+//!   and the URL only when it is not the one the kind and id give: about 70 bytes an
+//!   entry, under 1 MB at 10,000 stories;
+//! - `search-text-N.js`: the entries' text (the excerpts), in shards of
+//!   [`SHARD_ENTRIES`] entries, loaded after the first results show. Title and id
+//!   matches appear at once; matches in the text join them as the shards arrive.
+
+use super::view::Views;
+use crate::markdown;
+use crate::model::Keyword;
+use crate::urls;
+use serde::Serialize;
+
+/// Entries per text shard: about 300 KB of excerpts each.
+pub const SHARD_ENTRIES: usize = 1000;
+
+/// The kinds of entries, in the order their index stands for in `search-index.js`.
+const KINDS: [&str; 4] = ["initiative", "story", "doc", "person"];
+
+#[derive(Serialize)]
+struct SearchEntry {
+    title: String,
+    url: String,
+    kind: &'static str,
+    id: String,
+    text: String,
+    status: Option<&'static str>,
+}
+
+/// `search-index.json`, `search-index.js` and the text shards, as (output path, bytes).
+pub fn files(views: &Views) -> Vec<(String, Vec<u8>)> {
+    let entries = entries(views);
+    let mut files = vec![("search-index.json".to_owned(), super::data::json_bytes(&entries))];
+    files.push(("search-index.js".to_owned(), head_script(&entries)));
+    for (n, shard) in entries.chunks(SHARD_ENTRIES).enumerate() {
+        let texts: Vec<&str> = shard.iter().map(|e| e.text.as_str()).collect();
+        let script = format!(
+            "(window.charterSearchText = window.charterSearchText || [])[{n}] = {};\n",
+            serde_json::to_string(&texts).unwrap_or_else(|_| "[]".into())
+        );
+        files.push((format!("search-text-{n}.js"), script.into_bytes()));
+    }
+    files
+}
+
+/// One entry of `search-index.js`: kind (index into [`KINDS`]), id, title, the URL
+/// when not implied (see [`implied_url`]) and the status (index into `statuses`).
+type Row<'a> = (usize, &'a str, &'a str, Option<&'a str>, Option<usize>);
+
+/// The first script: `window.charterSearch = {kinds, statuses, shards, shardEntries,
+/// entries: [Row, ...]}`.
+fn head_script(entries: &[SearchEntry]) -> Vec<u8> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Head<'a> {
+        kinds: [&'a str; 4],
+        statuses: Vec<&'a str>,
+        shards: usize,
+        shard_entries: usize,
+        entries: Vec<Row<'a>>,
+    }
+    let mut statuses: Vec<&str> = vec![];
+    let rows = entries.iter().map(|e| row(e, &mut statuses)).collect();
+    let shards = entries.len().div_ceil(SHARD_ENTRIES);
+    let head = Head { kinds: KINDS, statuses, shards, shard_entries: SHARD_ENTRIES, entries: rows };
+    let json = serde_json::to_string(&head).unwrap_or_else(|_| "null".into());
+    format!("window.charterSearch = {json};\n").into_bytes()
+}
+
+/// The compact form of an entry; its status is added to `statuses` when new.
+fn row<'a>(e: &'a SearchEntry, statuses: &mut Vec<&'a str>) -> Row<'a> {
+    let status = e.status.map(|s| {
+        statuses.iter().position(|known| *known == s).unwrap_or_else(|| {
+            statuses.push(s);
+            statuses.len() - 1
+        })
+    });
+    let kind = KINDS.iter().position(|k| *k == e.kind).unwrap_or_default();
+    let url = (implied_url(e.kind, &e.id).as_deref() != Some(e.url.as_str())).then_some(e.url.as_str());
+    (kind, e.id.as_str(), e.title.as_str(), url, status)
+}
+
+/// The URL search.js gives an entry written without one: its section's folder of the
+/// lowercased id (the folder itself for docs). Only ASCII ids, which lowercase the same
+/// in Rust and JavaScript; `None` (so the URL is written out) for any other.
+fn implied_url(kind: &str, id: &str) -> Option<String> {
+    if !id.is_ascii() {
+        return None;
+    }
+    let folder = match kind {
+        "initiative" => urls::item_folder("roadmap", id),
+        "story" => urls::item_folder("backlog", id),
+        "person" => urls::item_folder("team", id),
+        _ => id.to_owned(),
+    };
+    Some(urls::page_file(&folder))
+}
+
+fn entries(views: &Views) -> Vec<SearchEntry> {
+    let site = views.site;
+    let mut entries = vec![];
+    for i in &site.initiatives {
+        let card = &views.cards[i.id.as_str()];
+        let text = format!("{} {}", i.outcome.as_deref().unwrap_or_default(), i.doc.excerpt());
+        entries.push(SearchEntry {
+            title: card.title.clone(),
+            url: card.url.clone(),
+            kind: "initiative",
+            id: i.id.0.clone(),
+            text: text.trim().to_owned(),
+            status: Some(i.status.key()),
+        });
+    }
+    for s in &site.stories {
+        let row = &views.rows[s.id.as_str()];
+        entries.push(SearchEntry {
+            title: row.title.clone(),
+            url: row.url.clone(),
+            kind: "story",
+            id: s.id.0.clone(),
+            text: s.doc.excerpt().to_owned(),
+            status: Some(s.status.key()),
+        });
+    }
+    for d in &site.docs {
+        entries.push(SearchEntry {
+            title: markdown::plain(&d.title),
+            url: urls::page_file(&d.url),
+            kind: "doc",
+            id: d.url.clone(),
+            text: d.doc.excerpt().to_owned(),
+            status: None,
+        });
+    }
+    for p in &site.config.team {
+        entries.push(SearchEntry {
+            title: p.name.clone(),
+            url: urls::page_file(&urls::item_folder("team", p.id.as_str())),
+            kind: "person",
+            id: p.id.0.clone(),
+            text: p.roles.join(" ").replace('_', " "),
+            status: None,
+        });
+    }
+    entries
+}
