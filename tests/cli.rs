@@ -19,6 +19,8 @@ mod build;
 mod changes;
 #[path = "cli/commands.rs"]
 mod commands;
+#[path = "cli/docs_nav.rs"]
+mod docs_nav;
 #[path = "cli/escaping.rs"]
 mod escaping;
 #[path = "cli/example.rs"]

@@ -87,7 +87,10 @@ impl DocsNav {
     }
 }
 
-/// Writes `<ul>` of nodes, opening the branch that holds `folder`.
+/// Writes `<ul>` of nodes, opening the branch that holds `folder`. The current page
+/// has `aria-current="page"`; it and its ancestors are `li.open`. A folder without a
+/// page of its own is a heading over its children, which always show: nothing else
+/// leads to them.
 fn write_nodes(out: &mut String, nodes: &[NavNode], folder: &str, root: &str) {
     out.push_str("<ul>");
     for node in nodes {
@@ -103,12 +106,12 @@ fn write_nodes(out: &mut String, nodes: &[NavNode], folder: &str, root: &str) {
                 out.push_str("</a>");
             }
             None => {
-                out.push_str("<span>");
+                out.push_str("<span class=\"docs-nav-group\">");
                 out.push_str(&escape_markup(&node.title));
                 out.push_str("</span>");
             }
         }
-        if open && !node.children.is_empty() {
+        if (open || node.url.is_none()) && !node.children.is_empty() {
             write_nodes(out, &node.children, folder, root);
         }
         out.push_str("</li>");
