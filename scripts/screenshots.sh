@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Screenshots of the default theme on the example site, to look at after a theme change:
-# home, roadmap, an initiative, backlog, team, sprints and a doc page, in light and dark
+# home, roadmap, an initiative, backlog, team, sprints and two doc pages, in light and dark
 # mode, at desktop (1280 px) and phone (375 px) width, full page; plus the roadmap printed
 # to PDF by Chromium (A4 landscape), and that PDF as PNGs when pdftoppm (poppler-utils) is there.
 #

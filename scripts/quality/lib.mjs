@@ -136,6 +136,8 @@ export function keyPages(root, kinds) {
     sprints: 'sprints/index.html',
     sprint: pick(root, 'sprints', '2026-s21'),
     doc: pick(root, 'docs', 'guide/commands'),
+    // alerts of every kind, highlighted YAML, shell and Markdown, wide tables
+    markdown: pick(root, 'docs', 'guide/content-format'),
     changelog: 'changelog/index.html',
   };
   const names = kinds || Object.keys(all);

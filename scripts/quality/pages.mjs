@@ -2,7 +2,8 @@
 //  - usable without JavaScript: with JavaScript disabled, `main` holds the page's content:
 //    it has text, that text is the same as with JavaScript on (so no script fills it in), no
 //    link in it needs a script, and the key pages show their key parts (roadmap board cards,
-//    backlog tables, the velocity chart and its table, ...). Only search may need JavaScript.
+//    backlog tables, the velocity chart and its table, ...). Only search and the code
+//    blocks' Copy buttons may need JavaScript.
 //  - fits a phone: the page is not wider than the screen (wide tables and the timeline
 //    scroll inside their own box, never the whole page).
 //
@@ -64,10 +65,17 @@ const overflow = (page) =>
     return { scrollWidth: document.documentElement.scrollWidth, culprits };
   });
 
+// The text of <main>, without buttons: controls a script adds (the code blocks' Copy
+// buttons) are not content.
 const mainText = (page) =>
   page.evaluate(() => {
     const m = document.querySelector('main');
-    return m ? m.innerText.replace(/\s+/g, ' ').trim() : null;
+    if (!m) return null;
+    const buttons = [...m.querySelectorAll('button')].map((b) => [b, b.style.display]);
+    for (const [b] of buttons) b.style.display = 'none';
+    const text = m.innerText.replace(/\s+/g, ' ').trim();
+    for (const [b, display] of buttons) b.style.display = display;
+    return text;
   });
 
 // One page without JavaScript and one with it, per worker; a few workers share the pages.

@@ -13,7 +13,7 @@ if (!root || !dest || !fs.existsSync(root)) {
 }
 fs.mkdirSync(dest, { recursive: true });
 
-const KINDS = ['home', 'roadmap', 'initiative', 'backlog', 'team', 'sprints', 'doc'];
+const KINDS = ['home', 'roadmap', 'initiative', 'backlog', 'team', 'sprints', 'doc', 'markdown'];
 const SCHEMES = ['light', 'dark'];
 const VIEWPORTS = [
   { width: 1280, height: 800 },
