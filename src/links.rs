@@ -139,10 +139,15 @@ impl<'a> Resolver<'a> {
         href
     }
 
+    /// The Markdown document at the site path `rel`.
+    pub fn document(&self, rel: &str) -> Option<&'a Document> {
+        self.docs.get(rel).copied()
+    }
+
     /// Whether `fragment` names nothing in the Markdown file `doc` (a heading, an id);
     /// `false` when that cannot be known (a page without a Markdown file of its own).
     pub fn misses_anchor(&self, doc: Option<&str>, fragment: &str) -> bool {
-        let Some(doc) = doc.and_then(|d| self.docs.get(d)) else { return false };
+        let Some(doc) = doc.and_then(|d| self.document(d)) else { return false };
         let id = urls::percent_decode(fragment);
         !(fragment.is_empty() || id == "top" || doc.scan().ids.contains(&id))
     }

@@ -131,31 +131,35 @@ pub enum Rewrite {
 /// Rewrites the `href` of `<a>` and the `src` of `<img>` in `html` with `rewrite`
 /// (given the tag and the URL) and gives every `<img>` an `alt`.
 pub fn rewrite_urls(html: &str, mut rewrite: impl FnMut(&StartTag, &str) -> Rewrite) -> String {
+    replace_tags(html, |tag| {
+        let attr = url_attr(tag)?;
+        let edit = rewrite(tag, attr.value.as_deref().unwrap_or_default());
+        let mut out = html[tag.range.start..attr.range.start].to_owned();
+        match edit {
+            Rewrite::ReplaceTag(text) => return Some(text),
+            Rewrite::Url(new) => out.push_str(&format!("{}=\"{new}\"", attr.name)),
+            Rewrite::Keep => out.push_str(&html[attr.range.clone()]),
+            Rewrite::DropAttr => {}
+        }
+        let rest = &html[attr.range.end..tag.range.end];
+        match (tag.name == "img" && tag.attr("alt").is_none(), rest.strip_suffix('>')) {
+            (true, Some(inner)) => out.push_str(&format!("{} alt=\"\">", inner.trim_end_matches('/'))),
+            _ => out.push_str(rest),
+        }
+        Some(out)
+    })
+}
+
+/// `html` with each start tag for which `replace` gives a text replaced by that text.
+fn replace_tags(html: &str, mut replace: impl FnMut(&StartTag) -> Option<String>) -> String {
     let mut out = String::with_capacity(html.len() + 16);
     let mut copied = 0;
     for tag in start_tags(html) {
-        let Some(attr) = url_attr(&tag) else { continue };
-        let url = attr.value.as_deref().unwrap_or_default();
-        let edit = rewrite(&tag, url);
-        let needs_alt = tag.name == "img" && tag.attr("alt").is_none();
-        out.push_str(&html[copied..tag.range.start]);
-        match edit {
-            Rewrite::ReplaceTag(text) => out.push_str(&text),
-            Rewrite::Keep | Rewrite::Url(_) | Rewrite::DropAttr => {
-                out.push_str(&html[tag.range.start..attr.range.start]);
-                match edit {
-                    Rewrite::Url(new) => out.push_str(&format!("{}=\"{new}\"", attr.name)),
-                    Rewrite::Keep => out.push_str(&html[attr.range.clone()]),
-                    _ => {}
-                }
-                let rest = &html[attr.range.end..tag.range.end];
-                match (needs_alt, rest.strip_suffix('>')) {
-                    (true, Some(inner)) => out.push_str(&format!("{} alt=\"\">", inner.trim_end_matches('/'))),
-                    _ => out.push_str(rest),
-                }
-            }
+        if let Some(text) = replace(&tag) {
+            out.push_str(&html[copied..tag.range.start]);
+            out.push_str(&text);
+            copied = tag.range.end;
         }
-        copied = tag.range.end;
     }
     out.push_str(&html[copied..]);
     out
@@ -200,22 +204,10 @@ pub fn sanitize(html: &str) -> String {
 /// Replaces each `<img>` left without `src` (an unsafe URL removed) by its alt text:
 /// an image with no source is not valid HTML and shows nothing.
 fn images_without_source_as_text(html: &str) -> String {
-    let broken: Vec<StartTag> =
-        start_tags(html).into_iter().filter(|t| t.name == "img" && t.attr("src").is_none()).collect();
-    if broken.is_empty() {
-        return html.to_owned();
-    }
-    let mut out = String::with_capacity(html.len());
-    let mut copied = 0;
-    for tag in broken {
-        out.push_str(&html[copied..tag.range.start]);
-        // The sanitiser wrote the attribute, so the value is already escaped.
-        let alt = tag.attr("alt").and_then(|a| a.value.as_deref()).unwrap_or_default();
-        out.push_str(&alt.replace('&', "&amp;").replace('<', "&lt;"));
-        copied = tag.range.end;
-    }
-    out.push_str(&html[copied..]);
-    out
+    replace_tags(html, |tag| {
+        let broken = tag.name == "img" && tag.attr("src").is_none();
+        broken.then(|| super::escape_attr(tag.attr("alt").and_then(|a| a.value.as_deref()).unwrap_or_default()))
+    })
 }
 
 #[cfg(test)]

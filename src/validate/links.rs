@@ -8,22 +8,14 @@ use crate::links::{self, Nowhere, Resolver, Target};
 use crate::markdown::{LinkRef, RefKind};
 use crate::model::Site;
 use crate::urls;
-use std::collections::HashMap;
 
-/// Every Markdown document of the site, by source path.
-fn documents(site: &Site) -> HashMap<&str, &Document> {
-    site.documents().map(|doc| (doc.source.rel.as_str(), doc)).collect()
-}
-
-/// Calls `check` with every link of every document, and where it leads.
-fn each_link(site: &Site, mut check: impl FnMut(&Document, &LinkRef, Target, &Resolver, &HashMap<&str, &Document>)) {
+/// Calls `check` with every link of every document, and where it leads (diagnostics
+/// are sorted once at the end, so the order of documents does not matter).
+fn each_link(site: &Site, mut check: impl FnMut(&Document, &LinkRef, Target, &Resolver)) {
     let resolver = Resolver::new(site);
-    let docs = documents(site);
-    let mut sorted: Vec<&&Document> = docs.values().collect();
-    sorted.sort_by_key(|d| &d.source.rel);
-    for doc in sorted {
+    for doc in site.documents() {
         for link in &doc.scan().links {
-            check(doc, link, resolver.resolve(&doc.source.rel, &link.dest), &resolver, &docs);
+            check(doc, link, resolver.resolve(&doc.source.rel, &link.dest), &resolver);
         }
     }
 }
@@ -36,7 +28,7 @@ fn at_link(rule: Rule, doc: &Document, link: &LinkRef, message: String, help: St
 
 /// broken-link: every relative link and image leads to a page or a published file.
 pub fn broken_link(site: &Site, out: &mut Vec<Diagnostic>) {
-    each_link(site, |doc, link, target, resolver, _| {
+    each_link(site, |doc, link, target, resolver| {
         let Target::Nowhere { path, why } = target else { return };
         let what = if link.kind == RefKind::Image { "image" } else { "link" };
         let (message, help) = match why {
@@ -60,13 +52,14 @@ pub fn broken_link(site: &Site, out: &mut Vec<Diagnostic>) {
 
 /// broken-anchor: a `#fragment` names a heading or an element id of its page.
 pub fn broken_anchor(site: &Site, out: &mut Vec<Diagnostic>) {
-    each_link(site, |doc, link, target, resolver, docs| {
+    each_link(site, |doc, link, target, resolver| {
         let (fragment, page) = match &target {
             Target::SamePage { fragment } => (fragment, Some(doc.source.rel.as_str())),
             Target::Page { fragment, doc: target_doc, .. } => (fragment, target_doc.as_deref()),
             _ => return,
         };
-        let Some(page) = page.filter(|p| resolver.misses_anchor(Some(p), fragment)).and_then(|p| docs.get(p)) else {
+        let Some(page) = page.filter(|p| resolver.misses_anchor(Some(p), fragment)).and_then(|p| resolver.document(p))
+        else {
             return;
         };
         let mut ids: Vec<&str> = page.scan().ids.iter().map(String::as_str).collect();
@@ -85,7 +78,7 @@ pub fn broken_anchor(site: &Site, out: &mut Vec<Diagnostic>) {
 
 /// link-outside-site: a link to a file outside the site needs `repository:` to lead somewhere.
 pub fn link_outside_site(site: &Site, out: &mut Vec<Diagnostic>) {
-    each_link(site, |doc, link, target, _, _| {
+    each_link(site, |doc, link, target, _| {
         let Target::Outside { path, url: Err(why) } = target else { return };
         let message = format!("link `{}` leads outside the site folder, to `{path}`; {why}", link.dest);
         let help = "set `repository:` (url, branch) in charter.yaml to link into the repository, or copy the file into the site".to_owned();
@@ -95,7 +88,7 @@ pub fn link_outside_site(site: &Site, out: &mut Vec<Diagnostic>) {
 
 /// image-without-alt: every image says what it shows (`alt=""` marks a decorative one).
 pub fn image_without_alt(site: &Site, out: &mut Vec<Diagnostic>) {
-    for doc in documents(site).into_values() {
+    for doc in site.documents() {
         for link in doc.scan().links.iter().filter(|l| l.kind == RefKind::Image && !l.has_alt) {
             let message = format!("image `{}` has no alt text", link.dest);
             let help =
