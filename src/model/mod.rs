@@ -4,15 +4,14 @@
 mod config;
 mod files;
 mod items;
-mod values;
 
-pub use config::{Config, HistoryConfig, Repository};
-pub use files::Files;
-pub use items::{DocPage, Initiative, Intro, Metric, Person, Sprint, Story};
-pub use values::{
+pub use crate::values::{
     Audience, Date, Horizon, InitiativeId, InitiativeStatus, Keyword, PersonId, SprintId, StoryId, StoryStatus,
     Timeframe, Visibility, is_item_id, is_person_id,
 };
+pub use config::{Config, HistoryConfig, Repository};
+pub use files::Files;
+pub use items::{DocPage, Initiative, Intro, Metric, Person, Sprint, Story};
 
 use std::collections::HashMap;
 use std::path::PathBuf;
