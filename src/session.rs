@@ -47,6 +47,11 @@ impl BuildArgs {
     }
 }
 
+/// The output folder: `--out`, else SITE/public (the language server skips it too).
+pub fn out_dir(site: &Path, out: Option<PathBuf>) -> PathBuf {
+    out.unwrap_or_else(|| site.join("public"))
+}
+
 /// What changed since the last build, as the watcher saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Changes {

@@ -5,7 +5,6 @@ use crate::error::Error;
 use crate::render::{self, Output};
 use crate::session::BuildArgs;
 use crate::{Outcome, pipeline, write};
-use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// The result of validating and rendering, before anything is written.
@@ -85,9 +84,4 @@ pub fn watch(args: &BuildArgs, poll: bool) -> Result<Outcome, Error> {
             Err(_) => return Ok(Outcome::Success),
         }
     }
-}
-
-/// The output folder: `--out`, else SITE/public.
-pub fn out_dir(site: &Path, out: Option<PathBuf>) -> PathBuf {
-    out.unwrap_or_else(|| site.join("public"))
 }

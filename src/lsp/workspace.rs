@@ -54,7 +54,7 @@ impl Workspace {
     pub fn find(path: &Path) -> Option<Workspace> {
         let path = real_path(path);
         let root = path.ancestors().find(|dir| dir.join(CONFIG_FILE).is_file())?.to_path_buf();
-        let out = crate::cmd::build::out_dir(&root, None);
+        let out = crate::session::out_dir(&root, None);
         let args =
             BuildArgs { site: root.clone(), out: out.clone(), audience: None, base_url: None, deny_warnings: false };
         let mut ws = Workspace {
