@@ -76,11 +76,12 @@ pub fn start(root: &Path, out: &Path, poll: bool) -> Result<Watch, Error> {
     Ok(Watch { _debouncer: debouncer, changes: rx })
 }
 
-/// The site, recursively, and the repository's files that move HEAD (the refs folder
-/// may not exist yet in a repository without commits).
+/// The site, recursively, and the repository's files that move HEAD: those outside
+/// the site (inside it, the site's watch sees them; the refs folder may not exist yet
+/// in a repository without commits).
 fn folders(root: &Path, head: Option<&crate::history::HeadFiles>) -> Vec<(PathBuf, RecursiveMode)> {
     let mode = |recursive| if recursive { RecursiveMode::Recursive } else { RecursiveMode::NonRecursive };
     let git = head.map(|h| h.folders()).unwrap_or_default();
-    let git = git.into_iter().filter(|(f, _)| f.is_dir()).map(|(f, r)| (f, mode(r)));
+    let git = git.into_iter().filter(|(f, _)| f.is_dir() && !f.starts_with(root)).map(|(f, r)| (f, mode(r)));
     std::iter::once((root.to_path_buf(), RecursiveMode::Recursive)).chain(git).collect()
 }
