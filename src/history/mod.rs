@@ -1,5 +1,5 @@
 //! Git history of the site (SPEC §11): the commits that touched its roadmap and backlog,
-//! turned into item changes as plain data.
+//! turned into item changes as plain data, and when each docs page last changed.
 //!
 //! Only this module knows gix. The audit rules and the changes pages consume
 //! [`History`], so they can be tested and reasoned about without a repository.
