@@ -61,6 +61,9 @@ pub enum Changes {
     Content(BTreeSet<PathBuf>),
     /// Only static files changed.
     Static,
+    /// HEAD or a branch may have moved (a commit, checkout or pull): history is read
+    /// again if HEAD names another commit.
+    Head,
 }
 
 /// How a path of the site matters to a rebuild.
@@ -119,6 +122,15 @@ pub fn changes(root: &Path, out: &Path, paths: impl IntoIterator<Item = PathBuf>
     }
 }
 
+/// A burst's changes when HEAD may also have moved: a commit alone re-reads history
+/// only; with edits too (a checkout, a pull), everything is read again.
+pub fn with_head_moved(changes: Option<Changes>) -> Changes {
+    match changes {
+        None | Some(Changes::Head) => Changes::Head,
+        Some(_) => Changes::All,
+    }
+}
+
 /// The outcome of one rebuild.
 pub enum Outcome {
     /// A good site, with its warnings.
@@ -152,6 +164,9 @@ pub struct Session {
     /// The history and what it was read for: read again only when HEAD moves (or
     /// `history:` / `ignore:` change), never for an edit.
     history: Option<(HistoryKey, Option<Arc<History>>)>,
+    /// Whether HEAD may have moved since the history was read (checked on the next
+    /// build; an edit alone never asks git).
+    head_may_move: bool,
 }
 
 /// What a history read depends on besides the commits.
@@ -177,6 +192,7 @@ impl Session {
             dirty: None,
             buffers: BTreeMap::new(),
             history: None,
+            head_may_move: true,
         }
     }
 
@@ -187,7 +203,12 @@ impl Session {
     /// The site's history, read once and again when HEAD moves. A repository that
     /// cannot be read gives no history rather than stopping the server.
     fn history(&mut self, config: &Config) -> Option<Arc<History>> {
-        let key = (history::head(&self.args.site), config.history, config.ignore.clone());
+        let head = match &self.history {
+            Some(((head, ..), _)) if !self.head_may_move => head.clone(),
+            _ => history::head(&self.args.site),
+        };
+        self.head_may_move = false;
+        let key = (head, config.history, config.ignore.clone());
         if let Some((known, history)) = &self.history
             && *known == key
         {
@@ -230,7 +251,9 @@ impl Session {
             Changes::All => {
                 self.reload_everything()?;
                 self.dirty = None;
+                self.head_may_move = true;
             }
+            Changes::Head => self.head_may_move = true,
             Changes::Static => {
                 self.reload_inventory()?;
                 self.dirty = None;
@@ -409,11 +432,27 @@ mod tests {
         let root = Path::new("/site");
         let out = Path::new("/site/public");
         let paths = |ps: &[&str]| ps.iter().map(PathBuf::from).collect::<Vec<_>>();
-        assert_eq!(changes(root, out, paths(&["/site/public/x.html", "/site/.git/a"])), None);
+        let changes = |ps: &[&str]| changes(root, out, paths(ps));
+        assert_eq!(changes(&["/site/public/x.html", "/site/.git/a", "/site/.git/index"]), None);
         assert!(
-            matches!(changes(root, out, paths(&["/site/backlog/a.md", "/site/backlog/b.md"])), Some(Changes::Content(set)) if set.len() == 2)
+            matches!(changes(&["/site/backlog/a.md", "/site/backlog/b.md"]), Some(Changes::Content(set)) if set.len() == 2)
         );
-        assert_eq!(changes(root, out, paths(&["/site/backlog/a.md", "/site/charter.yaml"])), Some(Changes::All));
-        assert_eq!(changes(root, out, paths(&["/site/static/a.css"])), Some(Changes::Static));
+        assert_eq!(changes(&["/site/backlog/a.md", "/site/charter.yaml"]), Some(Changes::All));
+        assert_eq!(changes(&["/site/static/a.css"]), Some(Changes::Static));
+        assert_eq!(with_head_moved(changes(&["/site/.git/HEAD"])), Changes::Head);
+        assert_eq!(with_head_moved(changes(&["/site/backlog/a.md"])), Changes::All);
+    }
+
+    #[test]
+    fn a_commit_checkout_or_pull_moves_head() {
+        let git = PathBuf::from("/repo/.git");
+        let head = history::HeadFiles { git_dir: git.clone(), common_dir: git };
+        let moved = |p: &str| head.moved_by(Path::new(p));
+        // A commit writes the branch's ref through a lock file; a checkout, HEAD; a
+        // pack of refs (gc, some fetches), packed-refs.
+        assert!(moved("/repo/.git/refs/heads/main") && moved("/repo/.git/refs/heads/topic/a"));
+        assert!(moved("/repo/.git/HEAD") && moved("/repo/.git/packed-refs"));
+        assert!(!moved("/repo/.git/refs/heads/main.lock") && !moved("/repo/.git/index"));
+        assert!(!moved("/repo/.git/logs/HEAD") && !moved("/repo/.git/refs/remotes/origin/main"));
     }
 }

@@ -1,5 +1,6 @@
 //! `charter build`: validate, render, write atomically.
 
+use crate::config::Config;
 use crate::diag::{self, Counts, Diagnostic};
 use crate::error::Error;
 use crate::render::{self, Output};
@@ -13,16 +14,21 @@ pub enum Rendered {
     Failed(Vec<Diagnostic>),
 }
 
-/// Validates and renders into memory.
+/// Validates and renders into memory. The history is read from git while the site is
+/// checked: both need only charter.yaml, and the history's commits are independent.
 pub fn render_site(args: &BuildArgs) -> Result<Rendered, Error> {
-    let checked = pipeline::check(&args.site, std::slice::from_ref(&args.out))?;
+    let (checked, history) = rayon::join(
+        || pipeline::check(&args.site, std::slice::from_ref(&args.out)),
+        || Config::load(&args.site).ok().map(|(config, _)| crate::history::for_site(&args.site, &config)),
+    );
+    let checked = checked?;
     let counts = Counts::of(&checked.diagnostics);
     if counts.fails(args.deny_warnings) {
         return Ok(Rendered::Failed(checked.diagnostics));
     }
     let Some(theme) = &checked.theme else { return Ok(Rendered::Failed(checked.diagnostics)) };
     let mut options = args.options(&checked.site.config);
-    options.history = crate::history::for_site(&args.site, &checked.site.config)?.map(std::sync::Arc::new);
+    options.history = history.transpose()?.flatten().map(std::sync::Arc::new);
     match render::render(&checked.site, theme, &options) {
         Ok(output) => Ok(Rendered::Site(output, checked.diagnostics)),
         Err(diags) => Ok(Rendered::Failed(diags)),
