@@ -7,7 +7,7 @@ use crate::dates;
 use crate::metrics::{self, Velocity};
 use crate::model::{Date, PersonId, Sprint, Story, StoryId, StoryStatus, Timeframe};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// One sprint of the forecast's calendar: a sprint of charter.yaml, or one after the
 /// last of them, continued with its length.
@@ -149,7 +149,8 @@ fn owner_velocities(stories: &[&Story], measured: &[&str], team: f64) -> HashMap
 /// Each open story's sprint from its owner's order alone: the cumulative points up to
 /// it, divided by the owner's velocity, rounded up to whole sprints.
 fn own_order(stories: &[&Story], velocity: &HashMap<PersonId, f64>) -> HashMap<StoryId, StoryForecast> {
-    let mut by_owner: HashMap<&PersonId, Vec<&Story>> = HashMap::new();
+    // In owner order: with two stories of one id, the same one is forecast every time.
+    let mut by_owner: BTreeMap<&PersonId, Vec<&Story>> = BTreeMap::new();
     for s in stories.iter().filter(|s| s.status.is_open()) {
         if let Some(po) = &s.product_owner {
             by_owner.entry(po).or_default().push(s);

@@ -13,7 +13,7 @@ use crate::pipeline;
 use crate::render::{self, Affected, Options, Output};
 use crate::source::Source;
 use crate::theme::Theme;
-use crate::validate;
+use crate::validate::Findings;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -124,7 +124,7 @@ pub enum Outcome {
 
 /// The last good build, kept to re-render only what an edit affects.
 struct Previous {
-    site: Site,
+    site: Arc<Site>,
     output: Arc<Output>,
     audience: Audience,
     base_url: String,
@@ -147,6 +147,11 @@ pub struct Session {
     /// The history and what it was read for: read again only when HEAD moves (or
     /// `history:` / `ignore:` change), never for an edit.
     history: Option<(HistoryKey, Option<Arc<History>>)>,
+    /// The model and findings of the last check, the base of the next one.
+    checked: Option<(Arc<Site>, Findings)>,
+    /// Site paths of the content files re-read since the last check; `None` when
+    /// anything else may have changed (charter.yaml, folders, static files).
+    unchecked: Option<BTreeSet<String>>,
 }
 
 /// What a history read depends on besides the commits.
@@ -172,6 +177,8 @@ impl Session {
             dirty: None,
             buffers: BTreeMap::new(),
             history: None,
+            checked: None,
+            unchecked: None,
         }
     }
 
@@ -223,15 +230,20 @@ impl Session {
     pub fn reload(&mut self, changes: &Changes) -> Result<(), Error> {
         match changes {
             Changes::All => {
+                self.unchecked = None;
                 self.reload_everything()?;
                 self.dirty = None;
             }
             Changes::Static => {
+                self.unchecked = None;
                 self.reload_inventory()?;
                 self.dirty = None;
             }
             Changes::Content(paths) => {
                 let edited = self.reload_content(paths);
+                if let Some(unchecked) = &mut self.unchecked {
+                    unchecked.extend(edited.iter().cloned());
+                }
                 if let Some(dirty) = &mut self.dirty {
                     dirty.extend(edited);
                 }
@@ -309,16 +321,44 @@ impl Session {
     }
 
     /// Assembles and validates the site as it stands (no theme, no render): the model
-    /// and its diagnostics, sorted and with `rules:` applied.
-    pub fn check(&self) -> Result<(Site, Vec<Diagnostic>), Error> {
+    /// and its diagnostics, sorted and with `rules:` applied. After edits of content
+    /// files alone, the last check's model and findings are updated instead (see
+    /// [`pipeline::reassemble`] and [`Findings`]).
+    pub fn check(&mut self) -> Result<(Arc<Site>, Vec<Diagnostic>), Error> {
         let (config, config_diags) = self.config()?.clone();
         let mut diagnostics = config_diags;
         diagnostics.extend(self.inventory.problems.iter().cloned());
-        let parsed: Vec<ParsedFile> = self.parsed.values().map(|(_, p)| p.clone()).collect();
-        let site = pipeline::assemble(&self.args.site, config, &parsed, &self.inventory, &mut diagnostics);
-        diagnostics.extend(validate::validate(&site));
+        let edited = self.unchecked.replace(BTreeSet::new());
+        let (site, findings) =
+            match self.checked.take().zip(edited).and_then(|(last, edited)| self.recheck(last, &edited)) {
+                Some(checked) => {
+                    diagnostics.extend(self.parsed.values().flat_map(|(_, p)| p.diagnostics.iter().cloned()));
+                    checked
+                }
+                None => {
+                    let parsed = self.parsed.values().map(|(_, p)| p);
+                    let site = pipeline::assemble(&self.args.site, config, parsed, &self.inventory, &mut diagnostics);
+                    let findings = Findings::of(&site);
+                    (Arc::new(site), findings)
+                }
+            };
+        diagnostics.extend(findings.diagnostics().cloned());
         let diagnostics = diag::finish(diagnostics, &site.config.rules);
+        self.checked = Some((site.clone(), findings));
         Ok((site, diagnostics))
+    }
+
+    /// The last check's model and findings updated for the files `edited` since, when
+    /// the edits keep the site's shape.
+    fn recheck(
+        &self,
+        (site, mut findings): (Arc<Site>, Findings),
+        edited: &BTreeSet<String>,
+    ) -> Option<(Arc<Site>, Findings)> {
+        let parsed = edited.iter().map(|rel| (rel.as_str(), self.parsed.get(rel).map(|(_, p)| p)));
+        let updated = pipeline::reassemble(&site, parsed)?;
+        findings.update(&site, &updated, edited);
+        Some((Arc::new(updated), findings))
     }
 
     /// Validates and renders; after content-only edits, only the pages they affect are

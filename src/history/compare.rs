@@ -6,8 +6,8 @@
 use super::{Commit, ItemChange, Note};
 use crate::frontmatter::{Part, Seg};
 use crate::load::{Entry, Section};
-use crate::model::{Initiative, Story};
-use crate::parse::{self, Item};
+use crate::model::{Initiative, Item, Story};
+use crate::parse;
 use crate::source::{Location, Source};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -237,10 +237,10 @@ fn parse_version(rel: &str, text: &str) -> Parsed {
     let Some(section) = Section::of(rel) else { return Parsed::Absent };
     let entry = Entry { section, rel: rel.to_owned(), path: rel.into() };
     match parse::parse(&entry, Source::new(rel, rel, text.to_owned())).item {
-        Item::Initiative(i) => Parsed::Item(Version::Initiative(i)),
-        Item::Story(s) => Parsed::Item(Version::Story(s)),
-        Item::Unusable => Parsed::Broken,
-        Item::Doc(_) | Item::RoadmapIntro(_) | Item::BacklogIntro(_) => Parsed::Absent,
+        Some(Item::Initiative(i)) => Parsed::Item(Version::Initiative(i)),
+        Some(Item::Story(s)) => Parsed::Item(Version::Story(s)),
+        None => Parsed::Broken,
+        Some(Item::Doc(_) | Item::RoadmapIntro(_) | Item::BacklogIntro(_)) => Parsed::Absent,
     }
 }
 

@@ -12,6 +12,7 @@ use lsp_types::{PublishDiagnosticsParams, Url};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The site under edit.
 pub struct Workspace {
@@ -19,7 +20,7 @@ pub struct Workspace {
     out: PathBuf,
     session: Session,
     /// The model of the last check that could run.
-    site: Option<Site>,
+    site: Option<Arc<Site>>,
     /// The diagnostics of that check by site path, as charter and as published.
     diagnostics: HashMap<String, Vec<Diagnostic>>,
     published: HashMap<String, Vec<lsp_types::Diagnostic>>,
@@ -171,7 +172,7 @@ impl Workspace {
     /// A file's site path, text and checked model, for the requests below.
     fn context(&self, uri: &Url) -> Option<(&Site, String, String)> {
         let (rel, text) = self.document(uri)?;
-        Some((self.site.as_ref()?, rel, text))
+        Some((self.site.as_deref()?, rel, text))
     }
 
     pub fn completion(&self, p: lsp_types::CompletionParams) -> Value {
