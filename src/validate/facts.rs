@@ -25,9 +25,11 @@ pub enum Fact {
     Anchors,
     /// An item's visibility.
     Visibility,
-    /// Who owns an item: a story's product owner, an initiative's product manager and
-    /// product owners, a docs page's owner.
+    /// Who owns an item: a story's product owner, an initiative's product manager, a
+    /// docs page's owner.
     Owners,
+    /// The product owners an initiative lists.
+    ProductOwners,
     /// Where an item stands in the plan: a story's status, rank, estimate, sprint,
     /// done_on and initiative; an initiative's horizon, status and timeframe.
     Plan,
@@ -45,9 +47,8 @@ impl Fact {
             (Fact::Visibility, I(a), I(b)) => a.visibility == b.visibility,
             (Fact::Visibility, Doc(a), Doc(b)) => a.visibility == b.visibility,
             (Fact::Owners, S(a), S(b)) => a.product_owner == b.product_owner,
-            (Fact::Owners, I(a), I(b)) => {
-                (&a.product_manager, &a.product_owners) == (&b.product_manager, &b.product_owners)
-            }
+            (Fact::Owners, I(a), I(b)) => a.product_manager == b.product_manager,
+            (Fact::ProductOwners, I(a), I(b)) => a.product_owners == b.product_owners,
             (Fact::Owners, Doc(a), Doc(b)) => a.owner == b.owner,
             (Fact::Plan, S(a), S(b)) => {
                 let plan = |s: &crate::model::Story| {

@@ -56,7 +56,7 @@ pub const CHECKS: &[(Rule, Check)] = &[
     (Rule::ImageWithoutAlt, Each(links::image_without_alt, &[])),
     (Rule::VisibilityLeak, Each(graph::visibility_leak, &[Visibility])),
     (Rule::UnrankedStory, Each(backlog::unranked_story, &[])),
-    (Rule::PoNotOnInitiative, Each(ownership::po_not_on_initiative, &[Owners])),
+    (Rule::PoNotOnInitiative, Each(ownership::po_not_on_initiative, &[ProductOwners])),
     (Rule::ReportsToNotPm, Whole(ownership::reports_to_not_pm, &[])),
     (Rule::EmptyInitiative, Whole(backlog::empty_initiative, &[Plan])),
     (Rule::ShippedWithOpenStories, Whole(backlog::shipped_with_open_stories, &[Plan])),
