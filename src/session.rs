@@ -348,6 +348,15 @@ impl Session {
         Ok((site, diagnostics))
     }
 
+    /// What stops the templates of `site` from loading, sorted and with `rules:`
+    /// applied (what `check` adds to the model's diagnostics); empty when they load.
+    pub fn theme_problems(&self, site: &Site) -> Vec<Diagnostic> {
+        match Theme::load(&site.config, &self.inventory, &site.statics) {
+            Ok(_) => vec![],
+            Err(problems) => diag::finish(problems, &site.config.rules),
+        }
+    }
+
     /// The last check's model and findings updated for the files `edited` since, when
     /// the edits keep the site's shape.
     fn recheck(

@@ -26,6 +26,9 @@ pub struct Workspace {
     published: HashMap<String, Vec<lsp_types::Diagnostic>>,
     /// Files were re-read since the last check.
     stale: bool,
+    /// What stops the templates from loading; `None` after a change that may have
+    /// touched them (charter.yaml, templates/, themes/), until the next check.
+    theme_problems: Option<Vec<Diagnostic>>,
     /// The URI each open file was opened with, so diagnostics name it the same way.
     uris: HashMap<PathBuf, Url>,
 }
@@ -67,6 +70,7 @@ impl Workspace {
             published: HashMap::new(),
             uris: HashMap::new(),
             stale: false,
+            theme_problems: None,
         };
         ws.reload(&Changes::All);
         Some(ws)
@@ -93,6 +97,9 @@ impl Workspace {
 
     /// Re-reads what changed; the check waits for [`Workspace::refresh`].
     fn reload(&mut self, changes: &Changes) {
+        if !matches!(changes, Changes::Content(_)) {
+            self.theme_problems = None;
+        }
         match self.session.reload(changes) {
             Ok(()) => self.stale = true,
             Err(e) => show_error(&format!("charter: {e}")),
@@ -105,7 +112,9 @@ impl Workspace {
             return;
         }
         match self.session.check() {
-            Ok((site, diagnostics)) => {
+            Ok((site, mut diagnostics)) => {
+                let session = &self.session;
+                diagnostics.extend(self.theme_problems.get_or_insert_with(|| session.theme_problems(&site)).clone());
                 self.publish(diagnostics);
                 self.site = Some(site);
             }
