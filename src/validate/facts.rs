@@ -7,10 +7,12 @@
 //! - a site rule only when an edited page changed a fact it reads, or holds one of its
 //!   findings (whose place in the file the edit may have moved).
 //!
-//! Any other change re-runs every rule on everything. That this equals a full check
-//! after any edit is tested by `tests/cli/incremental.rs`.
+//! This is exact because a rule's findings depend on nothing but what it reads: its
+//! page, the facts it lists, the shape. Any other change re-runs every rule on
+//! everything. That this equals a full check after any edit is tested by
+//! `tests/cli/incremental.rs`.
 
-use super::{CHECKS, Check, is_on};
+use super::{CHECKS, Check, PageCheck, is_on};
 use crate::dates;
 use crate::diag::Diagnostic;
 use crate::model::{Date, Page, Site};
@@ -112,31 +114,22 @@ impl Findings {
         }
         let versions: Vec<(Option<Page>, Option<Page>)> =
             edited.iter().map(|rel| (before.page(rel), site.page(rel))).collect();
-        let changed = |facts: &[Fact]| {
-            facts.iter().any(|fact| {
-                versions.iter().any(|v| match *v {
-                    (Some(a), Some(b)) => !fact.same(a, b),
-                    (a, b) => a.is_some() != b.is_some(),
-                })
-            })
-        };
+        let reads_changed = |facts: &[Fact]| facts.iter().any(|f| changed(*f, &versions));
         for ((_, check), found) in CHECKS.iter().zip(&mut self.found) {
             match (check, found) {
-                (Check::Each(each, facts), Found::Pages(pages)) if changed(facts) => *pages = each_page(site, *each),
+                (Check::Each(each, facts), Found::Pages(pages)) if reads_changed(facts) => {
+                    *pages = each_page(site, *each);
+                }
                 (Check::Each(each, _), Found::Pages(pages)) => {
                     for rel in edited {
                         pages.remove(rel);
-                        let mut out = vec![];
-                        if let Some(page) = site.page(rel) {
-                            each(site, page, &mut out);
-                        }
-                        if !out.is_empty() {
-                            pages.insert(rel.clone(), out);
+                        if let Some(found) = site.page(rel).and_then(|page| on_page(site, *each, page)) {
+                            pages.insert(rel.clone(), found);
                         }
                     }
                 }
                 (Check::Whole(whole, facts), Found::Site(out))
-                    if changed(facts) || out.iter().any(|d| edited.contains(&d.file)) =>
+                    if reads_changed(facts) || out.iter().any(|d| edited.contains(&d.file)) =>
                 {
                     out.clear();
                     whole(site, out);
@@ -155,15 +148,23 @@ impl Findings {
     }
 }
 
+/// Whether one of the edited pages (before, after) says something else of `fact`.
+fn changed(fact: Fact, versions: &[(Option<Page>, Option<Page>)]) -> bool {
+    versions.iter().any(|v| match *v {
+        (Some(a), Some(b)) => !fact.same(a, b),
+        (a, b) => a.is_some() != b.is_some(),
+    })
+}
+
+/// What a page rule finds on one page, if anything.
+fn on_page(site: &Site, each: PageCheck, page: Page) -> Option<Vec<Diagnostic>> {
+    let mut out = vec![];
+    each(site, page, &mut out);
+    (!out.is_empty()).then_some(out)
+}
+
 /// A page rule's findings on every page of the site.
-fn each_page(site: &Site, each: fn(&Site, Page<'_>, &mut Vec<Diagnostic>)) -> HashMap<String, Vec<Diagnostic>> {
-    let mut pages = HashMap::new();
-    for page in site.pages() {
-        let mut out = vec![];
-        each(site, page, &mut out);
-        if !out.is_empty() {
-            pages.insert(page.doc().source.rel.clone(), out);
-        }
-    }
-    pages
+fn each_page(site: &Site, each: PageCheck) -> HashMap<String, Vec<Diagnostic>> {
+    let found = site.pages().filter_map(|page| Some((page.doc().source.rel.clone(), on_page(site, each, page)?)));
+    found.collect()
 }

@@ -22,12 +22,15 @@ use crate::frontmatter::{Document, Part, Seg};
 use crate::history::History;
 use crate::model::{Page, Site};
 
+/// A rule's check of one page; it pushes what it finds.
+pub type PageCheck = fn(&Site, Page<'_>, &mut Vec<Diagnostic>);
+
 /// How a rule finds what it reports.
 #[derive(Clone, Copy)]
 pub enum Check {
     /// Findings about each page on its own, from that page and the listed facts of
     /// the other pages.
-    Each(fn(&Site, Page<'_>, &mut Vec<Diagnostic>), &'static [Fact]),
+    Each(PageCheck, &'static [Fact]),
     /// Findings about the whole site, from the listed facts of every page.
     Whole(fn(&Site, &mut Vec<Diagnostic>), &'static [Fact]),
 }
