@@ -40,6 +40,17 @@ fn field(text: &str, key: &str) -> Option<String> {
     text.lines().find_map(|l| l.strip_prefix(&prefix)).map(str::to_owned)
 }
 
+fn delete(p: PathBuf) -> (String, Vec<PathBuf>) {
+    fs::remove_file(&p).expect("delete story");
+    (format!("delete {}", p.display()), vec![p])
+}
+
+fn rename(p: PathBuf, n: usize) -> (String, Vec<PathBuf>) {
+    let to = p.with_file_name(format!("REN-{n}.md"));
+    fs::rename(&p, &to).expect("rename story");
+    (format!("rename {} to {}", p.display(), to.display()), vec![p, to])
+}
+
 /// One random change to the site; returns what it did and the paths it touched.
 fn step(root: &Path, rng: &mut Rng, n: usize) -> (String, Vec<PathBuf>) {
     let stories = markdown_files(root, "backlog");
@@ -85,17 +96,8 @@ fn step(root: &Path, rng: &mut Rng, n: usize) -> (String, Vec<PathBuf>) {
             write(&p, &text);
             (format!("add {}", p.display()), vec![p])
         }
-        7 => {
-            let p = pick(rng, &stories);
-            fs::remove_file(&p).expect("delete story");
-            (format!("delete {}", p.display()), vec![p])
-        }
-        8 => {
-            let p = pick(rng, &stories);
-            let to = p.with_file_name(format!("REN-{n}.md"));
-            fs::rename(&p, &to).expect("rename story");
-            (format!("rename {} to {}", p.display(), to.display()), vec![p, to])
-        }
+        7 => delete(pick(rng, &stories)),
+        8 => rename(pick(rng, &stories), n),
         9 => {
             let p = pick(rng, &docs);
             write(&p, &format!("{}\nAn added paragraph {n}.\n", read(&p)));
@@ -132,14 +134,21 @@ fn clean_build(args: &BuildArgs) -> CleanBuild {
     }
 }
 
-#[test]
-fn incremental_rebuilds_equal_clean_builds_after_every_step() {
+/// A copy of the example site in a temporary folder (deleted with the `TempDir`), its
+/// output folder and the build arguments for it.
+fn example_copy() -> (tempfile::TempDir, PathBuf, PathBuf, BuildArgs) {
     let dir = tempfile::tempdir().expect("temp dir");
     fs::create_dir_all(dir.path().join("site")).expect("site folder");
     let root = dir.path().join("site").canonicalize().expect("canonical site");
     super::support::copy_dir(&super::support::example_site(), &root);
     let out = root.join("public");
     let args = BuildArgs { site: root.clone(), out: out.clone(), audience: None, base_url: None, deny_warnings: false };
+    (dir, root, out, args)
+}
+
+#[test]
+fn incremental_rebuilds_equal_clean_builds_after_every_step() {
+    let (_dir, root, out, args) = example_copy();
     let mut session = Session::new(args.clone());
     assert!(matches!(session.rebuild(&session::Changes::All).expect("first build"), Outcome::Built(..)));
     let mut rng = Rng(0x5eed);
@@ -257,17 +266,8 @@ fn cross_file_step(root: &Path, rng: &mut Rng, n: usize) -> (String, Vec<PathBuf
             write(&p, &set_field(&template, "title", &format!("Added story {n}")));
             (format!("add {}", p.display()), vec![p])
         }
-        11 => {
-            let p = pick(rng, &stories);
-            fs::remove_file(&p).expect("delete story");
-            (format!("delete {}", p.display()), vec![p])
-        }
-        12 => {
-            let p = pick(rng, &stories);
-            let to = p.with_file_name(format!("REN-{n}.md"));
-            fs::rename(&p, &to).expect("rename story");
-            (format!("rename {} to {}", p.display(), to.display()), vec![p, to])
-        }
+        11 => delete(pick(rng, &stories)),
+        12 => rename(pick(rng, &stories), n),
         13 => {
             let id = if rng.coin() { id_of(&pick(rng, &stories)) } else { format!("SET-{n}") };
             edit(pick(rng, &stories), "id", &id)
@@ -301,12 +301,7 @@ fn full_check(args: &BuildArgs) -> Vec<Diagnostic> {
 
 #[test]
 fn incremental_checks_equal_full_checks_after_every_step() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    fs::create_dir_all(dir.path().join("site")).expect("site folder");
-    let root = dir.path().join("site").canonicalize().expect("canonical site");
-    super::support::copy_dir(&super::support::example_site(), &root);
-    let out = root.join("public");
-    let args = BuildArgs { site: root.clone(), out: out.clone(), audience: None, base_url: None, deny_warnings: false };
+    let (_dir, root, out, args) = example_copy();
     let mut session = Session::new(args.clone());
     session.reload(&session::Changes::All).expect("first read");
     session.check().expect("first check");
