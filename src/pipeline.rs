@@ -131,3 +131,36 @@ pub fn reassemble<'a>(
     }
     Some(site)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::CONFIG_FILE;
+    use crate::source::Source;
+
+    fn parsed(rel: &str, title: &str, extra: &str) -> ParsedFile {
+        let section = load::Section::of(rel).expect("a content path");
+        let entry = Entry { section, rel: rel.to_owned(), path: PathBuf::from(rel) };
+        let text = format!("---\ntitle: {title}\nproduct_owner: olga\nstatus: backlog\nrank: 1\n{extra}---\nBody.\n");
+        parse::parse(&entry, Source::new(rel, rel, text))
+    }
+
+    #[test]
+    fn an_edit_that_keeps_the_ids_updates_the_model_in_place_and_no_other_does() {
+        let (config, _) = Config::parse(Source::new(CONFIG_FILE, CONFIG_FILE, "title: T\n".to_owned()));
+        let files = [parsed("backlog/A-1.md", "One", ""), parsed("backlog/A-2.md", "Two", "")];
+        let site = assemble(Path::new("."), config, &files, &Inventory::default(), &mut vec![]);
+        let retitled = parsed("backlog/A-1.md", "Renamed", "");
+        let updated = reassemble(&site, [("backlog/A-1.md", Some(&retitled))]).expect("the same shape");
+        assert_eq!(updated.story("A-1").map(|s| s.title.as_str()), Some("Renamed"));
+        assert_eq!(site.story("A-1").map(|s| s.title.as_str()), Some("One"), "the last model is kept");
+        let new_id = parsed("backlog/A-1.md", "One", "id: B-1\n");
+        assert!(reassemble(&site, [("backlog/A-1.md", Some(&new_id))]).is_none(), "an id changed");
+        assert!(reassemble(&site, [("backlog/A-2.md", None)]).is_none(), "a file deleted");
+        let added = parsed("backlog/A-3.md", "Three", "");
+        assert!(reassemble(&site, [("backlog/A-3.md", Some(&added))]).is_none(), "a file added");
+        let unusable = parsed("backlog/A-2.md", "Two", "");
+        let unusable = ParsedFile { item: None, ..unusable };
+        assert!(reassemble(&site, [("backlog/A-2.md", Some(&unusable))]).is_none(), "an item became unusable");
+    }
+}
