@@ -13,7 +13,7 @@ use crate::pipeline;
 use crate::render::{self, Affected, Options, Output};
 use crate::source::Source;
 use crate::theme::Theme;
-use crate::validate;
+use crate::validate::Findings;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -141,7 +141,7 @@ pub enum Outcome {
 
 /// The last good build, kept to re-render only what an edit affects.
 struct Previous {
-    site: Site,
+    site: Arc<Site>,
     output: Arc<Output>,
     audience: Audience,
     base_url: String,
@@ -167,6 +167,11 @@ pub struct Session {
     /// Whether HEAD may have moved since the history was read (checked on the next
     /// build; an edit alone never asks git).
     head_may_move: bool,
+    /// The model and findings of the last check, the base of the next one.
+    checked: Option<(Arc<Site>, Findings)>,
+    /// Site paths of the content files re-read since the last check; `None` when
+    /// anything else may have changed (charter.yaml, folders, static files).
+    unchecked: Option<BTreeSet<String>>,
 }
 
 /// What a history read depends on besides the commits.
@@ -193,6 +198,8 @@ impl Session {
             buffers: BTreeMap::new(),
             history: None,
             head_may_move: true,
+            checked: None,
+            unchecked: None,
         }
     }
 
@@ -249,17 +256,22 @@ impl Session {
     pub fn reload(&mut self, changes: &Changes) -> Result<(), Error> {
         match changes {
             Changes::All => {
+                self.unchecked = None;
                 self.reload_everything()?;
                 self.dirty = None;
                 self.head_may_move = true;
             }
             Changes::Head => self.head_may_move = true,
             Changes::Static => {
+                self.unchecked = None;
                 self.reload_inventory()?;
                 self.dirty = None;
             }
             Changes::Content(paths) => {
                 let edited = self.reload_content(paths);
+                if let Some(unchecked) = &mut self.unchecked {
+                    unchecked.extend(edited.iter().cloned());
+                }
                 if let Some(dirty) = &mut self.dirty {
                     dirty.extend(edited);
                 }
@@ -337,16 +349,53 @@ impl Session {
     }
 
     /// Assembles and validates the site as it stands (no theme, no render): the model
-    /// and its diagnostics, sorted and with `rules:` applied.
-    pub fn check(&self) -> Result<(Site, Vec<Diagnostic>), Error> {
+    /// and its diagnostics, sorted and with `rules:` applied. After edits of content
+    /// files alone, the last check's model and findings are updated instead (see
+    /// [`pipeline::reassemble`] and [`Findings`]).
+    pub fn check(&mut self) -> Result<(Arc<Site>, Vec<Diagnostic>), Error> {
         let (config, config_diags) = self.config()?.clone();
         let mut diagnostics = config_diags;
         diagnostics.extend(self.inventory.problems.iter().cloned());
-        let parsed: Vec<ParsedFile> = self.parsed.values().map(|(_, p)| p.clone()).collect();
-        let site = pipeline::assemble(&self.args.site, config, &parsed, &self.inventory, &mut diagnostics);
-        diagnostics.extend(validate::validate(&site));
+        let edited = self.unchecked.replace(BTreeSet::new());
+        let (site, findings) =
+            match self.checked.take().zip(edited).and_then(|(last, edited)| self.recheck(last, &edited)) {
+                Some(checked) => {
+                    diagnostics.extend(self.parsed.values().flat_map(|(_, p)| p.diagnostics.iter().cloned()));
+                    checked
+                }
+                None => {
+                    let parsed = self.parsed.values().map(|(_, p)| p);
+                    let site = pipeline::assemble(&self.args.site, config, parsed, &self.inventory, &mut diagnostics);
+                    let findings = Findings::of(&site);
+                    (Arc::new(site), findings)
+                }
+            };
+        diagnostics.extend(findings.diagnostics().cloned());
         let diagnostics = diag::finish(diagnostics, &site.config.rules);
+        self.checked = Some((site.clone(), findings));
         Ok((site, diagnostics))
+    }
+
+    /// What stops the templates of `site` from loading, sorted and with `rules:`
+    /// applied (what `check` adds to the model's diagnostics); empty when they load.
+    pub fn theme_problems(&self, site: &Site) -> Vec<Diagnostic> {
+        match Theme::load(&site.config, &self.inventory, &site.statics) {
+            Ok(_) => vec![],
+            Err(problems) => diag::finish(problems, &site.config.rules),
+        }
+    }
+
+    /// The last check's model and findings updated for the files `edited` since, when
+    /// the edits keep the site's shape.
+    fn recheck(
+        &self,
+        (site, mut findings): (Arc<Site>, Findings),
+        edited: &BTreeSet<String>,
+    ) -> Option<(Arc<Site>, Findings)> {
+        let parsed = edited.iter().map(|rel| (rel.as_str(), self.parsed.get(rel).map(|(_, p)| p)));
+        let updated = pipeline::reassemble(&site, parsed)?;
+        findings.update(&site, &updated, edited);
+        Some((Arc::new(updated), findings))
     }
 
     /// Validates and renders; after content-only edits, only the pages they affect are

@@ -7,8 +7,8 @@
 use super::{Commit, ItemChange, Note};
 use crate::frontmatter::{Part, Seg};
 use crate::load::{Entry, Section};
-use crate::model::{Initiative, Story};
-use crate::parse::{self, Item};
+use crate::model::{Initiative, Item, Story};
+use crate::parse;
 use crate::source::{Location, Source};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -239,10 +239,10 @@ pub fn parse_version(rel: &str, text: &str) -> Parsed {
         _ => text,
     };
     match parse::parse(&entry, Source::new(rel, rel, front.to_owned())).item {
-        Item::Initiative(i) => Parsed::Item(Version::Initiative(i)),
-        Item::Story(s) => Parsed::Item(Version::Story(s)),
-        Item::Unusable => Parsed::Broken,
-        Item::Doc(_) | Item::RoadmapIntro(_) | Item::BacklogIntro(_) => Parsed::Absent,
+        Some(Item::Initiative(i)) => Parsed::Item(Version::Initiative(i)),
+        Some(Item::Story(s)) => Parsed::Item(Version::Story(s)),
+        None => Parsed::Broken,
+        Some(Item::Doc(_) | Item::RoadmapIntro(_) | Item::BacklogIntro(_)) => Parsed::Absent,
     }
 }
 
