@@ -12,7 +12,7 @@
 //!
 //! Code, for the cost of highlighting: every page has a one-line `json` block; `--code-every
 //! K` appends a longer section (a YAML, JSON, Rust or Python block and a shell, TOML or
-//! Markdown one, 8-14 lines in all, their words drawn at random) to every K-th page, and
+//! Markdown one, 10-12 lines in all, their words drawn at random) to every K-th page, and
 //! `--plain-code` writes every fenced block without its language, so that the same corpus
 //! builds with and without highlighting.
 
@@ -234,7 +234,13 @@ fn body(c: &Corpus, rng: &mut Rng, links: &[String]) -> String {
 /// A code section of real-looking snippets in two languages, different on every page.
 fn code_section(rng: &mut Rng) -> String {
     let (w1, w2, n) = (rng.pick(WORDS), rng.pick(WORDS), rng.below(1000));
-    let first = match rng.below(4) {
+    let (first, second) = (program_block(rng, w1, w2, n), tool_block(rng, w1, w2, n));
+    format!("\n## Example\n\n{first}\n{}\n\n{second}", sentence(rng, 9))
+}
+
+/// A YAML, JSON, Rust or Python block of 7 or 8 lines.
+fn program_block(rng: &mut Rng, w1: &str, w2: &str, n: usize) -> String {
+    match rng.below(4) {
         0 => format!(
             "```yaml\n# {w1} settings\n{w1}:\n  enabled: true\n  limit: {n}\n  owner: \"team-{w2}\"\n  retries: [1, 5, 30]\n  notes: >\n    {}\n```\n",
             sentence(rng, 6)
@@ -250,8 +256,12 @@ fn code_section(rng: &mut Rng) -> String {
             "```python\ndef {w1}_{w2}(items, limit={n}):\n    \"\"\"{}\"\"\"\n    total = 0\n    for item in items[:limit]:\n        if item.get(\"{w1}\"):\n            total += item[\"{w2}\"] * 1.5\n    return total\n```\n",
             sentence(rng, 5)
         ),
-    };
-    let second = match rng.below(3) {
+    }
+}
+
+/// A shell, TOML or Markdown block of 3 or 4 lines.
+fn tool_block(rng: &mut Rng, w1: &str, w2: &str, n: usize) -> String {
+    match rng.below(3) {
         0 => format!(
             "```sh\n# {}\ncharter build site --out \"$OUT/{w1}\"\ncurl -fsS https://{w2}.example/api?limit={n} | jq '.items[]'\n```\n",
             sentence(rng, 4)
@@ -261,8 +271,7 @@ fn code_section(rng: &mut Rng) -> String {
             "```markdown\n## {}\n\n- **{w1}**: see [the {w2} guide](../docs/{w2}.md)\n- `{w1}_{n}` is *optional*\n```\n",
             sentence(rng, 3).trim_end_matches('.')
         ),
-    };
-    format!("\n## Example\n\n{first}\n{}\n\n{second}", sentence(rng, 9))
+    }
 }
 
 /// Appends a code section to every `every`-th page, from its own random stream so that
