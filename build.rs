@@ -7,8 +7,11 @@ use std::path::{Path, PathBuf};
 fn main() {
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
     println!("cargo:rerun-if-changed={}", theme.display());
+    println!("cargo:rerun-if-changed=build.rs");
     let mut files = Vec::new();
     collect(&theme, &mut files);
+    // An empty table would build a charter that fails on every site: stop here instead.
+    assert!(!files.is_empty(), "no theme files under {}", theme.display());
     files.sort();
     let mut code = String::from(
         "/// Every file of themes/default, as (path relative to the theme, bytes).\npub const FILES: &[(&str, &[u8])] = &[\n",
