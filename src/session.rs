@@ -147,6 +147,9 @@ pub struct Session {
     /// The history and what it was read for: read again only when HEAD moves (or
     /// `history:` / `ignore:` change), never for an edit.
     history: Option<(HistoryKey, Option<Arc<History>>)>,
+    /// What the last render keeps for the next incremental one (data files' per-item
+    /// parts, list pages): see `render::Fragments`.
+    fragments: render::Fragments,
 }
 
 /// What a history read depends on besides the commits.
@@ -172,6 +175,7 @@ impl Session {
             dirty: None,
             buffers: BTreeMap::new(),
             history: None,
+            fragments: render::Fragments::default(),
         }
     }
 
@@ -347,10 +351,12 @@ impl Session {
         let affected = edited
             .zip(reusable)
             .and_then(|(edited, p)| Affected::between(&p.site, &site, &edited).map(|a| (p.output.clone(), a)));
-        let result = match &affected {
-            Some((output, affected)) => render::render_changed(&site, theme, &options, Some((output, affected))),
-            None => render::render(&site, theme, &options),
-        };
+        if affected.is_none() {
+            // A full render: nothing of the last one may be reused.
+            self.fragments = render::Fragments::default();
+        }
+        let previous = affected.as_ref().map(|(output, affected)| (&**output, affected));
+        let result = render::render_changed(&site, theme, &options, previous, &self.fragments);
         match result {
             Ok(output) => {
                 let output = Arc::new(output);

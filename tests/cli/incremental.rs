@@ -133,12 +133,23 @@ fn clean_build(args: &BuildArgs) -> CleanBuild {
 
 #[test]
 fn incremental_rebuilds_equal_clean_builds_after_every_step() {
+    rebuilds_equal_clean_builds(None);
+}
+
+/// The same in a public build: list pages and data files kept from one render to the
+/// next never bring back an internal item.
+#[test]
+fn public_incremental_rebuilds_equal_clean_builds_after_every_step() {
+    rebuilds_equal_clean_builds(Some(charter::model::Audience::Public));
+}
+
+fn rebuilds_equal_clean_builds(audience: Option<charter::model::Audience>) {
     let dir = tempfile::tempdir().expect("temp dir");
     fs::create_dir_all(dir.path().join("site")).expect("site folder");
     let root = dir.path().join("site").canonicalize().expect("canonical site");
     super::support::copy_dir(&super::support::example_site(), &root);
     let out = root.join("public");
-    let args = BuildArgs { site: root.clone(), out: out.clone(), audience: None, base_url: None, deny_warnings: false };
+    let args = BuildArgs { site: root.clone(), out: out.clone(), audience, base_url: None, deny_warnings: false };
     let mut session = Session::new(args.clone());
     assert!(matches!(session.rebuild(&session::Changes::All).expect("first build"), Outcome::Built(..)));
     let mut rng = Rng(0x5eed);
