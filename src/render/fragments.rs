@@ -77,9 +77,9 @@ impl Fragments {
     }
 }
 
-/// What a search entry is made from: the item alone (its URL follows from it). Doc
-/// pages get their URL when the site is assembled, so each build has new ones: their
-/// entries (a few hundred) are always rendered again.
+/// What a search entry is made from: the item alone (its URL follows from it). A docs
+/// `README.md` standing for its folder gets a new `DocPage` each time the site is
+/// assembled, so its entry is always rendered again.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Searched {
     Initiative(Same<Initiative>),
