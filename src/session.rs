@@ -172,6 +172,9 @@ pub struct Session {
     /// Site paths of the content files re-read since the last check; `None` when
     /// anything else may have changed (charter.yaml, folders, static files).
     unchecked: Option<BTreeSet<String>>,
+    /// What the last render keeps for the next incremental one (data files' per-item
+    /// parts, list pages): see `render::Fragments`.
+    fragments: render::Fragments,
 }
 
 /// What a history read depends on besides the commits.
@@ -200,6 +203,7 @@ impl Session {
             head_may_move: true,
             checked: None,
             unchecked: None,
+            fragments: render::Fragments::default(),
         }
     }
 
@@ -424,10 +428,12 @@ impl Session {
         let affected = edited
             .zip(reusable)
             .and_then(|(edited, p)| Affected::between(&p.site, &site, &edited).map(|a| (p.output.clone(), a)));
-        let result = match &affected {
-            Some((output, affected)) => render::render_changed(&site, theme, &options, Some((output, affected))),
-            None => render::render(&site, theme, &options),
-        };
+        if affected.is_none() {
+            // A full render: nothing of the last one may be reused.
+            self.fragments = render::Fragments::default();
+        }
+        let previous = affected.as_ref().map(|(output, affected)| (&**output, affected));
+        let result = render::render_changed(&site, theme, &options, previous, &self.fragments);
         match result {
             Ok(output) => {
                 let output = Arc::new(output);

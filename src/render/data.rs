@@ -2,6 +2,7 @@
 //! Built with serde_json and an escaping XML writer, so no front-matter text can break them.
 
 use super::changes::{self, ChangeEntry};
+use super::fragments::{self, Fragments, Same};
 use super::pages::{Page, changelog_entries};
 use super::plan::{ExpectedView, ForecastView};
 use super::view::Views;
@@ -12,10 +13,10 @@ use crate::model::*;
 use serde::Serialize;
 
 /// Every data file as (output path, bytes).
-pub fn files(views: &Views, pages: &[Page], options: &Options) -> Vec<(String, Vec<u8>)> {
+pub fn files(views: &Views, pages: &[Page], options: &Options, fragments: &Fragments) -> Vec<(String, Vec<u8>)> {
     // The four files are independent and the JSON ones are large: build them at once.
     let ((roadmap, search), (feed, sitemap)) = rayon::join(
-        || rayon::join(|| roadmap_json(views, options), || super::search::files(views)),
+        || rayon::join(|| roadmap_json(views, options, fragments), || super::search::files(views, fragments)),
         || rayon::join(|| feed(views, options), || sitemap(views, pages, options)),
     );
     let mut files = vec![
@@ -30,17 +31,15 @@ pub fn files(views: &Views, pages: &[Page], options: &Options) -> Vec<(String, V
     files
 }
 
+/// The fields of `roadmap.json` before `initiatives`, `stories` and `history`, which
+/// [`roadmap_json`] appends in that order (the first two from per-item fragments).
 #[derive(Serialize)]
-struct RoadmapJson<'a> {
+struct RoadmapHead<'a> {
     title: &'a str,
     base_url: &'a str,
     audience: Audience,
     team: Vec<PersonJson<'a>>,
     sprints: Vec<SprintJson<'a>>,
-    initiatives: Vec<InitiativeJson<'a>>,
-    stories: Vec<StoryJson<'a>>,
-    /// What changed (SPEC §11), newest first; `null` when the site has no history.
-    history: Option<Vec<HistoryJson<'a>>>,
 }
 
 /// One change of the history, without links or markup.
@@ -135,9 +134,12 @@ struct StoryJson<'a> {
     expected: Option<&'a ExpectedView>,
 }
 
-fn roadmap_json(views: &Views, options: &Options) -> Vec<u8> {
+/// `roadmap.json`: `{title, base_url, audience, team, sprints, initiatives, stories,
+/// history}`, each initiative and story a fragment kept while its item, URL, progress
+/// and forecast stay the same.
+fn roadmap_json(views: &Views, options: &Options, fragments: &Fragments) -> Vec<u8> {
     let site = views.site;
-    let data = RoadmapJson {
+    let head = RoadmapHead {
         title: &site.config.title,
         base_url: &options.base_url,
         audience: options.audience,
@@ -164,58 +166,77 @@ fn roadmap_json(views: &Views, options: &Options) -> Vec<u8> {
                 velocity: views.velocity.iter().find(|v| v.sprint == s.id.0),
             })
             .collect(),
-        initiatives: site
-            .initiatives
-            .iter()
-            .map(|i| InitiativeJson {
-                id: i.id.as_str(),
-                title: &i.title,
-                url: views.cards[i.id.as_str()].url.clone(),
-                product_manager: i.product_manager.as_ref().map(|p| p.as_str()),
-                product_owners: i.product_owners.iter().map(|p| p.as_str()).collect(),
-                horizon: i.horizon,
-                status: i.status,
-                timeframe: i.timeframe,
-                outcome: i.outcome.as_deref(),
-                metrics: &i.metrics,
-                depends_on: i.depends_on.iter().map(|d| d.as_str()).collect(),
-                shipped_on: i.shipped_on,
-                tags: &i.tags,
-                visibility: i.visibility,
-                progress: views.cards[i.id.as_str()].progress.progress.clone(),
-                forecast: views.cards[i.id.as_str()].forecast.as_ref(),
-            })
-            .collect(),
-        stories: site
-            .stories
-            .iter()
-            .map(|s| StoryJson {
-                id: s.id.as_str(),
-                title: &s.title,
-                url: views.rows[s.id.as_str()].url.clone(),
-                product_owner: s.product_owner.as_ref().map(|p| p.as_str()),
-                initiative: s.initiative.as_ref().map(|i| i.as_str()),
-                status: s.status,
-                rank: s.rank,
-                estimate: s.estimate,
-                sprint: s.sprint.as_ref().map(|x| x.as_str()),
-                acceptance_criteria: &s.acceptance_criteria,
-                depends_on: s.depends_on.iter().map(|d| d.as_str()).collect(),
-                done_on: s.done_on,
-                tags: &s.tags,
-                visibility: s.visibility,
-                expected: views.rows[s.id.as_str()].expected.as_ref(),
-            })
-            .collect(),
-        history: views.changes.as_deref().map(history_json),
     };
-    json_bytes(&data)
+    let (initiatives, stories) = (&site.initiatives, &site.stories);
+    let (initiatives, stories) = rayon::join(
+        || {
+            let key = |n: usize| {
+                let card = &views.cards[initiatives[n].id.as_str()];
+                (Same(initiatives[n].clone()), card.progress.progress.clone(), card.forecast.clone())
+            };
+            let render = |n: usize| fragments::json(&initiative_json(views, &initiatives[n]));
+            fragments.initiative_json.render(fragments.keep(), initiatives.len(), key, render)
+        },
+        || {
+            let key = |n: usize| (Same(stories[n].clone()), views.rows[stories[n].id.as_str()].expected.clone());
+            let render = |n: usize| fragments::json(&story_json(views, &stories[n]));
+            fragments.story_json.render(fragments.keep(), stories.len(), key, render)
+        },
+    );
+    let mut bytes = fragments::json(&head).into_bytes();
+    bytes.pop(); // the head's closing brace: the object goes on
+    bytes.extend_from_slice(b",\"initiatives\":");
+    fragments::json_array(&mut bytes, &initiatives);
+    bytes.extend_from_slice(b",\"stories\":");
+    fragments::json_array(&mut bytes, &stories);
+    // What changed (SPEC §11), newest first; `null` when the site has no history.
+    bytes.extend_from_slice(b",\"history\":");
+    bytes.extend_from_slice(fragments::json(&views.changes.as_deref().map(history_json)).as_bytes());
+    bytes.extend_from_slice(b"}\n");
+    bytes
 }
 
-pub(super) fn json_bytes<T: Serialize>(value: &T) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec(value).unwrap_or_else(|_| b"null".to_vec());
-    bytes.push(b'\n');
-    bytes
+fn initiative_json<'a>(views: &'a Views, i: &'a Initiative) -> InitiativeJson<'a> {
+    let card = &views.cards[i.id.as_str()];
+    InitiativeJson {
+        id: i.id.as_str(),
+        title: &i.title,
+        url: card.url.clone(),
+        product_manager: i.product_manager.as_ref().map(|p| p.as_str()),
+        product_owners: i.product_owners.iter().map(|p| p.as_str()).collect(),
+        horizon: i.horizon,
+        status: i.status,
+        timeframe: i.timeframe,
+        outcome: i.outcome.as_deref(),
+        metrics: &i.metrics,
+        depends_on: i.depends_on.iter().map(|d| d.as_str()).collect(),
+        shipped_on: i.shipped_on,
+        tags: &i.tags,
+        visibility: i.visibility,
+        progress: card.progress.progress.clone(),
+        forecast: card.forecast.as_ref(),
+    }
+}
+
+fn story_json<'a>(views: &'a Views, s: &'a Story) -> StoryJson<'a> {
+    let row = &views.rows[s.id.as_str()];
+    StoryJson {
+        id: s.id.as_str(),
+        title: &s.title,
+        url: row.url.clone(),
+        product_owner: s.product_owner.as_ref().map(|p| p.as_str()),
+        initiative: s.initiative.as_ref().map(|i| i.as_str()),
+        status: s.status,
+        rank: s.rank,
+        estimate: s.estimate,
+        sprint: s.sprint.as_ref().map(|x| x.as_str()),
+        acceptance_criteria: &s.acceptance_criteria,
+        depends_on: s.depends_on.iter().map(|d| d.as_str()).collect(),
+        done_on: s.done_on,
+        tags: &s.tags,
+        visibility: s.visibility,
+        expected: row.expected.as_ref(),
+    }
 }
 
 /// How many entries the feed keeps.

@@ -6,6 +6,7 @@ mod burnup;
 mod changes;
 mod data;
 mod docs;
+mod fragments;
 mod pages;
 mod panel;
 mod plan;
@@ -24,6 +25,7 @@ use std::sync::Arc;
 use view::Views;
 
 pub use affected::Affected;
+pub use fragments::Fragments;
 pub use pages::Page;
 
 /// What a build produces: output path (`/`-separated) -> bytes, in path order.
@@ -46,16 +48,19 @@ pub struct Options {
 
 /// Renders the whole site. Any template error fails the whole render.
 pub fn render(site: &Site, theme: &Theme, options: &Options) -> Result<Output, Vec<Diagnostic>> {
-    render_changed(site, theme, options, None)
+    render_changed(site, theme, options, None, &Fragments::off())
 }
 
 /// Renders the pages `affected` names and every list page and data file, taking the
-/// other pages from `previous` (the output of the same site before the edit).
+/// other pages from `previous` (the output of the same site before the edit), and
+/// unchanged list pages and items' parts of data files from `fragments` (which then
+/// keeps this render's).
 pub fn render_changed(
     site: &Site,
     theme: &Theme,
     options: &Options,
     previous: Option<(&Output, &Affected)>,
+    fragments: &Fragments,
 ) -> Result<Output, Vec<Diagnostic>> {
     let plan = plan::Plan::new(site, options.today, options.audience);
     let history = options.history.as_deref().map(|h| audience::history(h, site, options.audience));
@@ -79,12 +84,12 @@ pub fn render_changed(
                     if let Some(bytes) = kept {
                         return Ok((page.file(&views), bytes.clone()));
                     }
-                    let html = page.render(&views, &common, theme)?;
-                    Ok((page.file(&views), Arc::from(html.into_bytes())))
+                    let html = page.render(&views, &common, theme, fragments)?;
+                    Ok((page.file(&views), html))
                 })
                 .collect()
         },
-        || data::files(&views, &list, options),
+        || data::files(&views, &list, options, fragments),
     );
     let mut output = Output::default();
     let mut errors = vec![];

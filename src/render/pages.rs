@@ -2,6 +2,7 @@
 //! template receives (themes/default/CONTEXT.md).
 
 use super::docs::DocsNav;
+use super::fragments::Fragments;
 use super::view::{Badge, InitiativeCard, Link, PersonRef, StoryRow, Views, backlog_order};
 use super::{Options, svg};
 use crate::diag::Diagnostic;
@@ -156,18 +157,40 @@ impl<'a> Page<'a> {
         }
     }
 
-    /// Renders the page with its template.
-    pub fn render(&self, views: &Views, common: &Common, theme: &Theme) -> Result<String, Box<Diagnostic>> {
+    /// Whether the page lists items of the whole site (rendered on every rebuild).
+    pub fn is_list(&self) -> bool {
+        !matches!(self, Page::Initiative(_) | Page::Story(_) | Page::Person(_) | Page::Sprint(_) | Page::Doc(_))
+    }
+
+    /// Renders the page with its template; a list page is taken from `fragments` when
+    /// its context is the last render's.
+    pub fn render(
+        &self,
+        views: &Views,
+        common: &Common,
+        theme: &Theme,
+        fragments: &Fragments,
+    ) -> Result<Arc<[u8]>, Box<Diagnostic>> {
         let file = self.file(views);
-        let root = if matches!(self, Page::NotFound) { common.base_path.clone() } else { urls::root_prefix(&file) };
+        let cx = self.context(views, common, &file);
+        let render = |cx: &Context| theme.render(self.template(), cx);
+        if self.is_list() {
+            return fragments.page(&file, cx, render);
+        }
+        Ok(Arc::from(render(&cx)?.into_bytes()))
+    }
+
+    /// The template's context.
+    fn context(&self, views: &Views, common: &Common, file: &str) -> Context {
+        let root = if matches!(self, Page::NotFound) { common.base_path.clone() } else { urls::root_prefix(file) };
         let mut cx = Context::new();
         cx.insert("root", &root);
         cx.insert("section", self.section());
         cx.insert("site", &common.site);
         cx.insert("edit_url", &self.source(views).and_then(|rel| links::edit_url(views.site, rel)));
-        let title = self.fill(&mut cx, views, common, &file);
+        let title = self.fill(&mut cx, views, common, file);
         cx.insert("page_title", &title);
-        theme.render(self.template(), &cx)
+        cx
     }
 
     /// Inserts the page's own variables; returns its plain-text title.

@@ -18,7 +18,7 @@ pub struct Plan {
 }
 
 /// An initiative's expected end, as cards, the timeline and roadmap.json show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ForecastView {
     /// Expected sprint id (`LAST+n` beyond charter.yaml).
     pub sprint: String,
@@ -35,7 +35,7 @@ pub struct ForecastView {
 }
 
 /// When an open story is expected done, for the backlog's "Expected" column.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExpectedView {
     pub sprint: String,
     pub end: String,

@@ -8,11 +8,13 @@
 //!   [`SHARD_ENTRIES`] entries, loaded after the first results show. Title and id
 //!   matches appear at once; matches in the text join them as the shards arrive.
 
+use super::fragments::{self, Fragments, Same, Searched};
 use super::view::Views;
 use crate::markdown;
 use crate::model::Keyword;
 use crate::urls;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// Entries per text shard: about 300 KB of excerpts each.
 pub const SHARD_ENTRIES: usize = 1000;
@@ -21,27 +23,35 @@ pub const SHARD_ENTRIES: usize = 1000;
 const KINDS: [&str; 4] = ["initiative", "story", "doc", "person"];
 
 #[derive(Serialize)]
-struct SearchEntry {
-    title: String,
-    url: String,
+struct SearchEntry<'a> {
+    title: Cow<'a, str>,
+    url: Cow<'a, str>,
     kind: &'static str,
-    id: String,
-    text: String,
+    id: &'a str,
+    text: Cow<'a, str>,
     status: Option<&'static str>,
 }
 
 /// `search-index.json`, `search-index.js` and the text shards, as (output path, bytes).
-pub fn files(views: &Views) -> Vec<(String, Vec<u8>)> {
-    let entries = entries(views);
-    let mut files = vec![("search-index.json".to_owned(), super::data::json_bytes(&entries))];
+/// Each entry's object and text are fragments, rendered again only when its item changed.
+pub fn files(views: &Views, fragments: &Fragments) -> Vec<(String, Vec<u8>)> {
+    let (entries, keys) = entries(views);
+    let render = |n: usize| fragments::json(&entries[n]);
+    let text = |n: usize| fragments::json(&entries[n].text);
+    let (objects, texts) = rayon::join(
+        || fragments.search_entry.render(fragments.keep(), entries.len(), |n| keys[n].clone(), render),
+        || fragments.search_text.render(fragments.keep(), entries.len(), |n| keys[n].clone(), text),
+    );
+    let mut index = vec![];
+    fragments::json_array(&mut index, &objects);
+    index.push(b'\n');
+    let mut files = vec![("search-index.json".to_owned(), index)];
     files.push(("search-index.js".to_owned(), head_script(&entries)));
-    for (n, shard) in entries.chunks(SHARD_ENTRIES).enumerate() {
-        let texts: Vec<&str> = shard.iter().map(|e| e.text.as_str()).collect();
-        let script = format!(
-            "(window.charterSearchText = window.charterSearchText || [])[{n}] = {};\n",
-            serde_json::to_string(&texts).unwrap_or_else(|_| "[]".into())
-        );
-        files.push((format!("search-text-{n}.js"), script.into_bytes()));
+    for (n, shard) in texts.chunks(SHARD_ENTRIES).enumerate() {
+        let mut script = format!("(window.charterSearchText = window.charterSearchText || [])[{n}] = ").into_bytes();
+        fragments::json_array(&mut script, shard);
+        script.extend_from_slice(b";\n");
+        files.push((format!("search-text-{n}.js"), script));
     }
     files
 }
@@ -52,7 +62,7 @@ type Row<'a> = (usize, &'a str, &'a str, Option<&'a str>, Option<usize>);
 
 /// The first script: `window.charterSearch = {kinds, statuses, shards, shardEntries,
 /// entries: [Row, ...]}`.
-fn head_script(entries: &[SearchEntry]) -> Vec<u8> {
+fn head_script(entries: &[SearchEntry<'_>]) -> Vec<u8> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Head<'a> {
@@ -71,7 +81,7 @@ fn head_script(entries: &[SearchEntry]) -> Vec<u8> {
 }
 
 /// The compact form of an entry; its status is added to `statuses` when new.
-fn row<'a>(e: &'a SearchEntry, statuses: &mut Vec<&'a str>) -> Row<'a> {
+fn row<'a>(e: &'a SearchEntry<'_>, statuses: &mut Vec<&'a str>) -> Row<'a> {
     let status = e.status.map(|s| {
         statuses.iter().position(|known| *known == s).unwrap_or_else(|| {
             statuses.push(s);
@@ -79,8 +89,8 @@ fn row<'a>(e: &'a SearchEntry, statuses: &mut Vec<&'a str>) -> Row<'a> {
         })
     });
     let kind = KINDS.iter().position(|k| *k == e.kind).unwrap_or_default();
-    let url = (implied_url(e.kind, &e.id).as_deref() != Some(e.url.as_str())).then_some(e.url.as_str());
-    (kind, e.id.as_str(), e.title.as_str(), url, status)
+    let url = (implied_url(e.kind, e.id).as_deref() != Some(&*e.url)).then_some(&*e.url);
+    (kind, e.id, &e.title, url, status)
 }
 
 /// The URL search.js gives an entry written without one: its section's folder of the
@@ -99,66 +109,77 @@ fn implied_url(kind: &str, id: &str) -> Option<String> {
     Some(urls::page_file(&folder))
 }
 
-fn entries(views: &Views) -> Vec<SearchEntry> {
+/// Every entry, and the item each is made from.
+fn entries<'a>(views: &'a Views) -> (Vec<SearchEntry<'a>>, Vec<Searched>) {
     let site = views.site;
-    let mut entries = vec![];
+    let len = site.initiatives.len() + site.stories.len() + site.docs.len() + site.config.team.len();
+    let mut entries = Vec::with_capacity(len);
+    let mut keys = Vec::with_capacity(len);
     for i in &site.initiatives {
         let card = &views.cards[i.id.as_str()];
         let text = format!("{} {}", i.outcome.as_deref().unwrap_or_default(), i.doc.excerpt());
-        entries.push(SearchEntry {
-            title: card.title.clone(),
-            url: card.url.clone(),
+        let entry = SearchEntry {
+            title: Cow::Borrowed(&card.title),
+            url: Cow::Borrowed(&card.url),
             kind: "initiative",
-            id: i.id.0.clone(),
-            text: text.trim().to_owned(),
+            id: i.id.as_str(),
+            text: Cow::Owned(text.trim().to_owned()),
             status: Some(i.status.key()),
-        });
+        };
+        entries.push(entry);
+        keys.push(Searched::Initiative(Same(i.clone())));
     }
     for s in &site.stories {
         let row = &views.rows[s.id.as_str()];
-        entries.push(SearchEntry {
-            title: row.title.clone(),
-            url: row.url.clone(),
+        let entry = SearchEntry {
+            title: Cow::Borrowed(&row.title),
+            url: Cow::Borrowed(&row.url),
             kind: "story",
-            id: s.id.0.clone(),
-            text: s.doc.excerpt().to_owned(),
+            id: s.id.as_str(),
+            text: Cow::Borrowed(s.doc.excerpt()),
             status: Some(s.status.key()),
-        });
+        };
+        entries.push(entry);
+        keys.push(Searched::Story(Same(s.clone())));
     }
     for d in &site.docs {
-        entries.push(SearchEntry {
-            title: markdown::plain(&d.title),
-            url: urls::page_file(&d.url),
+        let entry = SearchEntry {
+            title: Cow::Owned(markdown::plain(&d.title)),
+            url: Cow::Owned(urls::page_file(&d.url)),
             kind: "doc",
-            id: d.url.clone(),
-            text: d.doc.excerpt().to_owned(),
+            id: &d.url,
+            text: Cow::Borrowed(d.doc.excerpt()),
             status: None,
-        });
+        };
+        entries.push(entry);
+        keys.push(Searched::Doc(Same(d.clone())));
     }
     for p in &site.config.team {
-        entries.push(SearchEntry {
-            title: p.name.clone(),
-            url: urls::page_file(&urls::item_folder("team", p.id.as_str())),
+        let entry = SearchEntry {
+            title: Cow::Borrowed(&p.name),
+            url: Cow::Owned(urls::page_file(&urls::item_folder("team", p.id.as_str()))),
             kind: "person",
-            id: p.id.0.clone(),
-            text: p.roles.join(" ").replace('_', " "),
+            id: p.id.as_str(),
+            text: Cow::Owned(p.roles.join(" ").replace('_', " ")),
             status: None,
-        });
+        };
+        entries.push(entry);
+        keys.push(Searched::Person(p.clone()));
     }
-    entries
+    (entries, keys)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn story(id: &str, url: &str) -> SearchEntry {
+    fn story<'a>(id: &'a str, url: &str) -> SearchEntry<'a> {
         SearchEntry {
             title: "Guest address form".into(),
-            url: url.into(),
+            url: url.to_owned().into(),
             kind: "story",
-            id: id.into(),
-            text: "words ".repeat(50),
+            id,
+            text: "words ".repeat(50).into(),
             status: Some("ready"),
         }
     }
@@ -179,8 +200,9 @@ mod tests {
     /// title and about 15 bytes more, never its text.
     #[test]
     fn the_first_script_holds_no_text_and_little_besides_ids_and_titles() {
+        let ids: Vec<String> = (0..100).map(|n| format!("CHK-{n}")).collect();
         let entries: Vec<SearchEntry> =
-            (0..100).map(|n| story(&format!("CHK-{n}"), &format!("backlog/chk-{n}/index.html"))).collect();
+            ids.iter().enumerate().map(|(n, id)| story(id, &format!("backlog/chk-{n}/index.html"))).collect();
         let script = String::from_utf8(head_script(&entries)).unwrap();
         assert!(!script.contains("words"));
         let payload: usize = entries.iter().map(|e| e.id.len() + e.title.len()).sum();

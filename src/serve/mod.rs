@@ -159,10 +159,13 @@ fn publish(live: &Live, outcome: Outcome, started: Instant) {
     let previous = live.current();
     match outcome {
         Outcome::Built(output, warnings) => {
+            live.publish(Snapshot { output: output.clone(), generation: previous.generation + 1, errors: vec![] });
+            let elapsed = started.elapsed().as_millis();
+            // Told after the reload event: comparing megabytes of data files with the last
+            // build's, or printing warnings, is no reason to keep the browser waiting.
             diag::eprint(&warnings);
             let changed = output.files.iter().filter(|(k, v)| previous.output.files.get(*k) != Some(*v)).count();
-            live.publish(Snapshot { output, generation: previous.generation + 1, errors: vec![] });
-            eprintln!("built in {} ms ({changed} files changed)", started.elapsed().as_millis());
+            eprintln!("built in {elapsed} ms ({changed} files changed)");
         }
         Outcome::Failed(errors) => {
             diag::eprint(&errors);

@@ -136,19 +136,30 @@ fn clean_build(args: &BuildArgs) -> CleanBuild {
 
 /// A copy of the example site in a temporary folder (deleted with the `TempDir`), its
 /// output folder and the build arguments for it.
-fn example_copy() -> (tempfile::TempDir, PathBuf, PathBuf, BuildArgs) {
+fn example_copy(audience: Option<charter::model::Audience>) -> (tempfile::TempDir, PathBuf, PathBuf, BuildArgs) {
     let dir = tempfile::tempdir().expect("temp dir");
     fs::create_dir_all(dir.path().join("site")).expect("site folder");
     let root = dir.path().join("site").canonicalize().expect("canonical site");
     super::support::copy_dir(&super::support::example_site(), &root);
     let out = root.join("public");
-    let args = BuildArgs { site: root.clone(), out: out.clone(), audience: None, base_url: None, deny_warnings: false };
+    let args = BuildArgs { site: root.clone(), out: out.clone(), audience, base_url: None, deny_warnings: false };
     (dir, root, out, args)
 }
 
 #[test]
 fn incremental_rebuilds_equal_clean_builds_after_every_step() {
-    let (_dir, root, out, args) = example_copy();
+    rebuilds_equal_clean_builds(None);
+}
+
+/// The same in a public build: list pages and data files kept from one render to the
+/// next never bring back an internal item.
+#[test]
+fn public_incremental_rebuilds_equal_clean_builds_after_every_step() {
+    rebuilds_equal_clean_builds(Some(charter::model::Audience::Public));
+}
+
+fn rebuilds_equal_clean_builds(audience: Option<charter::model::Audience>) {
+    let (_dir, root, out, args) = example_copy(audience);
     let mut session = Session::new(args.clone());
     assert!(matches!(session.rebuild(&session::Changes::All).expect("first build"), Outcome::Built(..)));
     let mut rng = Rng(0x5eed);
@@ -301,7 +312,7 @@ fn full_check(args: &BuildArgs) -> Vec<Diagnostic> {
 
 #[test]
 fn incremental_checks_equal_full_checks_after_every_step() {
-    let (_dir, root, out, args) = example_copy();
+    let (_dir, root, out, args) = example_copy(None);
     let mut session = Session::new(args.clone());
     session.reload(&session::Changes::All).expect("first read");
     session.check().expect("first check");
