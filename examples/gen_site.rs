@@ -9,6 +9,12 @@
 //! 26), `--pms N` and `--pos N` (people; default N/500 and N/100), `--docs N` (default
 //! N/20), `--docs-depth N` (folders under docs/, default 0), or `--shape long` for longer
 //! bodies (600-1600 words), 26 sprints, 8 + 50 people, 500 docs three folders deep.
+//!
+//! Code, for the cost of highlighting: every page has a one-line `json` block; `--code-every
+//! K` appends a longer section (a YAML, JSON, Rust or Python block and a shell, TOML or
+//! Markdown one, 10-12 lines in all, their words drawn at random) to every K-th page, and
+//! `--plain-code` writes every fenced block without its language, so that the same corpus
+//! builds with and without highlighting.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -225,6 +231,67 @@ fn body(c: &Corpus, rng: &mut Rng, links: &[String]) -> String {
     out
 }
 
+/// A code section of real-looking snippets in two languages, different on every page.
+fn code_section(rng: &mut Rng) -> String {
+    let (w1, w2, n) = (rng.pick(WORDS), rng.pick(WORDS), rng.below(1000));
+    let (first, second) = (program_block(rng, w1, w2, n), tool_block(rng, w1, w2, n));
+    format!("\n## Example\n\n{first}\n{}\n\n{second}", sentence(rng, 9))
+}
+
+/// A YAML, JSON, Rust or Python block of 7 or 8 lines.
+fn program_block(rng: &mut Rng, w1: &str, w2: &str, n: usize) -> String {
+    match rng.below(4) {
+        0 => format!(
+            "```yaml\n# {w1} settings\n{w1}:\n  enabled: true\n  limit: {n}\n  owner: \"team-{w2}\"\n  retries: [1, 5, 30]\n  notes: >\n    {}\n```\n",
+            sentence(rng, 6)
+        ),
+        1 => format!(
+            "```json\n{{\n  \"{w1}\": {{\n    \"id\": {n},\n    \"owner\": \"{w2}\",\n    \"tags\": [\"{w1}\", \"{w2}\"],\n    \"active\": false\n  }}\n}}\n```\n"
+        ),
+        2 => format!(
+            "```rust\n/// {}\npub fn {w1}_{w2}(limit: u32) -> Result<Vec<String>, Error> {{\n    let mut out = Vec::with_capacity({n});\n    for i in 0..limit {{\n        out.push(format!(\"{w1}-{{i}}\"));\n    }}\n    Ok(out)\n}}\n```\n",
+            sentence(rng, 5)
+        ),
+        _ => format!(
+            "```python\ndef {w1}_{w2}(items, limit={n}):\n    \"\"\"{}\"\"\"\n    total = 0\n    for item in items[:limit]:\n        if item.get(\"{w1}\"):\n            total += item[\"{w2}\"] * 1.5\n    return total\n```\n",
+            sentence(rng, 5)
+        ),
+    }
+}
+
+/// A shell, TOML or Markdown block of 3 or 4 lines.
+fn tool_block(rng: &mut Rng, w1: &str, w2: &str, n: usize) -> String {
+    match rng.below(3) {
+        0 => format!(
+            "```sh\n# {}\ncharter build site --out \"$OUT/{w1}\"\ncurl -fsS https://{w2}.example/api?limit={n} | jq '.items[]'\n```\n",
+            sentence(rng, 4)
+        ),
+        1 => format!("```toml\n[{w1}]\nname = \"{w2}\"\nlimit = {n}\nfeatures = [\"{w1}\", \"{w2}\"]\n```\n"),
+        _ => format!(
+            "```markdown\n## {}\n\n- **{w1}**: see [the {w2} guide](../docs/{w2}.md)\n- `{w1}_{n}` is *optional*\n```\n",
+            sentence(rng, 3).trim_end_matches('.')
+        ),
+    }
+}
+
+/// Appends a code section to every `every`-th page, from its own random stream so that
+/// the rest of the corpus stays as it is without the option.
+fn add_code(pages: &mut [Page], every: usize) {
+    let mut rng = Rng(7);
+    for page in pages.iter_mut().step_by(every.max(1)) {
+        page.body.push_str(&code_section(&mut rng));
+    }
+}
+
+/// Drops the language of every fenced block (` ```yaml ` becomes ` ``` `).
+fn strip_languages(pages: &mut [Page]) {
+    for page in pages {
+        page.body =
+            page.body.lines().map(|l| if l.starts_with("```") { "```" } else { l }).collect::<Vec<_>>().join("\n")
+                + "\n";
+    }
+}
+
 fn write(path: &Path, text: &str) {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).expect("create folders of the corpus");
@@ -418,7 +485,7 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(n), Some(out)) = (args.first().and_then(|n| n.parse::<usize>().ok()), args.get(1)) else {
         eprintln!(
-            "usage: gen_site N OUT [--hugo HUGO_OUT] [--shape long] [--words MIN-MAX] [--sprints N] [--pms N] [--pos N] [--docs N] [--docs-depth N]"
+            "usage: gen_site N OUT [--hugo HUGO_OUT] [--shape long] [--words MIN-MAX] [--sprints N] [--pms N] [--pos N] [--docs N] [--docs-depth N] [--code-every K] [--plain-code]"
         );
         std::process::exit(2);
     };
@@ -428,6 +495,12 @@ fn main() {
     let mut pages = initiatives(&corpus, &mut rng);
     pages.extend(stories(&corpus, &mut rng));
     pages.extend(docs(&corpus, &mut rng));
+    if let Some(every) = args.iter().position(|a| a == "--code-every").and_then(|i| args.get(i + 1)?.parse().ok()) {
+        add_code(&mut pages, every);
+    }
+    if args.iter().any(|a| a == "--plain-code") {
+        strip_languages(&mut pages);
+    }
     let out = Path::new(out);
     if out.exists() {
         fs::remove_dir_all(out).expect("remove the previous corpus");

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark of SPEC §10: charter build and check against Hugo and a parse-and-render
 # floor on the same generated content, at N = 1,000 and 10,000 stories, with the output
-# on disk and on tmpfs; peak memory; serve's edit-to-reload time and the language
-# server's edit-to-diagnostics and completion times at N = 10,000; and audit and build
-# over a 2,000-commit history of the largest corpus.
+# on disk and on tmpfs; peak memory; the cost of highlighting code; serve's edit-to-reload
+# time and the language server's edit-to-diagnostics and completion times at N = 10,000;
+# and audit and build over a 2,000-commit history of the largest corpus.
 #
 # Needs: hyperfine and hugo (Debian: apt-get install -y hyperfine hugo), GNU time.
 # Usage: scripts/bench.sh [RUNS]        (default 5 runs per command; medians reported)
@@ -135,6 +135,36 @@ for name, mem in [("charter build", mem_b), ("charter check", mem_c)]:
     print(f"| {name} | {r['median']:.3f} s | {r['min']:.3f} s | {r['max']:.3f} s | "
           f"{r['user'] + r['system']:.2f} s | {mib:.0f} MiB ({mib / md_mib:.1f}x the Markdown) |")
 print()
+PY
+fi
+
+# Highlighting: build at the largest size of a corpus with a code section (YAML, JSON,
+# Rust or Python, then shell, TOML or Markdown) on every third page besides the one-line
+# `json` blocks, against the same corpus with every fence's language removed.
+if [ "${BENCH_SERVE_ONLY:-0}" != 1 ]; then
+    n=${sizes##* }
+    "$gen" "$n" "$disk/code-$n" --code-every 3 >/dev/null 2>&1
+    "$gen" "$n" "$disk/plain-$n" --code-every 3 --plain-code >/dev/null 2>&1
+    out="$tmpfs/code-out"
+    json="$disk/result-highlight.json"
+    hyperfine --style basic --warmup 1 --runs "$runs" --prepare "rm -rf $out" --export-json "$json" \
+        -n "highlighted" "$charter build $disk/code-$n --out $out" \
+        -n "languages removed" "$charter build $disk/plain-$n --out $out" >/dev/null
+    rm -rf "$out" "$disk/code-$n" "$disk/plain-$n"
+    python3 - "$json" "$n" >> "$report" <<'PY'
+import json, sys
+path, n = sys.argv[1:]
+results = {r["command"]: r for r in json.load(open(path))["results"]}
+print(f"## Highlighting at N = {int(n):,}: code on every third page, output on tmpfs\n")
+print("| command | median | CPU (user + sys, mean) |")
+print("|---|---:|---:|")
+for name in ["highlighted", "languages removed"]:
+    r = results[name]
+    print(f"| {name} | {r['median']:.3f} s | {r['user'] + r['system']:.3f} s |")
+on, off = results["highlighted"], results["languages removed"]
+wall = on["median"] / off["median"] - 1
+cpu = (on["user"] + on["system"]) / (off["user"] + off["system"]) - 1
+print(f"\nHighlighting adds {wall * 100:.0f}% to build's wall time and {cpu * 100:.0f}% to its CPU (target: under 15%).\n")
 PY
 fi
 

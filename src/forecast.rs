@@ -7,7 +7,7 @@ use crate::dates;
 use crate::metrics::{self, Velocity};
 use crate::model::{Date, PersonId, Sprint, Story, StoryId, StoryStatus, Timeframe};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// One sprint of the forecast's calendar: a sprint of charter.yaml, or one after the
 /// last of them, continued with its length.
@@ -52,14 +52,27 @@ impl Calendar {
         if let Some(s) = self.upcoming.get(index) {
             return s.clone();
         }
-        let n = self.first_extra + (index - self.upcoming.len()) as i64;
-        let start = dates::add_days(self.last.end, 1 + (n - 1) * self.length);
+        let (n, start) = self.made_up(index);
         PlanSprint {
             id: format!("{}+{n}", self.last.id),
             start,
             end: dates::add_days(start, self.length - 1),
             defined: false,
         }
+    }
+
+    /// The last day of the sprint `index` sprints from now (without naming it).
+    pub fn end(&self, index: usize) -> Date {
+        match self.upcoming.get(index) {
+            Some(s) => s.end,
+            None => dates::add_days(self.made_up(index).1, self.length - 1),
+        }
+    }
+
+    /// The number (after `last`) and first day of the made-up sprint at `index`.
+    fn made_up(&self, index: usize) -> (i64, Date) {
+        let n = self.first_extra + (index - self.upcoming.len()) as i64;
+        (n, dates::add_days(self.last.end, 1 + (n - 1) * self.length))
     }
 }
 
@@ -132,10 +145,10 @@ pub fn forecast(sprints: &[Sprint], stories: &[&Story], today: Date) -> Option<F
 /// Each product owner's velocity: the average of their done points over the measured
 /// sprints, or the team's when they did none there.
 fn owner_velocities(stories: &[&Story], measured: &[&str], team: f64) -> HashMap<PersonId, f64> {
-    let mut done: HashMap<PersonId, f64> = HashMap::new();
+    let mut done: HashMap<&PersonId, f64> = HashMap::new();
     for s in stories {
         if let Some(po) = &s.product_owner {
-            let points = done.entry(po.clone()).or_default();
+            let points = done.entry(po).or_default();
             let in_measured = s.sprint.as_ref().is_some_and(|id| measured.contains(&id.as_str()));
             if s.status == StoryStatus::Done && in_measured {
                 *points += s.estimate.unwrap_or(0.0);
@@ -143,19 +156,20 @@ fn owner_velocities(stories: &[&Story], measured: &[&str], team: f64) -> HashMap
         }
     }
     let sprints = measured.len().max(1) as f64;
-    done.into_iter().map(|(po, points)| (po, if points > 0.0 { points / sprints } else { team })).collect()
+    done.into_iter().map(|(po, points)| (po.clone(), if points > 0.0 { points / sprints } else { team })).collect()
 }
 
 /// Each open story's sprint from its owner's order alone: the cumulative points up to
 /// it, divided by the owner's velocity, rounded up to whole sprints.
 fn own_order(stories: &[&Story], velocity: &HashMap<PersonId, f64>) -> HashMap<StoryId, StoryForecast> {
-    let mut by_owner: HashMap<&PersonId, Vec<&Story>> = HashMap::new();
+    // In owner order: with two stories of one id, the same one is forecast every time.
+    let mut by_owner: BTreeMap<&PersonId, Vec<&Story>> = BTreeMap::new();
     for s in stories.iter().filter(|s| s.status.is_open()) {
         if let Some(po) = &s.product_owner {
             by_owner.entry(po).or_default().push(s);
         }
     }
-    let mut out = HashMap::new();
+    let mut out = HashMap::with_capacity(stories.len());
     for (po, mut backlog) in by_owner {
         let Some(&v) = velocity.get(po) else { continue };
         backlog.sort_by(|a, b| a.backlog_order(b));
@@ -177,35 +191,39 @@ pub fn sprint_of(points: f64, velocity: f64) -> usize {
 
 /// Moves each story no earlier than the latest of the open stories it depends on, in
 /// any backlog, following chains of dependencies (a cycle is cut where it closes).
+/// Ids are borrowed from `stories`, not copied: this runs on every check.
 fn after_dependencies(expected: &mut HashMap<StoryId, StoryForecast>, stories: &[&Story]) {
-    let deps: HashMap<&str, &[StoryId]> = stories.iter().map(|s| (s.id.as_str(), s.depends_on.as_slice())).collect();
-    let mut roots: Vec<StoryId> = expected.keys().cloned().collect();
-    roots.sort();
-    let mut settled: HashSet<StoryId> = HashSet::new();
+    // A story that waits for nothing has nothing to settle (only to wait for).
+    let waiting = stories.iter().filter(|s| !s.depends_on.is_empty());
+    let deps: HashMap<&str, &[StoryId]> = waiting.map(|s| (s.id.as_str(), s.depends_on.as_slice())).collect();
+    let mut roots: Vec<&str> = deps.keys().copied().filter(|id| expected.contains_key(*id)).collect();
+    roots.sort_unstable();
+    roots.dedup();
+    let mut settled: HashSet<&str> = HashSet::new();
     for root in roots {
         // Depth first with an explicit stack, so long chains cannot overflow it.
         let mut stack = vec![(root, false)];
-        let mut on_path: HashSet<StoryId> = HashSet::new();
+        let mut on_path: HashSet<&str> = HashSet::new();
         while let Some((id, expanded)) = stack.pop() {
-            if settled.contains(&id) || (!expanded && !on_path.insert(id.clone())) {
+            if settled.contains(id) || (!expanded && !on_path.insert(id)) {
                 continue;
             }
-            let waits_for = deps.get(id.as_str()).copied().unwrap_or_default();
+            let waits_for = deps.get(id).copied().unwrap_or_default();
             if expanded {
-                settle(expected, &id, waits_for);
-                on_path.remove(&id);
+                settle(expected, id, waits_for);
+                on_path.remove(id);
                 settled.insert(id);
             } else {
-                stack.push((id.clone(), true));
-                let pending = waits_for.iter().filter(|d| expected.contains_key(*d) && !on_path.contains(*d));
-                stack.extend(pending.map(|d| (d.clone(), false)));
+                stack.push((id, true));
+                let pending = waits_for.iter().filter(|d| expected.contains_key(*d) && !on_path.contains(d.as_str()));
+                stack.extend(pending.map(|d| (d.as_str(), false)));
             }
         }
     }
 }
 
 /// Moves one story after its (already settled) dependencies.
-fn settle(expected: &mut HashMap<StoryId, StoryForecast>, id: &StoryId, waits_for: &[StoryId]) {
+fn settle(expected: &mut HashMap<StoryId, StoryForecast>, id: &str, waits_for: &[StoryId]) {
     let latest = waits_for.iter().filter_map(|d| expected.get(d)).fold(None, |acc: Option<StoryForecast>, f| {
         Some(acc.map_or(*f, |a| StoryForecast {
             sprint: a.sprint.max(f.sprint),
@@ -253,7 +271,7 @@ pub fn late_owners<'a>(
 ) -> Vec<&'a PersonId> {
     let mut owners: Vec<&PersonId> = stories
         .into_iter()
-        .filter(|s| forecast.stories.get(&s.id).is_some_and(|f| forecast.calendar.sprint(f.sprint).end > deadline))
+        .filter(|s| forecast.stories.get(&s.id).is_some_and(|f| forecast.calendar.end(f.sprint) > deadline))
         .filter_map(|s| s.product_owner.as_ref())
         .collect();
     owners.sort();

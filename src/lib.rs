@@ -30,6 +30,7 @@ pub mod source;
 pub mod theme;
 pub mod urls;
 pub mod validate;
+pub mod values;
 pub mod watch;
 pub mod write;
 

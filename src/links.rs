@@ -42,8 +42,8 @@ pub enum Nowhere {
 #[derive(Debug)]
 pub struct Resolver<'a> {
     files: &'a Files,
-    /// Each Markdown document, for the ids its fragments may name.
-    docs: HashMap<&'a str, &'a Document>,
+    /// The site, for the Markdown documents whose ids fragments name.
+    site: &'a Site,
     outside: &'a HashMap<String, OutsideKind>,
     repository: Option<(&'a Repository, String)>,
 }
@@ -53,7 +53,7 @@ impl<'a> Resolver<'a> {
     pub fn new(site: &'a Site) -> Resolver<'a> {
         Resolver {
             files: &site.files,
-            docs: site.documents().map(|d| (d.source.rel.as_str(), d)).collect(),
+            site,
             outside: &site.disk.outside,
             repository: site.config.repository.as_ref().map(|repo| (repo, site_path_in_repository(site))),
         }
@@ -141,7 +141,7 @@ impl<'a> Resolver<'a> {
 
     /// The Markdown document at the site path `rel`.
     pub fn document(&self, rel: &str) -> Option<&'a Document> {
-        self.docs.get(rel).copied()
+        self.site.page(rel).map(crate::model::Page::doc)
     }
 
     /// Whether `fragment` names nothing in the Markdown file `doc` (a heading, an id);
@@ -181,20 +181,17 @@ impl<'a> Resolver<'a> {
 
 /// The paths outside the site (`../src/main.rs`) that links of the site name.
 pub fn outside_paths(site: &Site) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for doc in site.documents() {
-        // Only a path with `..` (or its encoding) can climb out of the site.
-        for link in doc.scan().links.iter().filter(|l| l.dest.contains("..") || l.dest.contains('%')) {
-            if !markdown::is_relative(&link.dest) {
-                continue;
-            }
-            let path = link.dest.split(['#', '?']).next().unwrap_or_default();
-            if let Err(outside) = join(&doc.source.rel, &urls::percent_decode(path)) {
-                out.insert(outside);
-            }
-        }
-    }
-    out
+    site.documents().flat_map(outside_paths_of).collect()
+}
+
+/// The paths outside the site that links of one document name.
+pub fn outside_paths_of(doc: &Document) -> impl Iterator<Item = String> + '_ {
+    // Only a path with `..` (or its encoding) can climb out of the site.
+    let climbing = doc.scan().links.iter().filter(|l| l.dest.contains("..") || l.dest.contains('%'));
+    climbing.filter(|l| markdown::is_relative(&l.dest)).filter_map(|link| {
+        let path = link.dest.split(['#', '?']).next().unwrap_or_default();
+        join(&doc.source.rel, &urls::percent_decode(path)).err()
+    })
 }
 
 /// The relative path from the folder of the file `from` to the site path `to`.

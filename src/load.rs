@@ -131,12 +131,28 @@ pub fn disk(root: &Path, outside: impl IntoIterator<Item = String>) -> Disk {
         };
         disk.outside.insert(path, kind);
     }
-    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    disk.repository_path = root.ancestors().find(|a| a.join(".git").exists()).map(|repo| {
-        let rel = root.strip_prefix(repo).unwrap_or(Path::new(""));
-        rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
-    });
+    disk.repository_path = work_tree(root).map(|tree| tree.site.join("/"));
     disk
+}
+
+/// The git work tree that holds a site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkTree {
+    /// The work tree's folder (canonical).
+    pub root: PathBuf,
+    /// The site folder's path components inside it (empty: the root).
+    pub site: Vec<String>,
+}
+
+/// The work tree holding `site`: the nearest folder at or above it with a `.git` (a
+/// folder, or a file in linked work trees and submodules). Links (`repository_path`)
+/// and history find the repository this one way.
+pub fn work_tree(site: &Path) -> Option<WorkTree> {
+    let site = site.canonicalize().ok()?;
+    let root = site.ancestors().find(|a| a.join(".git").exists())?;
+    let inside = site.strip_prefix(root).ok()?;
+    let parts = inside.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    Some(WorkTree { root: root.to_path_buf(), site: parts })
 }
 
 fn strip_first(rel: &str, segments: usize) -> String {

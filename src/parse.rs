@@ -51,22 +51,11 @@ const METRIC: &[&str] = &["name", "baseline", "target", "current"];
 const ITEM_ID: &str = "[A-Za-z0-9][A-Za-z0-9._-]*";
 const PERSON_ID: &str = "[a-z0-9][a-z0-9_-]*";
 
-/// What one file turned into.
-#[derive(Debug, Clone)]
-pub enum Item {
-    Initiative(Arc<Initiative>),
-    Story(Arc<Story>),
-    Doc(Arc<DocPage>),
-    RoadmapIntro(Arc<Intro>),
-    BacklogIntro(Arc<Intro>),
-    /// The file could not be turned into an item (its diagnostics say why).
-    Unusable,
-}
-
 /// A parsed file: the item and the diagnostics found in the file alone.
 #[derive(Debug, Clone)]
 pub struct ParsedFile {
-    pub item: Item,
+    /// `None` when the file could not be turned into an item (its diagnostics say why).
+    pub item: Option<Item>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -94,7 +83,7 @@ pub fn parse(entry: &Entry, source: Source) -> ParsedFile {
 }
 
 fn unusable(d: Diagnostic) -> ParsedFile {
-    ParsedFile { item: Item::Unusable, diagnostics: vec![d] }
+    ParsedFile { item: None, diagnostics: vec![d] }
 }
 
 fn file_stem(rel: &str) -> &str {
@@ -138,7 +127,7 @@ fn intro(doc: &Arc<Document>, map: &Mapping, wrap: fn(Arc<Intro>) -> Item) -> Pa
     let mut f = Fields::new(doc, vec![], map, "section intro", INTRO);
     let title = f.text("title");
     let diagnostics = f.finish();
-    ParsedFile { item: wrap(Arc::new(Intro { title, doc: doc.clone() })), diagnostics }
+    ParsedFile { item: Some(wrap(Arc::new(Intro { title, doc: doc.clone() }))), diagnostics }
 }
 
 fn item_id(f: &mut Fields, stem: &str) -> String {
@@ -196,7 +185,7 @@ fn initiative(doc: &Arc<Document>, map: &Mapping, stem: &str) -> ParsedFile {
         visibility: f.keyword("visibility").unwrap_or(Visibility::Public),
         doc: doc.clone(),
     };
-    ParsedFile { item: Item::Initiative(Arc::new(item)), diagnostics: f.finish() }
+    ParsedFile { item: Some(Item::Initiative(Arc::new(item))), diagnostics: f.finish() }
 }
 
 fn metric(f: &mut Fields) -> Option<Metric> {
@@ -232,7 +221,7 @@ fn story(doc: &Arc<Document>, map: &Mapping, stem: &str) -> ParsedFile {
         visibility: f.keyword("visibility").unwrap_or(Visibility::Public),
         doc: doc.clone(),
     };
-    ParsedFile { item: Item::Story(Arc::new(item)), diagnostics: f.finish() }
+    ParsedFile { item: Some(Item::Story(Arc::new(item))), diagnostics: f.finish() }
 }
 
 /// `rank`: a whole number from 1 up; one too large to hold is an error, not silently no rank.
@@ -258,7 +247,7 @@ fn doc_page(doc: &Arc<Document>, map: &Mapping, rel: &str) -> ParsedFile {
         tags: f.text_list("tags"),
         doc: doc.clone(),
     };
-    ParsedFile { item: Item::Doc(Arc::new(item)), diagnostics: f.finish() }
+    ParsedFile { item: Some(Item::Doc(Arc::new(item))), diagnostics: f.finish() }
 }
 
 /// The text of the first level-1 heading outside code blocks.
@@ -297,7 +286,7 @@ mod tests {
     fn a_story_is_read_with_defaults() {
         let parsed = parse_text("backlog/CHK-1.md", "---\ntitle: Form\nproduct_owner: bob\nrank: 2\n---\nBody\n");
         assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
-        let Item::Story(story) = parsed.item else { panic!() };
+        let Some(Item::Story(story)) = parsed.item else { panic!() };
         assert_eq!(story.id.as_str(), "CHK-1");
         assert_eq!(story.status, StoryStatus::Backlog);
         assert_eq!(story.rank, Some(2));
@@ -317,7 +306,7 @@ mod tests {
     #[test]
     fn doc_titles_come_from_the_first_heading_outside_code() {
         let parsed = parse_text("docs/guide/Getting Started.md", "```\n# not this\n```\n\n# Getting *started*\n");
-        let Item::Doc(doc) = parsed.item else { panic!() };
+        let Some(Item::Doc(doc)) = parsed.item else { panic!() };
         assert_eq!(doc.title, "Getting started");
         assert_eq!(doc.url, "docs/guide/getting-started");
     }

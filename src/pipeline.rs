@@ -6,11 +6,12 @@ use crate::diag::{self, Diagnostic};
 use crate::error::Error;
 use crate::links;
 use crate::load::{self, Entry, Inventory};
-use crate::model::{Parts, Site};
-use crate::parse::{self, Item, ParsedFile};
+use crate::model::{Item, Parts, Site};
+use crate::parse::{self, ParsedFile};
 use crate::theme::Theme;
 use crate::validate;
 use rayon::prelude::*;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -75,15 +76,15 @@ pub fn parse_all(entries: &[Entry]) -> Vec<ParsedFile> {
 pub fn parse_entry(entry: &Entry) -> ParsedFile {
     match load::read_text(&entry.rel, &entry.path) {
         Ok(source) => parse::parse(entry, source),
-        Err(d) => ParsedFile { item: Item::Unusable, diagnostics: vec![*d] },
+        Err(d) => ParsedFile { item: None, diagnostics: vec![*d] },
     }
 }
 
 /// Builds the model from parsed files, collecting their diagnostics.
-pub fn assemble(
+pub fn assemble<'a>(
     root: &Path,
     config: Config,
-    parsed: &[ParsedFile],
+    parsed: impl IntoIterator<Item = &'a ParsedFile>,
     inventory: &Inventory,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Site {
@@ -91,15 +92,75 @@ pub fn assemble(
     for file in parsed {
         diagnostics.extend(file.diagnostics.iter().cloned());
         match &file.item {
-            Item::Initiative(i) => parts.initiatives.push(i.clone()),
-            Item::Story(s) => parts.stories.push(s.clone()),
-            Item::Doc(d) => parts.docs.push(d.clone()),
-            Item::RoadmapIntro(i) => parts.roadmap_intro = Some(i.clone()),
-            Item::BacklogIntro(i) => parts.backlog_intro = Some(i.clone()),
-            Item::Unusable => {}
+            Some(Item::Initiative(i)) => parts.initiatives.push(i.clone()),
+            Some(Item::Story(s)) => parts.stories.push(s.clone()),
+            Some(Item::Doc(d)) => parts.docs.push(d.clone()),
+            Some(Item::RoadmapIntro(i)) => parts.roadmap_intro = Some(i.clone()),
+            Some(Item::BacklogIntro(i)) => parts.backlog_intro = Some(i.clone()),
+            None => {}
         }
     }
     let mut site = Site::new(root.to_path_buf(), Arc::new(config), parts);
     site.disk = load::disk(root, links::outside_paths(&site));
     site
+}
+
+/// The site `previous` with the new parse of each edited file (site path, `None` once
+/// deleted) put in place, without assembling and indexing the whole site again. `None`
+/// when an edit changes the site's shape (a file or an id added, removed or renamed: see
+/// [`Site::replace`]) or which paths outside the site its links name; the site must
+/// then be assembled again. The disk outside the site is not looked at again.
+pub fn reassemble<'a>(
+    previous: &Site,
+    edited: impl IntoIterator<Item = (&'a str, Option<&'a ParsedFile>)>,
+) -> Option<Site> {
+    let mut site = previous.clone();
+    for (rel, parsed) in edited {
+        let old = previous.page(rel);
+        match (old, parsed.and_then(|p| p.item.clone())) {
+            // Unusable before and after (or gone): never part of the model.
+            (None, None) => {}
+            (Some(old), Some(item)) => {
+                let outside = |doc| links::outside_paths_of(doc).collect::<BTreeSet<_>>();
+                if outside(old.doc()) != outside(item.page().doc()) || !site.replace(item) {
+                    return None;
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(site)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::CONFIG_FILE;
+    use crate::source::Source;
+
+    fn parsed(rel: &str, title: &str, extra: &str) -> ParsedFile {
+        let section = load::Section::of(rel).expect("a content path");
+        let entry = Entry { section, rel: rel.to_owned(), path: PathBuf::from(rel) };
+        let text = format!("---\ntitle: {title}\nproduct_owner: olga\nstatus: backlog\nrank: 1\n{extra}---\nBody.\n");
+        parse::parse(&entry, Source::new(rel, rel, text))
+    }
+
+    #[test]
+    fn an_edit_that_keeps_the_ids_updates_the_model_in_place_and_no_other_does() {
+        let (config, _) = Config::parse(Source::new(CONFIG_FILE, CONFIG_FILE, "title: T\n".to_owned()));
+        let files = [parsed("backlog/A-1.md", "One", ""), parsed("backlog/A-2.md", "Two", "")];
+        let site = assemble(Path::new("."), config, &files, &Inventory::default(), &mut vec![]);
+        let retitled = parsed("backlog/A-1.md", "Renamed", "");
+        let updated = reassemble(&site, [("backlog/A-1.md", Some(&retitled))]).expect("the same shape");
+        assert_eq!(updated.story("A-1").map(|s| s.title.as_str()), Some("Renamed"));
+        assert_eq!(site.story("A-1").map(|s| s.title.as_str()), Some("One"), "the last model is kept");
+        let new_id = parsed("backlog/A-1.md", "One", "id: B-1\n");
+        assert!(reassemble(&site, [("backlog/A-1.md", Some(&new_id))]).is_none(), "an id changed");
+        assert!(reassemble(&site, [("backlog/A-2.md", None)]).is_none(), "a file deleted");
+        let added = parsed("backlog/A-3.md", "Three", "");
+        assert!(reassemble(&site, [("backlog/A-3.md", Some(&added))]).is_none(), "a file added");
+        let unusable = parsed("backlog/A-2.md", "Two", "");
+        let unusable = ParsedFile { item: None, ..unusable };
+        assert!(reassemble(&site, [("backlog/A-2.md", Some(&unusable))]).is_none(), "an item became unusable");
+    }
 }

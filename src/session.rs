@@ -13,7 +13,7 @@ use crate::pipeline;
 use crate::render::{self, Affected, Options, Output};
 use crate::source::Source;
 use crate::theme::Theme;
-use crate::validate;
+use crate::validate::Findings;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -47,6 +47,11 @@ impl BuildArgs {
     }
 }
 
+/// The output folder: `--out`, else SITE/public (the language server skips it too).
+pub fn out_dir(site: &Path, out: Option<PathBuf>) -> PathBuf {
+    out.unwrap_or_else(|| site.join("public"))
+}
+
 /// What changed since the last build, as the watcher saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Changes {
@@ -56,6 +61,9 @@ pub enum Changes {
     Content(BTreeSet<PathBuf>),
     /// Only static files changed.
     Static,
+    /// HEAD or a branch may have moved (a commit, checkout or pull): history is read
+    /// again if HEAD names another commit.
+    Head,
 }
 
 /// How a path of the site matters to a rebuild.
@@ -114,6 +122,15 @@ pub fn changes(root: &Path, out: &Path, paths: impl IntoIterator<Item = PathBuf>
     }
 }
 
+/// A burst's changes when HEAD may also have moved: a commit alone re-reads history
+/// only; with edits too (a checkout, a pull), everything is read again.
+pub fn with_head_moved(changes: Option<Changes>) -> Changes {
+    match changes {
+        None | Some(Changes::Head) => Changes::Head,
+        Some(_) => Changes::All,
+    }
+}
+
 /// The outcome of one rebuild.
 pub enum Outcome {
     /// A good site, with its warnings.
@@ -124,7 +141,7 @@ pub enum Outcome {
 
 /// The last good build, kept to re-render only what an edit affects.
 struct Previous {
-    site: Site,
+    site: Arc<Site>,
     output: Arc<Output>,
     audience: Audience,
     base_url: String,
@@ -147,6 +164,14 @@ pub struct Session {
     /// The history and what it was read for: read again only when HEAD moves (or
     /// `history:` / `ignore:` change), never for an edit.
     history: Option<(HistoryKey, Option<Arc<History>>)>,
+    /// Whether HEAD may have moved since the history was read (checked on the next
+    /// build; an edit alone never asks git).
+    head_may_move: bool,
+    /// The model and findings of the last check, the base of the next one.
+    checked: Option<(Arc<Site>, Findings)>,
+    /// Site paths of the content files re-read since the last check; `None` when
+    /// anything else may have changed (charter.yaml, folders, static files).
+    unchecked: Option<BTreeSet<String>>,
 }
 
 /// What a history read depends on besides the commits.
@@ -172,6 +197,9 @@ impl Session {
             dirty: None,
             buffers: BTreeMap::new(),
             history: None,
+            head_may_move: true,
+            checked: None,
+            unchecked: None,
         }
     }
 
@@ -182,7 +210,12 @@ impl Session {
     /// The site's history, read once and again when HEAD moves. A repository that
     /// cannot be read gives no history rather than stopping the server.
     fn history(&mut self, config: &Config) -> Option<Arc<History>> {
-        let key = (history::head(&self.args.site), config.history, config.ignore.clone());
+        let head = match &self.history {
+            Some(((head, ..), _)) if !self.head_may_move => head.clone(),
+            _ => history::head(&self.args.site),
+        };
+        self.head_may_move = false;
+        let key = (head, config.history, config.ignore.clone());
         if let Some((known, history)) = &self.history
             && *known == key
         {
@@ -223,15 +256,22 @@ impl Session {
     pub fn reload(&mut self, changes: &Changes) -> Result<(), Error> {
         match changes {
             Changes::All => {
+                self.unchecked = None;
                 self.reload_everything()?;
                 self.dirty = None;
+                self.head_may_move = true;
             }
+            Changes::Head => self.head_may_move = true,
             Changes::Static => {
+                self.unchecked = None;
                 self.reload_inventory()?;
                 self.dirty = None;
             }
             Changes::Content(paths) => {
                 let edited = self.reload_content(paths);
+                if let Some(unchecked) = &mut self.unchecked {
+                    unchecked.extend(edited.iter().cloned());
+                }
                 if let Some(dirty) = &mut self.dirty {
                     dirty.extend(edited);
                 }
@@ -309,16 +349,53 @@ impl Session {
     }
 
     /// Assembles and validates the site as it stands (no theme, no render): the model
-    /// and its diagnostics, sorted and with `rules:` applied.
-    pub fn check(&self) -> Result<(Site, Vec<Diagnostic>), Error> {
+    /// and its diagnostics, sorted and with `rules:` applied. After edits of content
+    /// files alone, the last check's model and findings are updated instead (see
+    /// [`pipeline::reassemble`] and [`Findings`]).
+    pub fn check(&mut self) -> Result<(Arc<Site>, Vec<Diagnostic>), Error> {
         let (config, config_diags) = self.config()?.clone();
         let mut diagnostics = config_diags;
         diagnostics.extend(self.inventory.problems.iter().cloned());
-        let parsed: Vec<ParsedFile> = self.parsed.values().map(|(_, p)| p.clone()).collect();
-        let site = pipeline::assemble(&self.args.site, config, &parsed, &self.inventory, &mut diagnostics);
-        diagnostics.extend(validate::validate(&site));
+        let edited = self.unchecked.replace(BTreeSet::new());
+        let (site, findings) =
+            match self.checked.take().zip(edited).and_then(|(last, edited)| self.recheck(last, &edited)) {
+                Some(checked) => {
+                    diagnostics.extend(self.parsed.values().flat_map(|(_, p)| p.diagnostics.iter().cloned()));
+                    checked
+                }
+                None => {
+                    let parsed = self.parsed.values().map(|(_, p)| p);
+                    let site = pipeline::assemble(&self.args.site, config, parsed, &self.inventory, &mut diagnostics);
+                    let findings = Findings::of(&site);
+                    (Arc::new(site), findings)
+                }
+            };
+        diagnostics.extend(findings.diagnostics().cloned());
         let diagnostics = diag::finish(diagnostics, &site.config.rules);
+        self.checked = Some((site.clone(), findings));
         Ok((site, diagnostics))
+    }
+
+    /// What stops the templates of `site` from loading, sorted and with `rules:`
+    /// applied (what `check` adds to the model's diagnostics); empty when they load.
+    pub fn theme_problems(&self, site: &Site) -> Vec<Diagnostic> {
+        match Theme::load(&site.config, &self.inventory, &site.statics) {
+            Ok(_) => vec![],
+            Err(problems) => diag::finish(problems, &site.config.rules),
+        }
+    }
+
+    /// The last check's model and findings updated for the files `edited` since, when
+    /// the edits keep the site's shape.
+    fn recheck(
+        &self,
+        (site, mut findings): (Arc<Site>, Findings),
+        edited: &BTreeSet<String>,
+    ) -> Option<(Arc<Site>, Findings)> {
+        let parsed = edited.iter().map(|rel| (rel.as_str(), self.parsed.get(rel).map(|(_, p)| p)));
+        let updated = pipeline::reassemble(&site, parsed)?;
+        findings.update(&site, &updated, edited);
+        Some((Arc::new(updated), findings))
     }
 
     /// Validates and renders; after content-only edits, only the pages they affect are
@@ -404,11 +481,27 @@ mod tests {
         let root = Path::new("/site");
         let out = Path::new("/site/public");
         let paths = |ps: &[&str]| ps.iter().map(PathBuf::from).collect::<Vec<_>>();
-        assert_eq!(changes(root, out, paths(&["/site/public/x.html", "/site/.git/a"])), None);
+        let changes = |ps: &[&str]| changes(root, out, paths(ps));
+        assert_eq!(changes(&["/site/public/x.html", "/site/.git/a", "/site/.git/index"]), None);
         assert!(
-            matches!(changes(root, out, paths(&["/site/backlog/a.md", "/site/backlog/b.md"])), Some(Changes::Content(set)) if set.len() == 2)
+            matches!(changes(&["/site/backlog/a.md", "/site/backlog/b.md"]), Some(Changes::Content(set)) if set.len() == 2)
         );
-        assert_eq!(changes(root, out, paths(&["/site/backlog/a.md", "/site/charter.yaml"])), Some(Changes::All));
-        assert_eq!(changes(root, out, paths(&["/site/static/a.css"])), Some(Changes::Static));
+        assert_eq!(changes(&["/site/backlog/a.md", "/site/charter.yaml"]), Some(Changes::All));
+        assert_eq!(changes(&["/site/static/a.css"]), Some(Changes::Static));
+        assert_eq!(with_head_moved(changes(&["/site/.git/HEAD"])), Changes::Head);
+        assert_eq!(with_head_moved(changes(&["/site/backlog/a.md"])), Changes::All);
+    }
+
+    #[test]
+    fn a_commit_checkout_or_pull_moves_head() {
+        let git = PathBuf::from("/repo/.git");
+        let head = history::HeadFiles { git_dir: git.clone(), common_dir: git };
+        let moved = |p: &str| head.moved_by(Path::new(p));
+        // A commit writes the branch's ref through a lock file; a checkout, HEAD; a
+        // pack of refs (gc, some fetches), packed-refs.
+        assert!(moved("/repo/.git/refs/heads/main") && moved("/repo/.git/refs/heads/topic/a"));
+        assert!(moved("/repo/.git/HEAD") && moved("/repo/.git/packed-refs"));
+        assert!(!moved("/repo/.git/refs/heads/main.lock") && !moved("/repo/.git/index"));
+        assert!(!moved("/repo/.git/logs/HEAD") && !moved("/repo/.git/refs/remotes/origin/main"));
     }
 }

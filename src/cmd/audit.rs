@@ -1,5 +1,6 @@
 //! `charter audit`: the site's git history against the ownership rules.
 
+use crate::config::Config;
 use crate::diag::{self, Counts, Diagnostic, Format, Rule};
 use crate::error::Error;
 use crate::history::{self, History, Range};
@@ -7,11 +8,15 @@ use crate::{Outcome, load, pipeline, validate};
 use std::path::Path;
 
 /// Reads the history of the site over `range`, prints every audit diagnostic to stdout
-/// and the notes (skipped versions, a shallow start) to stderr.
+/// and the notes (skipped versions, a shallow start) to stderr. The site is checked
+/// while the history is read: both need only charter.yaml.
 pub fn run(site: &Path, range: &Range, format: Format, deny_warnings: bool) -> Result<Outcome, Error> {
-    let checked = pipeline::check(site, &[site.join("public")])?;
-    let ignore = load::ignore_set(&checked.site.config);
-    let history = history::read(site, range, &|rel| !ignore.is_match(rel))?;
+    let read = || -> Result<History, Error> {
+        let ignore = load::ignore_set(&Config::load(site)?.0);
+        Ok(history::read(site, range, &|rel| !ignore.is_match(rel))?)
+    };
+    let (checked, history) = rayon::join(|| pipeline::check(site, &[site.join("public")]), read);
+    let (checked, history) = (checked?, history?);
     // A charter.yaml that cannot be read well leaves the team (and so the audit) unsure.
     let reading = |d: &Diagnostic| matches!(d.rule, Rule::ConfigInvalid | Rule::UnknownField | Rule::MissingField);
     let mut diagnostics: Vec<Diagnostic> =

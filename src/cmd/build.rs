@@ -1,12 +1,12 @@
 //! `charter build`: validate, render, write atomically.
 
+use crate::config::Config;
 use crate::diag::{self, Counts, Diagnostic};
 use crate::error::Error;
 use crate::render::{self, Output, Stop};
 use crate::session::BuildArgs;
 use crate::theme::Theme;
 use crate::{Outcome, pipeline, write};
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -24,15 +24,21 @@ struct Ready {
 }
 
 /// Validates the site and loads its theme; the diagnostics when it cannot be built.
+/// The history is read from git while the site is checked: both need only
+/// charter.yaml, and the history's commits are independent.
 fn prepare(args: &BuildArgs) -> Result<Result<Ready, Vec<Diagnostic>>, Error> {
-    let mut checked = pipeline::check(&args.site, std::slice::from_ref(&args.out))?;
+    let (checked, history) = rayon::join(
+        || pipeline::check(&args.site, std::slice::from_ref(&args.out)),
+        || Config::load(&args.site).ok().map(|(config, _)| crate::history::for_site(&args.site, &config)),
+    );
+    let mut checked = checked?;
     let counts = Counts::of(&checked.diagnostics);
     let theme = checked.theme.take();
     let Some(theme) = theme.filter(|_| !counts.fails(args.deny_warnings)) else {
         return Ok(Err(checked.diagnostics));
     };
     let mut options = args.options(&checked.site.config);
-    options.history = crate::history::for_site(&args.site, &checked.site.config)?.map(std::sync::Arc::new);
+    options.history = history.transpose()?.flatten().map(std::sync::Arc::new);
     Ok(Ok(Ready { checked, theme, options }))
 }
 
@@ -137,9 +143,4 @@ pub fn watch(args: &BuildArgs, poll: bool) -> Result<Outcome, Error> {
             Err(_) => return Ok(Outcome::Success),
         }
     }
-}
-
-/// The output folder: `--out`, else SITE/public.
-pub fn out_dir(site: &Path, out: Option<PathBuf>) -> PathBuf {
-    out.unwrap_or_else(|| site.join("public"))
 }

@@ -11,23 +11,23 @@ use crate::Outcome;
 use crate::cli::{AudienceArg, Command};
 use crate::error::Error;
 use crate::model::Audience;
-use crate::session::BuildArgs;
+use crate::session::{BuildArgs, out_dir};
 
 /// Runs one command.
 pub fn run(command: Command) -> Result<Outcome, Error> {
     match command {
         Command::Check { site, format, deny_warnings } => check::run(&site, format, deny_warnings),
         Command::Build { site, out, audience, base_url, deny_warnings, watch: false, .. } => {
-            let out = build::out_dir(&site, out);
+            let out = out_dir(&site, out);
             build::run(&BuildArgs { site, out, audience: audience.map(Audience::from), base_url, deny_warnings })
         }
         Command::Build { site, out, audience, base_url, deny_warnings, watch: true, poll } => {
-            let out = build::out_dir(&site, out);
+            let out = out_dir(&site, out);
             let audience = audience.map(Audience::from);
             build::watch(&BuildArgs { site, out, audience, base_url, deny_warnings }, poll)
         }
         Command::Serve { site, bind, port, audience, open, poll } => {
-            let out = build::out_dir(&site, None);
+            let out = out_dir(&site, None);
             let audience = audience.map(Audience::from);
             let build = BuildArgs { site, out, audience, base_url: None, deny_warnings: false };
             crate::serve::run(crate::serve::ServeArgs { build, bind, port, open, poll })

@@ -122,8 +122,10 @@ pub fn finish(mut diagnostics: Vec<Diagnostic>, overrides: &Overrides) -> Vec<Di
         }
     }
     diagnostics.retain(|d| d.severity != Severity::Off);
+    // A total order: the rules' findings come in no fixed order (see `validate::Findings`).
     diagnostics.sort_by(|a, b| {
-        (&a.file, a.line, a.column, a.rule, &a.message).cmp(&(&b.file, b.line, b.column, b.rule, &b.message))
+        (&a.file, a.line, a.column, a.rule, &a.message, &a.help, &a.snippet)
+            .cmp(&(&b.file, b.line, b.column, b.rule, &b.message, &b.help, &b.snippet))
     });
     diagnostics.dedup();
     diagnostics

@@ -71,16 +71,43 @@ fn human_one(out: &mut String, d: &Diagnostic, p: &Palette) {
         let _ = writeln!(out, "{gutter}{accent}-->{reset} {}{position}", d.file);
     }
     if let Some((text, width)) = &d.snippet {
-        let shown = text.replace('\t', " ");
-        let pad = " ".repeat(d.column.saturating_sub(1));
+        let (shown, at, width) = window(&text.replace('\t', " "), d.column.saturating_sub(1), *width);
+        let pad = " ".repeat(at);
         let _ = writeln!(out, "{gutter} {accent}|{reset}");
         let _ = writeln!(out, "{accent}{}{reset} {accent}|{reset} {shown}", d.line);
-        let _ = writeln!(out, "{gutter} {accent}|{reset} {pad}{sev}{}{reset}", "^".repeat(*width));
+        let _ = writeln!(out, "{gutter} {accent}|{reset} {pad}{sev}{}{reset}", "^".repeat(width));
     }
     if !d.help.is_empty() {
         let _ = writeln!(out, "{gutter} {accent}={reset} {bold}help{reset}: {}", d.help);
     }
     out.push('\n');
+}
+
+/// The longest snippet shown whole, in characters: a minified or generated line of
+/// megabytes would otherwise flood the terminal.
+const SNIPPET_WIDTH: usize = 100;
+
+/// The part of `line` worth showing around the span at character `column` (0-based) of
+/// `width` characters: the whole line when short, else a window with `…` where it was cut.
+/// Returns the text, the span's column in it and the span's width within it.
+fn window(line: &str, column: usize, width: usize) -> (String, usize, usize) {
+    let len = line.chars().count();
+    if len <= SNIPPET_WIDTH {
+        return (line.to_string(), column, width);
+    }
+    let start = column.saturating_sub(SNIPPET_WIDTH / 3).min(len.saturating_sub(SNIPPET_WIDTH));
+    let end = (start + SNIPPET_WIDTH).min(len);
+    let mut shown: String = line.chars().skip(start).take(end - start).collect();
+    let lead = usize::from(start > 0);
+    if start > 0 {
+        shown.insert(0, '…');
+    }
+    if end < len {
+        shown.push('…');
+    }
+    let at = column.saturating_sub(start) + lead;
+    let width = width.min((end.saturating_sub(column)).max(1));
+    (shown, at, width)
 }
 
 fn summary(counts: Counts, p: &Palette) -> String {
@@ -159,6 +186,21 @@ mod tests {
              --> backlog/CHK-12.md:4:16\n  |\n4 | product_owner: alice\n  |                ^^^^^\n  \
              = help: product owners are: bob, eve\n\nfailed: 1 error, 0 warnings\n"
         );
+    }
+
+    #[test]
+    fn a_huge_line_is_shown_around_the_span() {
+        let mut d = sample();
+        d.snippet = Some((format!("{}product_owner: alice{}", "x".repeat(5000), "y".repeat(5000)), 5));
+        d.column = 5016;
+        let text = render(&[d], Format::Human, false);
+        let shown = text.lines().nth(3).unwrap();
+        let caret = text.lines().nth(4).unwrap();
+        assert!(shown.chars().count() < 120, "{shown}");
+        assert!(shown.starts_with("4 | …x") && shown.ends_with("y…"), "{shown}");
+        let at = caret.find('^').unwrap() - "  | ".len();
+        let under: String = shown["4 | ".len()..].chars().skip(at).take(5).collect();
+        assert_eq!(under, "alice");
     }
 
     #[test]

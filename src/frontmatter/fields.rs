@@ -3,7 +3,7 @@
 
 use super::{Document, Mapping, Part, Seg, Value, type_name};
 use crate::diag::{Diagnostic, Rule, did_you_mean};
-use crate::model::{Date, Keyword, Timeframe};
+use crate::values::{Date, Keyword, Timeframe};
 
 /// A reader over one mapping of a document (the front-matter, or an entry of a list).
 pub struct Fields<'a> {

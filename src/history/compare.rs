@@ -1,26 +1,25 @@
 //! Items, not lines: one commit's changed content files, parsed before and after with
 //! the same parser as `check`, matched by id and compared field by field.
 //!
-//! Nothing here knows git: it gets file texts and gives [`ItemChange`]s.
+//! Nothing here knows git: it parses file texts and compares parsed versions into
+//! [`ItemChange`]s.
 
 use super::{Commit, ItemChange, Note};
 use crate::frontmatter::{Part, Seg};
 use crate::load::{Entry, Section};
-use crate::model::{Initiative, Story};
-use crate::parse::{self, Item};
+use crate::model::{Initiative, Item, Story};
+use crate::parse;
 use crate::source::{Location, Source};
-use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// One content file as it was before a commit and as the commit left it (`None`:
-/// absent on that side).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One content file as it was before a commit and as the commit left it, parsed.
+#[derive(Debug, Clone)]
 pub struct FileChange {
     /// Path relative to the site root, `/` separated.
     pub rel: String,
-    pub before: Option<String>,
-    pub after: Option<String>,
+    pub before: Parsed,
+    pub after: Parsed,
 }
 
 /// Which kind of item changed.
@@ -111,7 +110,7 @@ fn join<'a>(words: impl Iterator<Item = &'a str>) -> Option<String> {
 
 /// One version of an item, as parsed from one side of a commit.
 #[derive(Debug, Clone)]
-enum Version {
+pub enum Version {
     Initiative(Arc<Initiative>),
     Story(Arc<Story>),
 }
@@ -192,25 +191,22 @@ type Side = BTreeMap<(ItemKind, String), Version>;
 /// changed. Files that do not parse on either side are skipped with a note.
 pub fn compare(commit: &Arc<Commit>, files: &[FileChange], notes: &mut Vec<Note>) -> Vec<ItemChange> {
     let (mut before, mut after) = (Side::new(), Side::new());
-    // A commit that imports a site changes thousands of files: parse them in parallel.
-    let version = |rel: &str, text: &Option<String>| text.as_deref().map_or(Parsed::Absent, |t| parse_version(rel, t));
-    let parsed: Vec<(Parsed, Parsed)> =
-        files.par_iter().map(|f| (version(&f.rel, &f.before), version(&f.rel, &f.after))).collect();
-    for (file, (old, new)) in files.iter().zip(parsed) {
-        if let Some(side) = broken_side(&old, &new) {
+    for file in files {
+        if let Some(side) = broken_side(&file.before, &file.after) {
             let message = format!("{side} version does not parse: its changes are not history");
             notes.push(Note { commit: commit.clone(), file: file.rel.clone(), message });
             continue;
         }
-        insert(&mut before, old);
-        insert(&mut after, new);
+        insert(&mut before, &file.before);
+        insert(&mut after, &file.after);
     }
     let keys: std::collections::BTreeSet<_> = before.keys().chain(after.keys()).cloned().collect();
     keys.iter().flat_map(|key| changes_of(commit, before.get(key), after.get(key))).collect()
 }
 
-/// One side of a file, parsed.
-enum Parsed {
+/// One side of a file, parsed (cheap to clone: items are shared).
+#[derive(Debug, Clone)]
+pub enum Parsed {
     Item(Version),
     /// Absent on this side, or a file that holds no item (an intro).
     Absent,
@@ -226,21 +222,27 @@ fn broken_side(old: &Parsed, new: &Parsed) -> Option<&'static str> {
     }
 }
 
-fn insert(side: &mut Side, parsed: Parsed) {
+fn insert(side: &mut Side, parsed: &Parsed) {
     if let Parsed::Item(v) = parsed {
-        side.entry((v.kind(), v.id().to_owned())).or_insert(v);
+        side.entry((v.kind(), v.id().to_owned())).or_insert_with(|| v.clone());
     }
 }
 
-/// Parses one version of a roadmap or backlog file with the parser of `check`.
-fn parse_version(rel: &str, text: &str) -> Parsed {
+/// Parses one version of a roadmap or backlog file with the parser of `check`. Only
+/// the front-matter is history: the body is left out, so that the versions kept while
+/// walking stay small (locations are unchanged: the front-matter comes first).
+pub fn parse_version(rel: &str, text: &str) -> Parsed {
     let Some(section) = Section::of(rel) else { return Parsed::Absent };
     let entry = Entry { section, rel: rel.to_owned(), path: rel.into() };
-    match parse::parse(&entry, Source::new(rel, rel, text.to_owned())).item {
-        Item::Initiative(i) => Parsed::Item(Version::Initiative(i)),
-        Item::Story(s) => Parsed::Item(Version::Story(s)),
-        Item::Unusable => Parsed::Broken,
-        Item::Doc(_) | Item::RoadmapIntro(_) | Item::BacklogIntro(_) => Parsed::Absent,
+    let front = match crate::frontmatter::split(text) {
+        crate::frontmatter::Split::Yaml { body_start, .. } => &text[..body_start],
+        _ => text,
+    };
+    match parse::parse(&entry, Source::new(rel, rel, front.to_owned())).item {
+        Some(Item::Initiative(i)) => Parsed::Item(Version::Initiative(i)),
+        Some(Item::Story(s)) => Parsed::Item(Version::Story(s)),
+        None => Parsed::Broken,
+        Some(Item::Doc(_) | Item::RoadmapIntro(_) | Item::BacklogIntro(_)) => Parsed::Absent,
     }
 }
 
@@ -298,7 +300,8 @@ mod tests {
     }
 
     fn file(rel: &str, before: Option<&str>, after: Option<&str>) -> FileChange {
-        FileChange { rel: rel.into(), before: before.map(Into::into), after: after.map(Into::into) }
+        let parsed = |text: Option<&str>| text.map_or(Parsed::Absent, |t| parse_version(rel, t));
+        FileChange { rel: rel.into(), before: parsed(before), after: parsed(after) }
     }
 
     const STORY: &str = "---\ntitle: Form\nproduct_owner: olga\nrank: 2\n---\n";

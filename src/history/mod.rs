@@ -1,5 +1,5 @@
 //! Git history of the site (SPEC §11): the commits that touched its roadmap and backlog,
-//! turned into item changes as plain data.
+//! turned into item changes as plain data, and when each docs page last changed.
 //!
 //! Only this module knows gix. The audit rules and the changes pages consume
 //! [`History`], so they can be tested and reasoned about without a repository.
@@ -9,7 +9,14 @@ mod compare;
 mod repo;
 
 pub use authors::{Matched, Signature, identify};
-pub use compare::{Field, FileChange, ItemKind};
+pub use compare::{Field, ItemKind};
+pub use repo::Keep;
+
+use compare::{FileChange, Parsed};
+use gix::ObjectId;
+use rayon::prelude::*;
+use repo::FileDiff;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::model::Date;
 use crate::source::Location;
@@ -82,6 +89,9 @@ pub struct History {
     pub notes: Vec<Note>,
     /// In a shallow clone: the short hash of the boundary commit, where history starts.
     pub shallow_boundary: Option<String>,
+    /// The last commit that changed or created each docs page (site path), for the
+    /// page's "last updated" line.
+    pub docs: BTreeMap<String, Arc<Commit>>,
 }
 
 /// Which commits to read: reachable from `until` (default HEAD), not from `since`.
@@ -115,22 +125,128 @@ impl From<gix::Error> for HistoryError {
 
 /// Reads the history of the site at `site` over `range`. `keep` says which content
 /// files (site paths) count, so `ignore:` globs apply to history as to the build.
-pub fn read(site: &Path, range: &Range, keep: &dyn Fn(&str) -> bool) -> Result<History, HistoryError> {
-    let mut repo = repo::SiteRepo::open(site)?;
+///
+/// Finding the site's tree in each commit is sequential (it follows renames of the
+/// site's folder down the history); comparing the trees and parsing the files is the
+/// costly part, done in runs of consecutive commits on all cores, each run with its
+/// own repository handle. Runs are joined in order, so the result does not depend on
+/// how many there are.
+pub fn read(site: &Path, range: &Range, keep: &Keep<'_>) -> Result<History, HistoryError> {
+    let repo = repo::SiteRepo::open(site)?;
     let walked = repo.walk(range)?;
+    let steps = repo.steps(&walked.commits)?;
+    let shared = repo.shared();
+    let run = steps.len().div_ceil(rayon::current_num_threads() * 4).max(1);
+    let runs: Vec<Vec<Read>> =
+        steps.par_chunks(run).map(|steps| read_run(&shared, steps, keep)).collect::<Result<_, _>>()?;
     let mut history = History { shallow_boundary: walked.boundary, ..History::default() };
-    for commit in walked.commits {
-        let Some(info) = repo.commit_changes(&commit, keep)? else { continue };
-        let info_commit = Arc::new(info.commit);
-        let mut changes = compare::compare(&info_commit, &info.first, &mut history.notes);
-        for other in &info.others {
-            let seen = compare::compare(&info_commit, other, &mut Vec::new());
-            changes.retain(|c| seen.iter().any(|s| same_change(s, c)));
+    for read in runs.into_iter().flatten() {
+        for doc in read.docs {
+            history.docs.entry(doc).or_insert_with(|| read.commit.clone());
         }
-        history.commits.push(info_commit);
-        history.changes.extend(changes);
+        if let Some((changes, notes)) = read.items {
+            history.commits.push(read.commit);
+            history.changes.extend(changes);
+            history.notes.extend(notes);
+        }
     }
     Ok(history)
+}
+
+/// What one commit changed: items (when it touched the roadmap or backlog), and the
+/// docs pages it changed or created.
+struct Read {
+    commit: Arc<Commit>,
+    items: Option<(Vec<ItemChange>, Vec<Note>)>,
+    docs: Vec<String>,
+}
+
+/// Reads consecutive commits (newest first). A file's version before one commit is
+/// usually its version after the next one read: parsed once, kept by blob id.
+fn read_run(
+    shared: &gix::ThreadSafeRepository,
+    steps: &[repo::Step],
+    keep: &Keep<'_>,
+) -> Result<Vec<Read>, HistoryError> {
+    let reader = repo::Reader::new(shared);
+    let mut versions = Versions::default();
+    let mut out = vec![];
+    for step in steps {
+        let parent = step.parents.first().copied().flatten();
+        let first = reader.diff(parent, step.site, repo::ITEMS, keep)?;
+        let docs = reader.diff(parent, step.site, repo::DOCS, keep)?;
+        let docs: Vec<String> = docs.into_iter().filter(|f| f.after.is_some()).map(|f| f.rel).collect();
+        if first.is_empty() && docs.is_empty() {
+            continue;
+        }
+        let commit = Arc::new(reader.describe(step.id)?);
+        let items =
+            if first.is_empty() { None } else { Some(items(&reader, &mut versions, step, &commit, &first, keep)?) };
+        out.push(Read { commit, items, docs });
+    }
+    Ok(out)
+}
+
+/// The item changes of one commit, from the files it changed against its first parent.
+fn items(
+    reader: &repo::Reader,
+    versions: &mut Versions,
+    step: &repo::Step,
+    commit: &Arc<Commit>,
+    first: &[FileDiff],
+    keep: &Keep<'_>,
+) -> Result<(Vec<ItemChange>, Vec<Note>), HistoryError> {
+    let mut notes = vec![];
+    let mut changes = compare::compare(commit, &versions.parse(reader, first)?, &mut notes);
+    // In a merge, only what differs from every parent is the merge's own change.
+    for other in step.parents.iter().skip(1) {
+        let files = versions.parse(reader, &reader.diff(*other, step.site, repo::ITEMS, keep)?)?;
+        let seen = compare::compare(commit, &files, &mut Vec::new());
+        changes.retain(|c| seen.iter().any(|s| same_change(s, c)));
+    }
+    versions.keep_before(first);
+    Ok((changes, notes))
+}
+
+/// Parsed file versions by blob and path (the path is part of what the parser reports).
+#[derive(Default)]
+struct Versions {
+    known: HashMap<(ObjectId, String), Parsed>,
+}
+
+impl Versions {
+    /// Both sides of each file, parsed; files not known yet are read, then parsed in
+    /// parallel (a commit that imports a site changes thousands).
+    fn parse(&mut self, reader: &repo::Reader, files: &[FileDiff]) -> Result<Vec<FileChange>, HistoryError> {
+        let sides = || files.iter().flat_map(|f| [f.before, f.after].into_iter().flatten().map(|id| (id, &f.rel)));
+        let mut missing = vec![];
+        for (id, rel) in sides() {
+            let key = (id, rel.clone());
+            // Within one diff each (blob, path) comes once: a file differs on its sides.
+            if !self.known.contains_key(&key) {
+                missing.push((key, reader.text(id)?));
+            }
+        }
+        let parsed: Vec<Parsed> =
+            missing.par_iter().map(|((_, rel), text)| compare::parse_version(rel, text)).collect();
+        self.known.extend(missing.into_iter().map(|(key, _)| key).zip(parsed));
+        let get = |id: Option<ObjectId>, rel: &String| match id {
+            Some(id) => self.known[&(id, rel.clone())].clone(),
+            None => Parsed::Absent,
+        };
+        Ok(files
+            .iter()
+            .map(|f| FileChange { rel: f.rel.clone(), before: get(f.before, &f.rel), after: get(f.after, &f.rel) })
+            .collect())
+    }
+
+    /// Forgets every version but those before `files`' commit, which the next commit
+    /// read (its parent, in a straight history) has as its after.
+    fn keep_before(&mut self, files: &[FileDiff]) {
+        let before = files.iter().filter_map(|f| Some((f.before?, f.rel.clone())));
+        let kept = before.filter_map(|key| self.known.remove_entry(&key)).collect();
+        self.known = kept;
+    }
 }
 
 /// The history a build shows: `None` when `history: false` or when the site is not in a
@@ -151,6 +267,41 @@ pub fn for_site(site: &Path, config: &crate::config::Config) -> Result<Option<Hi
 /// history again only when it moves.
 pub fn head(site: &Path) -> Option<String> {
     repo::SiteRepo::open(site).ok()?.head()
+}
+
+/// The files of the repository holding a site whose change can move HEAD: HEAD itself,
+/// the packed refs and the branches' refs. `serve` watches them, so a commit, checkout
+/// or pull shows without waiting for an edit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeadFiles {
+    /// Where HEAD is (a linked work tree has its own).
+    pub git_dir: PathBuf,
+    /// Where the refs shared by all work trees are.
+    pub common_dir: PathBuf,
+}
+
+impl HeadFiles {
+    /// The files of the repository that holds `site`, if any.
+    pub fn of(site: &Path) -> Option<HeadFiles> {
+        let (git_dir, common_dir) = repo::SiteRepo::open(site).ok()?.dirs();
+        Some(HeadFiles { git_dir: git_dir.canonicalize().ok()?, common_dir: common_dir.canonicalize().ok()? })
+    }
+
+    /// The folders to watch, each with whether to watch it recursively.
+    pub fn folders(&self) -> Vec<(PathBuf, bool)> {
+        let mut folders = vec![(self.git_dir.clone(), false), (self.common_dir.join("refs/heads"), true)];
+        if self.common_dir != self.git_dir {
+            folders.push((self.common_dir.clone(), false));
+        }
+        folders
+    }
+
+    /// Whether a change to `path` may have moved HEAD (git's `.lock` files aside).
+    pub fn moved_by(&self, path: &Path) -> bool {
+        path == self.git_dir.join("HEAD")
+            || path == self.common_dir.join("packed-refs")
+            || (path.starts_with(self.common_dir.join("refs/heads")) && path.extension().is_none_or(|e| e != "lock"))
+    }
 }
 
 /// The same change of a merge against two parents: a value that differs from each.

@@ -2,10 +2,11 @@
 //! commits of a range, and list the content files each commit changed, with both texts.
 //!
 //! Trees are compared by object id from the site folder down, so a commit that does not
-//! touch the site costs two tree look-ups, and unchanged folders are never entered.
+//! touch the site costs two tree look-ups, and unchanged folders are never entered; in
+//! a changed folder, runs of identical entries are skipped by comparing bytes.
 
 use super::authors::{Signature, co_authors};
-use super::{Commit, FileChange, HistoryError, Range};
+use super::{Commit, HistoryError, Range};
 use crate::config::CONFIG_FILE;
 use crate::model::Date;
 use gix::ObjectId;
@@ -15,15 +16,15 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// The folders of a site whose files are items with history.
-const SECTIONS: [&str; 2] = ["roadmap", "backlog"];
+pub const ITEMS: &[&str] = &["roadmap", "backlog"];
+/// The folder of the docs pages, whose history is when each last changed.
+pub const DOCS: &[&str] = &["docs"];
 
 /// The repository that holds the site, and where the site sits in it.
 pub struct SiteRepo {
     repo: gix::Repository,
     /// The site folder's path components inside the repository (empty: the root).
     prefix: Vec<String>,
-    /// Where the site was in older commits, when a commit renamed its folder.
-    moved: HashMap<ObjectId, Vec<String>>,
     /// Commits whose parents a shallow clone lacks, sorted.
     shallow: Vec<ObjectId>,
 }
@@ -34,14 +35,6 @@ pub struct Walked {
     pub commits: Vec<ObjectId>,
     /// The short hash of a shallow boundary commit that the walk reached.
     pub boundary: Option<String>,
-}
-
-/// What one commit changed in the site: against its first parent, and against each
-/// other parent of a merge.
-pub struct CommitChanges {
-    pub commit: Commit,
-    pub first: Vec<FileChange>,
-    pub others: Vec<Vec<FileChange>>,
 }
 
 /// A tree entry: a sub-folder or a regular file.
@@ -72,14 +65,6 @@ fn node(entry: &EntryRef<'_>) -> Option<Node> {
     }
 }
 
-/// The entries of a tree (none for an absent one), borrowed from its data.
-fn decoded<'a>(tree: Option<&'a gix::Tree<'_>>) -> Result<Vec<EntryRef<'a>>, HistoryError> {
-    Ok(match tree {
-        Some(tree) => tree.decode()?.entries,
-        None => vec![],
-    })
-}
-
 /// Git's order of tree entries: a folder sorts as if its name ended in `/`.
 fn git_order(a: &EntryRef<'_>, b: &EntryRef<'_>) -> Ordering {
     // The common case, the same name on both sides, without walking the bytes twice.
@@ -96,14 +81,11 @@ impl SiteRepo {
     /// Opens the repository that contains `site` (a folder inside its work tree).
     pub fn open(site: &Path) -> Result<SiteRepo, HistoryError> {
         let not_repo = || HistoryError::NotARepository { site: site.to_path_buf() };
-        let site_abs = site.canonicalize().map_err(|_| not_repo())?;
-        let mut repo = gix::discover(&site_abs).map_err(|_| not_repo())?;
-        let workdir = repo.workdir().and_then(|w| w.canonicalize().ok()).ok_or_else(not_repo)?;
-        let inside = site_abs.strip_prefix(&workdir).map_err(|_| not_repo())?;
-        let prefix = inside.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        let tree = crate::load::work_tree(site).ok_or_else(not_repo)?;
+        let repo = gix::open(&tree.root).map_err(|_| not_repo())?;
+        let prefix = tree.site;
         let shallow = repo.shallow_commits()?.map(|c| c.iter().copied().collect()).unwrap_or_default();
-        repo.object_cache_size_if_unset(16 * 1024 * 1024);
-        Ok(SiteRepo { repo, prefix, moved: HashMap::new(), shallow })
+        Ok(SiteRepo { repo, prefix, shallow })
     }
 
     /// The commits reachable from `until` (default HEAD) and not from `since`.
@@ -132,6 +114,11 @@ impl SiteRepo {
         Ok(walked)
     }
 
+    /// The repository's own folder (HEAD) and its common folder (refs).
+    pub fn dirs(&self) -> (std::path::PathBuf, std::path::PathBuf) {
+        (self.repo.git_dir().to_path_buf(), self.repo.common_dir().to_path_buf())
+    }
+
     /// The commit HEAD names (hex), if any.
     pub fn head(&self) -> Option<String> {
         self.repo.head_id().ok().map(|id| id.to_string())
@@ -151,51 +138,50 @@ impl SiteRepo {
         self.shallow.binary_search(id).is_ok()
     }
 
-    /// What `id` changed in the site's roadmap and backlog; `None` when nothing, and for
-    /// a shallow boundary commit, whose parents (and so its changes) are unknown.
-    pub fn commit_changes(
-        &mut self,
-        id: &ObjectId,
-        keep: &dyn Fn(&str) -> bool,
-    ) -> Result<Option<CommitChanges>, HistoryError> {
-        if self.is_boundary(id) {
-            return Ok(None);
-        }
-        let (tree, parent_ids) = {
+    /// The site's tree in each commit (newest first) and in its parents. A shallow
+    /// boundary commit has no step: its parents, and so its changes, are unknown.
+    /// Sequential and cheap (a few small trees per commit), so that comparing the
+    /// steps, the costly part, can run in parallel.
+    pub fn steps(&self, commits: &[ObjectId]) -> Result<Vec<Step>, HistoryError> {
+        // Where the site is in each commit still to come, when not `self.prefix`: set
+        // while walking down from a commit that renamed the site's folder.
+        let mut moved: HashMap<ObjectId, Vec<String>> = HashMap::new();
+        let mut steps = Vec::with_capacity(commits.len());
+        for id in commits.iter().filter(|id| !self.is_boundary(id)) {
+            let prefix = moved.remove(id).unwrap_or_else(|| self.prefix.clone());
             let commit = self.repo.find_commit(*id)?;
-            (commit.tree_id()?.detach(), commit.parent_ids().map(|p| p.detach()).collect::<Vec<_>>())
-        };
-        let prefix = self.moved.get(id).cloned().unwrap_or_else(|| self.prefix.clone());
-        let site = self.site_tree(tree, &prefix)?;
-        let mut parents = vec![];
-        for parent in parent_ids {
-            parents.push(self.parent_site_tree(parent, &prefix, site)?);
+            let site = self.site_tree(commit.tree_id()?.detach(), &prefix)?;
+            let mut parents = vec![];
+            for parent in commit.parent_ids().map(|p| p.detach()) {
+                let (tree, parent_prefix) = self.parent_site_tree(parent, &prefix, site)?;
+                if parent_prefix != self.prefix {
+                    moved.entry(parent).or_insert(parent_prefix);
+                }
+                parents.push(tree);
+            }
+            steps.push(Step { id: *id, site, parents });
         }
-        let first = self.diff_sections(parents.first().copied().flatten(), site, keep)?;
-        if first.is_empty() {
-            return Ok(None);
-        }
-        let others = parents.iter().skip(1).map(|p| self.diff_sections(*p, site, keep)).collect::<Result<_, _>>()?;
-        Ok(Some(CommitChanges { commit: describe(&self.repo.find_commit(*id)?)?, first, others }))
+        Ok(steps)
     }
 
-    /// The site's tree in a parent commit. When the parent lacks the site's folder, the
-    /// folder was renamed (or the site created): the folder holding the same tree, else
-    /// the one holding a charter.yaml, is the site there and in that parent's ancestors.
+    /// The site's tree in a parent commit, and where the site is there. When the parent
+    /// lacks the site's folder, the folder was renamed (or the site created): the folder
+    /// holding the same tree, else the one holding a charter.yaml, is the site there.
     fn parent_site_tree(
-        &mut self,
+        &self,
         parent: ObjectId,
         prefix: &[String],
         site: Option<ObjectId>,
-    ) -> Result<Option<ObjectId>, HistoryError> {
+    ) -> Result<(Option<ObjectId>, Vec<String>), HistoryError> {
         let root = self.repo.find_commit(parent)?.tree_id()?.detach();
         let found = self.site_tree(root, prefix)?;
         if found.is_some() || site.is_none() {
-            return Ok(found);
+            return Ok((found, prefix.to_vec()));
         }
-        let Some((old_prefix, tree)) = self.find_site(root, site)? else { return Ok(None) };
-        self.moved.insert(parent, old_prefix);
-        Ok(Some(tree))
+        Ok(match self.find_site(root, site)? {
+            Some((old_prefix, tree)) => (Some(tree), old_prefix),
+            None => (None, prefix.to_vec()),
+        })
     }
 
     /// A folder (up to three levels down) that is the site: the tree `same` if present,
@@ -210,7 +196,7 @@ impl SiteRepo {
         for _ in 0..3 {
             let mut next = vec![];
             for (path, tree) in level {
-                for (name, node) in self.entries(tree)? {
+                for (name, node) in entries(&self.repo, tree)? {
                     let Node::Tree(child) = node else { continue };
                     let mut child_path = path.clone();
                     child_path.push(name);
@@ -218,7 +204,7 @@ impl SiteRepo {
                         return Ok(Some((child_path, child)));
                     }
                     let has_config = |entries: Vec<(String, Node)>| entries.iter().any(|(n, _)| n == CONFIG_FILE);
-                    if with_config.is_none() && has_config(self.entries(child)?) {
+                    if with_config.is_none() && has_config(entries(&self.repo, child)?) {
                         with_config = Some((child_path.clone(), child));
                     }
                     next.push((child_path, child));
@@ -234,72 +220,116 @@ impl SiteRepo {
         let mut tree = Some(root);
         for name in prefix {
             tree = match tree {
-                Some(id) => self.child_tree(id, name)?,
+                Some(id) => child_tree(&self.repo, id, name)?,
                 None => return Ok(None),
             };
         }
         Ok(tree)
     }
 
-    fn child_tree(&self, tree: ObjectId, name: &str) -> Result<Option<ObjectId>, HistoryError> {
-        let tree = self.repo.find_tree(tree)?;
-        Ok(tree.find_entry(name).filter(|e| e.mode().is_tree()).map(|e| e.oid().to_owned()))
+    /// A handle for one thread that compares steps: the repository can be shared
+    /// between threads, each with its own handle and caches.
+    pub fn shared(&self) -> gix::ThreadSafeRepository {
+        self.repo.clone().into_sync()
+    }
+}
+
+/// One commit to compare: the site's tree in it and in each of its parents (`None`
+/// where the site did not exist).
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub id: ObjectId,
+    pub site: Option<ObjectId>,
+    pub parents: Vec<Option<ObjectId>>,
+}
+
+/// A content file that differs between two trees, by blob id on each side.
+#[derive(Debug, Clone)]
+pub struct FileDiff {
+    /// Path relative to the site, `/` separated.
+    pub rel: String,
+    pub before: Option<ObjectId>,
+    pub after: Option<ObjectId>,
+}
+
+/// One thread's reader of trees, blobs and commits.
+pub struct Reader {
+    repo: gix::Repository,
+}
+
+impl Reader {
+    pub fn new(shared: &gix::ThreadSafeRepository) -> Reader {
+        let mut repo = shared.to_thread_local();
+        // A commit's parent tree is the next commit's own tree: keep recent ones whole.
+        repo.object_cache_size_if_unset(16 * 1024 * 1024);
+        Reader { repo }
     }
 
-    fn diff_sections(
+    /// The Markdown files of the `sections` folders that differ between two versions
+    /// of the site's tree, in path order.
+    pub fn diff(
         &self,
         old: Option<ObjectId>,
         new: Option<ObjectId>,
-        keep: &dyn Fn(&str) -> bool,
-    ) -> Result<Vec<FileChange>, HistoryError> {
+        sections: &[&str],
+        keep: &Keep<'_>,
+    ) -> Result<Vec<FileDiff>, HistoryError> {
         let mut out = vec![];
         if old == new {
             return Ok(out);
         }
-        for section in SECTIONS {
-            let old = old.map(|t| self.child_tree(t, section)).transpose()?.flatten();
-            let new = new.map(|t| self.child_tree(t, section)).transpose()?.flatten();
+        for section in sections {
+            let old = old.map(|t| child_tree(&self.repo, t, section)).transpose()?.flatten();
+            let new = new.map(|t| child_tree(&self.repo, t, section)).transpose()?.flatten();
             self.diff_tree(old, new, section, keep, &mut out)?;
         }
         Ok(out)
     }
 
     /// Every Markdown file that differs between two trees, recursively; folders are
-    /// walked, never reported. Both entry lists are in git's order, so one merge pass
-    /// finds the differences without copying the names of a large folder.
+    /// walked, never reported, and entered only when their ids differ. Both entry lists
+    /// are in git's order, so one merge pass over the raw trees finds the differences,
+    /// without building a list of a large folder's entries.
     fn diff_tree(
         &self,
         old: Option<ObjectId>,
         new: Option<ObjectId>,
         path: &str,
-        keep: &dyn Fn(&str) -> bool,
-        out: &mut Vec<FileChange>,
+        keep: &Keep<'_>,
+        out: &mut Vec<FileDiff>,
     ) -> Result<(), HistoryError> {
         if old == new {
             return Ok(());
         }
         let (old, new) = (self.tree(old)?, self.tree(new)?);
-        let (a, b) = (decoded(old.as_ref())?, decoded(new.as_ref())?);
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() || j < b.len() {
-            let order = match (a.get(i), b.get(j)) {
-                (Some(x), Some(y)) => git_order(x, y),
+        let hash = self.repo.object_hash();
+        let (mut a, mut b) = (Entries::new(old.as_ref(), hash), Entries::new(new.as_ref(), hash));
+        loop {
+            a.skip_same(&mut b);
+            let (x, y) = (a.peek()?, b.peek()?);
+            let order = match (&x, &y) {
+                (Some((x, _)), Some((y, _))) => git_order(x, y),
                 (Some(_), None) => Ordering::Less,
-                _ => Ordering::Greater,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => return Ok(()),
             };
-            let (x, y) = match order {
-                Ordering::Less => (a.get(i), None),
-                Ordering::Greater => (None, b.get(j)),
-                Ordering::Equal => (a.get(i), b.get(j)),
+            let (left, right) = match order {
+                Ordering::Less => (x.as_ref(), None),
+                Ordering::Greater => (None, y.as_ref()),
+                Ordering::Equal => (x.as_ref(), y.as_ref()),
             };
-            i += usize::from(order != Ordering::Greater);
-            j += usize::from(order != Ordering::Less);
-            if x.map(|e| e.oid) != y.map(|e| e.oid) {
-                let name = x.or(y).map(|e| e.filename.to_string()).unwrap_or_default();
-                self.visit((x.and_then(node), y.and_then(node)), &format!("{path}/{name}"), keep, out)?;
+            let (left, right) = (left.map(|(e, _)| e), right.map(|(e, _)| e));
+            if left.map(|e| e.oid) != right.map(|e| e.oid) {
+                let name = left.or(right).map(|e| e.filename.to_string()).unwrap_or_default();
+                self.visit((left.and_then(node), right.and_then(node)), &format!("{path}/{name}"), keep, out)?;
+            }
+            if let Some((_, len)) = x.filter(|_| order != Ordering::Greater) {
+                a.advance(len);
+            }
+            if let Some((_, len)) = y.filter(|_| order != Ordering::Less) {
+                b.advance(len);
             }
         }
-        Ok(())
     }
 
     /// One entry that differs: a folder is walked, a Markdown file is reported.
@@ -307,8 +337,8 @@ impl SiteRepo {
         &self,
         (x, y): (Option<Node>, Option<Node>),
         child: &str,
-        keep: &dyn Fn(&str) -> bool,
-        out: &mut Vec<FileChange>,
+        keep: &Keep<'_>,
+        out: &mut Vec<FileDiff>,
     ) -> Result<(), HistoryError> {
         if crate::load::is_ignored_name(child.rsplit('/').next().unwrap_or(child)) {
             return Ok(());
@@ -316,7 +346,7 @@ impl SiteRepo {
         self.diff_tree(x.and_then(Node::tree), y.and_then(Node::tree), child, keep, out)?;
         let (fx, fy) = (x.and_then(Node::file), y.and_then(Node::file));
         if fx != fy && child.ends_with(".md") && keep(child) {
-            out.push(FileChange { rel: child.to_owned(), before: self.text(fx)?, after: self.text(fy)? });
+            out.push(FileDiff { rel: child.to_owned(), before: fx, after: fy });
         }
         Ok(())
     }
@@ -328,18 +358,70 @@ impl SiteRepo {
         })
     }
 
-    /// A small tree's folders and regular files by name (symbolic links and submodules
-    /// are not site content).
-    fn entries(&self, tree: ObjectId) -> Result<Vec<(String, Node)>, HistoryError> {
-        let tree = self.repo.find_tree(tree)?;
-        let decoded = tree.decode()?;
-        Ok(decoded.entries.iter().filter_map(|e| Some((e.filename.to_string(), node(e)?))).collect())
+    /// A file's text (invalid UTF-8 replaced, as the parser would see it).
+    pub fn text(&self, blob: ObjectId) -> Result<String, HistoryError> {
+        Ok(String::from_utf8_lossy(&self.repo.find_blob(blob)?.data).into_owned())
     }
 
-    fn text(&self, blob: Option<ObjectId>) -> Result<Option<String>, HistoryError> {
-        let Some(id) = blob else { return Ok(None) };
-        Ok(Some(String::from_utf8_lossy(&self.repo.find_blob(id)?.data).into_owned()))
+    /// A commit as plain data.
+    pub fn describe(&self, id: ObjectId) -> Result<Commit, HistoryError> {
+        describe(&self.repo.find_commit(id)?)
     }
+}
+
+/// Which content files (site paths) count: `ignore:` globs apply to history too.
+pub type Keep<'a> = dyn Fn(&str) -> bool + Sync + 'a;
+
+/// A cursor over a tree's raw entries (`mode name\0id`, in git's order), read straight
+/// from the tree's data (none for an absent tree).
+struct Entries<'a> {
+    data: &'a [u8],
+    hash: gix::hash::Kind,
+}
+
+impl<'a> Entries<'a> {
+    fn new(tree: Option<&'a gix::Tree<'_>>, hash: gix::hash::Kind) -> Entries<'a> {
+        Entries { data: tree.map_or(&[][..], |t| &t.data[..]), hash }
+    }
+
+    /// Skips the entries that both cursors hold byte for byte (same mode, name and id),
+    /// without decoding them: a commit changes a few files of a folder of thousands.
+    fn skip_same(&mut self, other: &mut Entries<'a>) {
+        while let Some(nul) = self.data.iter().position(|&b| b == 0) {
+            let len = (nul + 1 + self.hash.len_in_bytes()).min(self.data.len());
+            if other.data.get(..len) != Some(&self.data[..len]) {
+                return;
+            }
+            self.data = &self.data[len..];
+            other.data = &other.data[len..];
+        }
+    }
+
+    /// The next entry and its length in bytes, decoded.
+    fn peek(&self) -> Result<Option<(EntryRef<'a>, usize)>, HistoryError> {
+        let mut iter = gix::objs::TreeRefIter::from_bytes(self.data, self.hash);
+        match iter.next().transpose() {
+            Ok(entry) => Ok(entry.map(|e| (e, iter.offset_to_next_entry(self.data)))),
+            Err(err) => Err(HistoryError::Git(err.to_string())),
+        }
+    }
+
+    fn advance(&mut self, len: usize) {
+        self.data = &self.data[len..];
+    }
+}
+
+fn child_tree(repo: &gix::Repository, tree: ObjectId, name: &str) -> Result<Option<ObjectId>, HistoryError> {
+    let tree = repo.find_tree(tree)?;
+    Ok(tree.find_entry(name).filter(|e| e.mode().is_tree()).map(|e| e.oid().to_owned()))
+}
+
+/// A small tree's folders and regular files by name (symbolic links and submodules
+/// are not site content).
+fn entries(repo: &gix::Repository, tree: ObjectId) -> Result<Vec<(String, Node)>, HistoryError> {
+    let tree = repo.find_tree(tree)?;
+    let decoded = tree.decode()?;
+    Ok(decoded.entries.iter().filter_map(|e| Some((e.filename.to_string(), node(e)?))).collect())
 }
 
 /// A commit as plain data: hash, author and co-authors, date.

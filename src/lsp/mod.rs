@@ -257,13 +257,13 @@ impl Server {
     }
 }
 
-/// Asks the client to report changes on disk to the files a site is made of, so that
-/// files changed outside the editor are re-read too.
+/// Asks the client to report changes on disk to the files a site is made of (templates
+/// included), so that files changed outside the editor are re-read too.
 fn watch_request() -> Request {
     use lsp_types::{DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern, Registration};
     let watcher = |glob: &str| FileSystemWatcher { glob_pattern: GlobPattern::String(glob.into()), kind: None };
-    let options =
-        DidChangeWatchedFilesRegistrationOptions { watchers: vec![watcher("**/*.md"), watcher("**/charter.yaml")] };
+    let watchers = ["**/*.md", "**/charter.yaml", "**/templates/**", "**/themes/**"];
+    let options = DidChangeWatchedFilesRegistrationOptions { watchers: watchers.map(watcher).to_vec() };
     let registration = Registration {
         id: "charter-files".into(),
         method: note::DidChangeWatchedFiles::METHOD.into(),

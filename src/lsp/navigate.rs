@@ -23,9 +23,7 @@ fn id_at(text: &str, offset: usize) -> Option<(&str, &str)> {
     if !yaml.contains(&offset) {
         return None;
     }
-    let is_id = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
-    let start = text[..offset].rfind(|c: char| !is_id(c)).map_or(0, |i| i + 1);
-    let end = text[offset..].find(|c: char| !is_id(c)).map_or(text.len(), |i| offset + i);
+    let (start, end) = word_at(text, offset);
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let line = &text[line_start..offset];
     let key = match line.split_once(':') {
@@ -36,7 +34,32 @@ fn id_at(text: &str, offset: usize) -> Option<(&str, &str)> {
     (!word.is_empty() && !text[line_start..start].trim().is_empty()).then_some((key, word))
 }
 
+/// The start and end of the id-like word around byte `offset`.
+fn word_at(text: &str, offset: usize) -> (usize, usize) {
+    let is_id = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
+    let start = text[..offset].rfind(|c: char| !is_id(c)).map_or(0, |i| i + 1);
+    let end = text[offset..].find(|c: char| !is_id(c)).map_or(text.len(), |i| offset + i);
+    (start, end)
+}
+
+/// In charter.yaml, the person or sprint an id under the cursor names: the `id:` of a
+/// `team:` or `sprints:` entry, or a `reports_to:`.
+fn config_target<'a>(site: &'a Site, text: &str, offset: usize) -> Option<Target<'a>> {
+    let (start, end) = word_at(text, offset);
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let (key, _) = text[line_start..start].trim_start().trim_start_matches("- ").split_once(':')?;
+    let id = &text[start..end];
+    match (parent_key(&text[..line_start]), key.trim()) {
+        ("team", "id" | "reports_to") => site.person(id).map(Target::Person),
+        ("sprints", "id") => site.sprint(id).map(Target::Sprint),
+        _ => None,
+    }
+}
+
 fn target<'a>(site: &'a Site, rel: &str, text: &str, offset: usize) -> Option<Target<'a>> {
+    if rel == CONFIG_FILE {
+        return config_target(site, text, offset);
+    }
     let (key, id) = id_at(text, offset)?;
     match (Kind::of(rel)?, key) {
         (_, "product_owner" | "product_owners" | "product_manager" | "owner") => site.person(id).map(Target::Person),
@@ -100,7 +123,7 @@ fn link_at(site: &Site, rel: &str, text: &str, offset: usize) -> Option<String> 
         }
     }
     let resolved = parts.join("/");
-    site.documents().any(|d| d.source.rel == resolved).then_some(resolved)
+    site.page(&resolved).is_some().then_some(resolved)
 }
 
 /// The top-level fields of the front-matter (or of charter.yaml), each list entry's

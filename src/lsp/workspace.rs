@@ -12,6 +12,7 @@ use lsp_types::{PublishDiagnosticsParams, Url};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The site under edit.
 pub struct Workspace {
@@ -19,12 +20,15 @@ pub struct Workspace {
     out: PathBuf,
     session: Session,
     /// The model of the last check that could run.
-    site: Option<Site>,
+    site: Option<Arc<Site>>,
     /// The diagnostics of that check by site path, as charter and as published.
     diagnostics: HashMap<String, Vec<Diagnostic>>,
     published: HashMap<String, Vec<lsp_types::Diagnostic>>,
     /// Files were re-read since the last check.
     stale: bool,
+    /// What stops the templates from loading; `None` after a change that may have
+    /// touched them (charter.yaml, templates/, themes/), until the next check.
+    theme_problems: Option<Vec<Diagnostic>>,
     /// The URI each open file was opened with, so diagnostics name it the same way.
     uris: HashMap<PathBuf, Url>,
 }
@@ -54,7 +58,7 @@ impl Workspace {
     pub fn find(path: &Path) -> Option<Workspace> {
         let path = real_path(path);
         let root = path.ancestors().find(|dir| dir.join(CONFIG_FILE).is_file())?.to_path_buf();
-        let out = crate::cmd::build::out_dir(&root, None);
+        let out = crate::session::out_dir(&root, None);
         let args =
             BuildArgs { site: root.clone(), out: out.clone(), audience: None, base_url: None, deny_warnings: false };
         let mut ws = Workspace {
@@ -66,6 +70,7 @@ impl Workspace {
             published: HashMap::new(),
             uris: HashMap::new(),
             stale: false,
+            theme_problems: None,
         };
         ws.reload(&Changes::All);
         Some(ws)
@@ -92,6 +97,9 @@ impl Workspace {
 
     /// Re-reads what changed; the check waits for [`Workspace::refresh`].
     fn reload(&mut self, changes: &Changes) {
+        if !matches!(changes, Changes::Content(_)) {
+            self.theme_problems = None;
+        }
         match self.session.reload(changes) {
             Ok(()) => self.stale = true,
             Err(e) => show_error(&format!("charter: {e}")),
@@ -104,7 +112,9 @@ impl Workspace {
             return;
         }
         match self.session.check() {
-            Ok((site, diagnostics)) => {
+            Ok((site, mut diagnostics)) => {
+                let session = &self.session;
+                diagnostics.extend(self.theme_problems.get_or_insert_with(|| session.theme_problems(&site)).clone());
                 self.publish(diagnostics);
                 self.site = Some(site);
             }
@@ -171,7 +181,7 @@ impl Workspace {
     /// A file's site path, text and checked model, for the requests below.
     fn context(&self, uri: &Url) -> Option<(&Site, String, String)> {
         let (rel, text) = self.document(uri)?;
-        Some((self.site.as_ref()?, rel, text))
+        Some((self.site.as_deref()?, rel, text))
     }
 
     pub fn completion(&self, p: lsp_types::CompletionParams) -> Value {

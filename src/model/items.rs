@@ -1,7 +1,7 @@
 //! The items of a site, as typed values.
 
-use super::values::*;
 use crate::frontmatter::Document;
+use crate::values::*;
 use std::sync::Arc;
 
 /// A team member from charter.yaml.

@@ -4,15 +4,14 @@
 mod config;
 mod files;
 mod items;
-mod values;
 
-pub use config::{Config, HistoryConfig, Repository};
-pub use files::Files;
-pub use items::{DocPage, Initiative, Intro, Metric, Person, Sprint, Story};
-pub use values::{
+pub use crate::values::{
     Audience, Date, Horizon, InitiativeId, InitiativeStatus, Keyword, PersonId, SprintId, StoryId, StoryStatus,
     Timeframe, Visibility, is_item_id, is_person_id,
 };
+pub use config::{Config, HistoryConfig, Repository};
+pub use files::Files;
+pub use items::{DocPage, Initiative, Intro, Metric, Person, Sprint, Story};
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -65,13 +64,69 @@ pub struct Site {
     /// at their lowercased path when a page of the build links to them.
     pub assets: Vec<StaticFile>,
     pub disk: Disk,
-    /// What relative links can lead to, by source path.
-    pub files: Files,
-    index: Index,
+    /// What relative links can lead to, by source path. Shared (like the indexes) so
+    /// that a site cloned to replace one item costs no re-indexing.
+    pub files: Arc<Files>,
+    index: Arc<Index>,
+}
+
+/// What one content file turned into.
+#[derive(Debug, Clone)]
+pub enum Item {
+    Initiative(Arc<Initiative>),
+    Story(Arc<Story>),
+    Doc(Arc<DocPage>),
+    RoadmapIntro(Arc<Intro>),
+    BacklogIntro(Arc<Intro>),
+}
+
+impl Item {
+    /// The page this item is.
+    pub fn page(&self) -> Page<'_> {
+        match self {
+            Item::Initiative(i) => Page::Initiative(i),
+            Item::Story(s) => Page::Story(s),
+            Item::Doc(d) => Page::Doc(d),
+            Item::RoadmapIntro(i) | Item::BacklogIntro(i) => Page::Intro(i),
+        }
+    }
+}
+
+/// One Markdown document of a site, as the item it is.
+#[derive(Debug, Clone, Copy)]
+pub enum Page<'a> {
+    Initiative(&'a Initiative),
+    Story(&'a Story),
+    Doc(&'a DocPage),
+    Intro(&'a Intro),
+}
+
+impl<'a> Page<'a> {
+    /// The document the page was parsed from.
+    pub fn doc(self) -> &'a crate::frontmatter::Document {
+        match self {
+            Page::Initiative(i) => &i.doc,
+            Page::Story(s) => &s.doc,
+            Page::Doc(d) => &d.doc,
+            Page::Intro(i) => &i.doc,
+        }
+    }
+}
+
+/// Where a document's item sits in the site's lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Initiative(usize),
+    Story(usize),
+    Doc(usize),
+    RoadmapIntro,
+    BacklogIntro,
 }
 
 #[derive(Debug, Clone, Default)]
 struct Index {
+    /// Source path -> its item.
+    by_rel: HashMap<String, Slot>,
     initiatives: HashMap<InitiativeId, usize>,
     stories: HashMap<StoryId, usize>,
     people: HashMap<PersonId, usize>,
@@ -123,22 +178,6 @@ impl Site {
         parts.statics.sort_by(|a, b| a.output.cmp(&b.output));
         parts.assets.sort_by(|a, b| a.rel.cmp(&b.rel));
         readmes_stand_for_their_folder(&mut parts.docs);
-        let mut index = Index::default();
-        for (i, item) in parts.initiatives.iter().enumerate() {
-            index.initiatives.entry(item.id.clone()).or_insert(i);
-        }
-        for (i, item) in parts.stories.iter().enumerate() {
-            index.stories.entry(item.id.clone()).or_insert(i);
-            if let Some(initiative) = &item.initiative {
-                index.stories_of.entry(initiative.clone()).or_default().push(i);
-            }
-        }
-        for (i, person) in config.team.iter().enumerate() {
-            index.people.entry(person.id.clone()).or_insert(i);
-        }
-        for (i, sprint) in config.sprints.iter().enumerate() {
-            index.sprints.entry(sprint.id.clone()).or_insert(i);
-        }
         let mut site = Site {
             root,
             config,
@@ -150,18 +189,67 @@ impl Site {
             statics: parts.statics,
             assets: parts.assets,
             disk: parts.disk,
-            files: Files::default(),
-            index,
+            files: Arc::default(),
+            index: Arc::default(),
         };
-        site.files = Files::of(&site);
+        site.index = Arc::new(Index::of(&site));
+        site.files = Arc::new(Files::of(&site));
         site
+    }
+
+    /// Puts `item` in place of the item parsed from the same file, when that keeps the
+    /// site's shape: same kind of item, same id, so every output path, link target and
+    /// position in the lists holds. Returns `false` (and changes nothing) otherwise;
+    /// the site must then be assembled again.
+    pub fn replace(&mut self, item: Item) -> bool {
+        let Some(&slot) = self.index.by_rel.get(&item.page().doc().source.rel) else { return false };
+        match (slot, item) {
+            (Slot::Initiative(i), Item::Initiative(new)) if new.id == self.initiatives[i].id => {
+                self.initiatives[i] = new;
+            }
+            (Slot::Story(i), Item::Story(new)) if new.id == self.stories[i].id => {
+                let regroup = new.initiative != self.stories[i].initiative;
+                self.stories[i] = new;
+                if regroup {
+                    Arc::make_mut(&mut self.index).stories_of = stories_of(&self.stories);
+                }
+            }
+            // A doc's URL comes from its path and its folder's other files, all unchanged.
+            (Slot::Doc(i), Item::Doc(new)) => {
+                let url = self.docs[i].url.clone();
+                self.docs[i] = if new.url == url { new } else { Arc::new(DocPage { url, ..(*new).clone() }) };
+            }
+            (Slot::RoadmapIntro, Item::RoadmapIntro(new)) => self.roadmap_intro = Some(new),
+            (Slot::BacklogIntro, Item::BacklogIntro(new)) => self.backlog_intro = Some(new),
+            _ => return false,
+        }
+        true
+    }
+
+    /// The page parsed from the file at the site path `rel`.
+    pub fn page(&self, rel: &str) -> Option<Page<'_>> {
+        let page = match *self.index.by_rel.get(rel)? {
+            Slot::Initiative(i) => Page::Initiative(&self.initiatives[i]),
+            Slot::Story(i) => Page::Story(&self.stories[i]),
+            Slot::Doc(i) => Page::Doc(&self.docs[i]),
+            Slot::RoadmapIntro => Page::Intro(self.roadmap_intro.as_deref()?),
+            Slot::BacklogIntro => Page::Intro(self.backlog_intro.as_deref()?),
+        };
+        Some(page)
+    }
+
+    /// Every page of the site: items, docs and section intros.
+    pub fn pages(&self) -> impl Iterator<Item = Page<'_>> {
+        let initiatives = self.initiatives.iter().map(|i| Page::Initiative(i));
+        let stories = self.stories.iter().map(|s| Page::Story(s));
+        let docs = self.docs.iter().map(|d| Page::Doc(d));
+        let intros = self.roadmap_intro.iter().chain(&self.backlog_intro).map(|i| Page::Intro(i));
+        initiatives.chain(stories).chain(docs).chain(intros)
     }
 
     /// Every Markdown document of the site: items, docs and section intros.
     pub fn documents(&self) -> impl Iterator<Item = &crate::frontmatter::Document> {
-        let intros = self.roadmap_intro.iter().chain(&self.backlog_intro).map(|i| &*i.doc);
-        let items = self.initiatives.iter().map(|i| &*i.doc).chain(self.stories.iter().map(|s| &*s.doc));
-        items.chain(self.docs.iter().map(|d| &*d.doc)).chain(intros)
+        self.pages().map(Page::doc)
     }
 
     /// The initiative with this id.
@@ -188,4 +276,46 @@ impl Site {
     pub fn stories_of<'a>(&'a self, initiative: &InitiativeId) -> impl Iterator<Item = &'a Arc<Story>> + 'a {
         self.index.stories_of.get(initiative).into_iter().flatten().map(|&i| &self.stories[i])
     }
+}
+
+impl Index {
+    /// Indexes the first holder of each id (duplicates are reported by validation).
+    fn of(site: &Site) -> Index {
+        let mut index = Index { stories_of: stories_of(&site.stories), ..Index::default() };
+        for (i, item) in site.initiatives.iter().enumerate() {
+            index.initiatives.entry(item.id.clone()).or_insert(i);
+            index.by_rel.insert(item.doc.source.rel.clone(), Slot::Initiative(i));
+        }
+        for (i, item) in site.stories.iter().enumerate() {
+            index.stories.entry(item.id.clone()).or_insert(i);
+            index.by_rel.insert(item.doc.source.rel.clone(), Slot::Story(i));
+        }
+        for (i, doc) in site.docs.iter().enumerate() {
+            index.by_rel.insert(doc.doc.source.rel.clone(), Slot::Doc(i));
+        }
+        let intros = [(&site.roadmap_intro, Slot::RoadmapIntro), (&site.backlog_intro, Slot::BacklogIntro)];
+        for (intro, slot) in intros {
+            if let Some(intro) = intro {
+                index.by_rel.insert(intro.doc.source.rel.clone(), slot);
+            }
+        }
+        for (i, person) in site.config.team.iter().enumerate() {
+            index.people.entry(person.id.clone()).or_insert(i);
+        }
+        for (i, sprint) in site.config.sprints.iter().enumerate() {
+            index.sprints.entry(sprint.id.clone()).or_insert(i);
+        }
+        index
+    }
+}
+
+/// Initiative id -> positions of its stories, in id order.
+fn stories_of(stories: &[Arc<Story>]) -> HashMap<InitiativeId, Vec<usize>> {
+    let mut out: HashMap<InitiativeId, Vec<usize>> = HashMap::new();
+    for (i, story) in stories.iter().enumerate() {
+        if let Some(initiative) = &story.initiative {
+            out.entry(initiative.clone()).or_default().push(i);
+        }
+    }
+    out
 }

@@ -174,7 +174,7 @@ fn story_kind(c: &ItemChange) -> Option<(&'static str, String)> {
 }
 
 /// The team names of a commit's authors; never an email.
-fn who(views: &Views, commit: &Commit) -> String {
+pub fn who(views: &Views, commit: &Commit) -> String {
     let team = &views.site.config.team;
     let mut names: Vec<&str> = vec![];
     for author in &commit.authors {

@@ -115,6 +115,9 @@ pub fn render_into<E: Send>(
     let history = options.history.as_deref().map(|h| audience::history(h, site, options.audience));
     let site = audience::filter(site, options.audience);
     let mut views = Views::new(&site, options.today, plan);
+    if let Some(history) = &history {
+        views.docs_updated = history.docs.clone();
+    }
     views.changes = history.map(|h| changes::entries(&views, &h));
     let common = pages::Common::new(&views, options);
     let list = pages::all(&views);

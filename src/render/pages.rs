@@ -576,8 +576,16 @@ fn doc(cx: &mut Context, views: &Views, common: &Common, d: &DocPage, file: &str
         owner: Option<PersonRef>,
         source: String,
         tags: Vec<String>,
+        /// When the page's file last changed in git, and by whom (team names only).
+        updated: Option<Updated>,
+    }
+    #[derive(Serialize)]
+    struct Updated {
+        date: String,
+        who: String,
     }
     let rendered = body_html(views, &d.doc, file);
+    let commit = views.docs_updated.get(&d.doc.source.rel);
     let view = DocView {
         title: d.title.clone(),
         url: urls::page_file(&d.url),
@@ -586,6 +594,7 @@ fn doc(cx: &mut Context, views: &Views, common: &Common, d: &DocPage, file: &str
         owner: d.owner.as_ref().and_then(|o| views.person_ref(o)),
         source: d.doc.source.rel.clone(),
         tags: d.tags.clone(),
+        updated: commit.map(|c| Updated { date: c.date.to_string(), who: super::changes::who(views, c) }),
     };
     cx.insert("doc", &view);
     let (prev, next) = common.docs_nav.neighbours(&d.url);

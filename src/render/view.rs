@@ -8,7 +8,7 @@ use crate::metrics::{self, Health, Progress, Velocity, format_points};
 use crate::model::*;
 use crate::urls;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 /// A status or horizon word with its label.
@@ -144,6 +144,8 @@ pub struct Views<'a> {
     pub plan: Plan,
     /// What changed (SPEC §11), newest first, when the site has a history.
     pub changes: Option<Vec<super::changes::ChangeEntry>>,
+    /// The last commit that changed each docs page (by site path), from the history.
+    pub docs_updated: BTreeMap<String, Arc<crate::history::Commit>>,
 }
 
 impl<'a> Views<'a> {
@@ -186,6 +188,7 @@ impl<'a> Views<'a> {
             average_velocity,
             plan,
             changes: None,
+            docs_updated: BTreeMap::new(),
         };
         views.rows = site.stories.iter().map(|s| (s.id.as_str(), views.story_row(s))).collect();
         views.cards = site.initiatives.iter().map(|i| (i.id.as_str(), views.initiative_card(i))).collect();

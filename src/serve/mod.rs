@@ -128,6 +128,7 @@ fn merge_pending(mut changes: Changes, queue: &std::sync::mpsc::Receiver<Changes
                 Changes::Content(a)
             }
             (Changes::Static, Changes::Static) => Changes::Static,
+            (Changes::Head, Changes::Head) => Changes::Head,
             _ => Changes::All,
         };
     }

@@ -3,7 +3,7 @@
 use super::{at, key};
 use crate::diag::{Diagnostic, Rule};
 use crate::frontmatter::Part;
-use crate::model::{Horizon, InitiativeStatus, Site, StoryStatus};
+use crate::model::{Horizon, InitiativeStatus, Page, Site, StoryStatus};
 use std::collections::HashMap;
 
 /// duplicate-rank: ranks are unique among one PO's open stories.
@@ -28,11 +28,11 @@ pub fn duplicate_rank(site: &Site, out: &mut Vec<Diagnostic>) {
 }
 
 /// missing-acceptance-criteria: ready, in-progress and done stories have criteria.
-pub fn missing_acceptance_criteria(site: &Site, out: &mut Vec<Diagnostic>) {
-    for s in site.stories.iter().filter(|s| s.status.needs_criteria() && s.acceptance_criteria.is_empty()) {
+pub fn missing_acceptance_criteria(_: &Site, page: Page, out: &mut Vec<Diagnostic>) {
+    let Page::Story(s) = page else { return };
+    if s.status.needs_criteria() && s.acceptance_criteria.is_empty() {
         let message = format!("story `{}` is {} but has no acceptance criteria", s.id, s.status);
-        let help = "add `acceptance_criteria:` with at least one entry (definition of ready), or set `status: backlog`"
-            .to_owned();
+        let help = "add `acceptance_criteria:` with at least one entry (definition of ready), or set `status: backlog`";
         out.push(at(Rule::MissingAcceptanceCriteria, &s.doc, &key("status"), Part::Value, message).help(help));
     }
 }
@@ -40,10 +40,11 @@ pub fn missing_acceptance_criteria(site: &Site, out: &mut Vec<Diagnostic>) {
 /// unranked-story: open stories have a rank. A missing key has no place of its own: the
 /// diagnostic marks the story's first line of fields, where it starts (pointing at
 /// `title:` made the title look at fault).
-pub fn unranked_story(site: &Site, out: &mut Vec<Diagnostic>) {
-    for s in site.stories.iter().filter(|s| s.status.is_open() && s.rank.is_none()) {
+pub fn unranked_story(_: &Site, page: Page, out: &mut Vec<Diagnostic>) {
+    let Page::Story(s) = page else { return };
+    if s.status.is_open() && s.rank.is_none() {
         let message = format!("open story `{}` has no rank", s.id);
-        let help = "add `rank: N` (1 is the top of its product owner's backlog)".to_owned();
+        let help = "add `rank: N` (1 is the top of its product owner's backlog)";
         let location = s.doc.first_entry_location();
         out.push(Diagnostic::at(Rule::UnrankedStory, &s.doc.source, location, message).help(help));
     }

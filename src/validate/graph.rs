@@ -4,7 +4,7 @@
 use super::{at, at_entry, key, list_words, person_path};
 use crate::diag::{Diagnostic, Rule, did_you_mean};
 use crate::frontmatter::{Document, Part, Seg};
-use crate::model::{Site, Visibility};
+use crate::model::{InitiativeId, Page, Site, Visibility};
 use crate::urls;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -140,48 +140,23 @@ pub fn duplicate_file_url(site: &Site, out: &mut Vec<Diagnostic>) {
 }
 
 /// unknown-initiative: a story's initiative exists.
-pub fn unknown_initiative(site: &Site, out: &mut Vec<Diagnostic>) {
-    let ids = || site.initiatives.iter().map(|i| i.id.as_str());
-    for s in &site.stories {
-        let Some(id) = &s.initiative else { continue };
-        if site.initiative(id.as_str()).is_none() {
-            let help = suggest(id.as_str(), ids(), "initiatives are the files of roadmap/");
-            out.push(
-                at(
-                    Rule::UnknownInitiative,
-                    &s.doc,
-                    &key("initiative"),
-                    Part::Value,
-                    format!("initiative `{id}` does not exist"),
-                )
-                .help(help),
-            );
-        }
-    }
+pub fn unknown_initiative(site: &Site, page: Page, out: &mut Vec<Diagnostic>) {
+    let Page::Story(s) = page else { return };
+    let Some(id) = s.initiative.as_ref().filter(|id| site.initiative(id.as_str()).is_none()) else { return };
+    let help =
+        suggest(id.as_str(), site.initiatives.iter().map(|i| i.id.as_str()), "initiatives are the files of roadmap/");
+    let message = format!("initiative `{id}` does not exist");
+    out.push(at(Rule::UnknownInitiative, &s.doc, &key("initiative"), Part::Value, message).help(help));
 }
 
 /// unknown-sprint: a story's sprint is listed in `sprints`.
-pub fn unknown_sprint(site: &Site, out: &mut Vec<Diagnostic>) {
-    for s in &site.stories {
-        let Some(id) = &s.sprint else { continue };
-        if site.sprint(id.as_str()).is_none() {
-            let help = suggest(
-                id.as_str(),
-                site.config.sprints.iter().map(|s| s.id.as_str()),
-                "add the sprint to `sprints:` in charter.yaml",
-            );
-            out.push(
-                at(
-                    Rule::UnknownSprint,
-                    &s.doc,
-                    &key("sprint"),
-                    Part::Value,
-                    format!("sprint `{id}` is not in charter.yaml"),
-                )
-                .help(help),
-            );
-        }
-    }
+pub fn unknown_sprint(site: &Site, page: Page, out: &mut Vec<Diagnostic>) {
+    let Page::Story(s) = page else { return };
+    let Some(id) = s.sprint.as_ref().filter(|id| site.sprint(id.as_str()).is_none()) else { return };
+    let sprints = site.config.sprints.iter().map(|s| s.id.as_str());
+    let help = suggest(id.as_str(), sprints, "add the sprint to `sprints:` in charter.yaml");
+    let message = format!("sprint `{id}` is not in charter.yaml");
+    out.push(at(Rule::UnknownSprint, &s.doc, &key("sprint"), Part::Value, message).help(help));
 }
 
 fn suggest<'a>(id: &str, candidates: impl Iterator<Item = &'a str>, otherwise: &str) -> String {
@@ -192,48 +167,31 @@ fn suggest<'a>(id: &str, candidates: impl Iterator<Item = &'a str>, otherwise: &
 }
 
 /// unknown-dependency: depends_on names existing items of the same kind.
-pub fn unknown_dependency(site: &Site, out: &mut Vec<Diagnostic>) {
-    for i in &site.initiatives {
-        for dep in &i.depends_on {
-            if site.initiative(dep.as_str()).is_none() {
+pub fn unknown_dependency(site: &Site, page: Page, out: &mut Vec<Diagnostic>) {
+    match page {
+        Page::Initiative(i) => {
+            for dep in i.depends_on.iter().filter(|d| site.initiative(d.as_str()).is_none()) {
                 let help = suggest(
                     dep.as_str(),
                     site.initiatives.iter().map(|i| i.id.as_str()),
                     "initiatives depend on other initiatives (files of roadmap/)",
                 );
-                out.push(
-                    at_entry(
-                        Rule::UnknownDependency,
-                        &i.doc,
-                        "depends_on",
-                        dep.as_str(),
-                        format!("depends on `{dep}`, which is not an initiative"),
-                    )
-                    .help(help),
-                );
+                let message = format!("depends on `{dep}`, which is not an initiative");
+                out.push(at_entry(Rule::UnknownDependency, &i.doc, "depends_on", dep.as_str(), message).help(help));
             }
         }
-    }
-    for s in &site.stories {
-        for dep in &s.depends_on {
-            if site.story(dep.as_str()).is_none() {
+        Page::Story(s) => {
+            for dep in s.depends_on.iter().filter(|d| site.story(d.as_str()).is_none()) {
                 let help = suggest(
                     dep.as_str(),
                     site.stories.iter().map(|s| s.id.as_str()),
                     "stories depend on other stories (files of backlog/)",
                 );
-                out.push(
-                    at_entry(
-                        Rule::UnknownDependency,
-                        &s.doc,
-                        "depends_on",
-                        dep.as_str(),
-                        format!("depends on `{dep}`, which is not a story"),
-                    )
-                    .help(help),
-                );
+                let message = format!("depends on `{dep}`, which is not a story");
+                out.push(at_entry(Rule::UnknownDependency, &s.doc, "depends_on", dep.as_str(), message).help(help));
             }
         }
+        Page::Doc(_) | Page::Intro(_) => {}
     }
 }
 
@@ -309,34 +267,29 @@ fn cycles<'a>(graph: &BTreeMap<&'a str, (Vec<&'a str>, &Document)>) -> Vec<Vec<&
 }
 
 /// visibility-leak: a public item must not name an internal one.
-pub fn visibility_leak(site: &Site, out: &mut Vec<Diagnostic>) {
+pub fn visibility_leak(site: &Site, page: Page, out: &mut Vec<Diagnostic>) {
     let internal = |v: Visibility| v == Visibility::Internal;
-    let leak = |what: &str, id: &str| {
-        (
-            format!("this public item names the internal {what} `{id}`, which a public build would expose"),
-            "make this item internal too, or remove the reference".to_owned(),
-        )
+    let mut leak = |doc: &Document, path: Vec<Seg>, what: &str, id: &str| {
+        let message = format!("this public item names the internal {what} `{id}`, which a public build would expose");
+        let help = "make this item internal too, or remove the reference";
+        out.push(at(Rule::VisibilityLeak, doc, &path, Part::Value, message).help(help));
     };
-    for s in site.stories.iter().filter(|s| s.visibility == Visibility::Public) {
-        if let Some(i) =
-            s.initiative.as_ref().and_then(|id| site.initiative(id.as_str())).filter(|i| internal(i.visibility))
-        {
-            let (message, help) = leak("initiative", i.id.as_str());
-            out.push(at(Rule::VisibilityLeak, &s.doc, &key("initiative"), Part::Value, message).help(help));
-        }
-        for dep in &s.depends_on {
-            if site.story(dep.as_str()).is_some_and(|d| internal(d.visibility)) {
-                let (message, help) = leak("story", dep.as_str());
-                out.push(at_entry(Rule::VisibilityLeak, &s.doc, "depends_on", dep.as_str(), message).help(help));
+    match page {
+        Page::Story(s) if s.visibility == Visibility::Public => {
+            let initiative = s.initiative.as_ref().and_then(|id| site.initiative(id.as_str()));
+            if let Some(i) = initiative.filter(|i| internal(i.visibility)) {
+                leak(&s.doc, key("initiative"), "initiative", i.id.as_str());
+            }
+            for dep in s.depends_on.iter().filter(|d| site.story(d.as_str()).is_some_and(|d| internal(d.visibility))) {
+                leak(&s.doc, s.doc.list_entry("depends_on", dep.as_str()), "story", dep.as_str());
             }
         }
-    }
-    for i in site.initiatives.iter().filter(|i| i.visibility == Visibility::Public) {
-        for dep in &i.depends_on {
-            if site.initiative(dep.as_str()).is_some_and(|d| internal(d.visibility)) {
-                let (message, help) = leak("initiative", dep.as_str());
-                out.push(at_entry(Rule::VisibilityLeak, &i.doc, "depends_on", dep.as_str(), message).help(help));
+        Page::Initiative(i) if i.visibility == Visibility::Public => {
+            let internal_dep = |d: &&InitiativeId| site.initiative(d.as_str()).is_some_and(|d| internal(d.visibility));
+            for dep in i.depends_on.iter().filter(internal_dep) {
+                leak(&i.doc, i.doc.list_entry("depends_on", dep.as_str()), "initiative", dep.as_str());
             }
         }
+        _ => {}
     }
 }

@@ -6,17 +6,15 @@ use crate::diag::{Diagnostic, Rule};
 use crate::frontmatter::Document;
 use crate::links::{self, Nowhere, Resolver, Target};
 use crate::markdown::{LinkRef, RefKind};
-use crate::model::Site;
+use crate::model::{Page, Site};
 use crate::urls;
 
-/// Calls `check` with every link of every document, and where it leads (diagnostics
-/// are sorted once at the end, so the order of documents does not matter).
-fn each_link(site: &Site, mut check: impl FnMut(&Document, &LinkRef, Target, &Resolver)) {
+/// Calls `check` with every link of a page, and where it leads.
+fn each_link(site: &Site, page: Page, mut check: impl FnMut(&Document, &LinkRef, Target, &Resolver)) {
     let resolver = Resolver::new(site);
-    for doc in site.documents() {
-        for link in &doc.scan().links {
-            check(doc, link, resolver.resolve(&doc.source.rel, &link.dest), &resolver);
-        }
+    let doc = page.doc();
+    for link in &doc.scan().links {
+        check(doc, link, resolver.resolve(&doc.source.rel, &link.dest), &resolver);
     }
 }
 
@@ -27,8 +25,8 @@ fn at_link(rule: Rule, doc: &Document, link: &LinkRef, message: String, help: St
 }
 
 /// broken-link: every relative link and image leads to a page or a published file.
-pub fn broken_link(site: &Site, out: &mut Vec<Diagnostic>) {
-    each_link(site, |doc, link, target, resolver| {
+pub fn broken_link(site: &Site, page: Page, out: &mut Vec<Diagnostic>) {
+    each_link(site, page, |doc, link, target, resolver| {
         let Target::Nowhere { path, why } = target else { return };
         let what = if link.kind == RefKind::Image { "image" } else { "link" };
         let (message, help) = match why {
@@ -51,8 +49,8 @@ pub fn broken_link(site: &Site, out: &mut Vec<Diagnostic>) {
 }
 
 /// broken-anchor: a `#fragment` names a heading or an element id of its page.
-pub fn broken_anchor(site: &Site, out: &mut Vec<Diagnostic>) {
-    each_link(site, |doc, link, target, resolver| {
+pub fn broken_anchor(site: &Site, page: Page, out: &mut Vec<Diagnostic>) {
+    each_link(site, page, |doc, link, target, resolver| {
         let (fragment, page) = match &target {
             Target::SamePage { fragment } => (fragment, Some(doc.source.rel.as_str())),
             Target::Page { fragment, doc: target_doc, .. } => (fragment, target_doc.as_deref()),
@@ -77,8 +75,8 @@ pub fn broken_anchor(site: &Site, out: &mut Vec<Diagnostic>) {
 }
 
 /// link-outside-site: a link to a file outside the site needs `repository:` to lead somewhere.
-pub fn link_outside_site(site: &Site, out: &mut Vec<Diagnostic>) {
-    each_link(site, |doc, link, target, _| {
+pub fn link_outside_site(site: &Site, page: Page, out: &mut Vec<Diagnostic>) {
+    each_link(site, page, |doc, link, target, _| {
         let Target::Outside { path, url: Err(why) } = target else { return };
         let message = format!("link `{}` leads outside the site folder, to `{path}`; {why}", link.dest);
         let help = "set `repository:` (url, branch) in charter.yaml to link into the repository, or copy the file into the site".to_owned();
@@ -87,14 +85,12 @@ pub fn link_outside_site(site: &Site, out: &mut Vec<Diagnostic>) {
 }
 
 /// image-without-alt: every image says what it shows (`alt=""` marks a decorative one).
-pub fn image_without_alt(site: &Site, out: &mut Vec<Diagnostic>) {
-    for doc in site.documents() {
-        for link in doc.scan().links.iter().filter(|l| l.kind == RefKind::Image && !l.has_alt) {
-            let message = format!("image `{}` has no alt text", link.dest);
-            let help =
-                "say what the image shows: `![what it shows](path)`, or `alt=\"\"` in HTML for a decorative image"
-                    .to_owned();
-            out.push(at_link(Rule::ImageWithoutAlt, doc, link, message, help));
-        }
+pub fn image_without_alt(_: &Site, page: Page, out: &mut Vec<Diagnostic>) {
+    let doc = page.doc();
+    for link in doc.scan().links.iter().filter(|l| l.kind == RefKind::Image && !l.has_alt) {
+        let message = format!("image `{}` has no alt text", link.dest);
+        let help = "say what the image shows: `![what it shows](path)`, or `alt=\"\"` in HTML for a decorative image"
+            .to_owned();
+        out.push(at_link(Rule::ImageWithoutAlt, doc, link, message, help));
     }
 }

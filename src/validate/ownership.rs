@@ -3,7 +3,7 @@
 use super::{at, at_entry, key, list_words, person_path};
 use crate::diag::{Diagnostic, Rule, did_you_mean};
 use crate::frontmatter::{Document, Part, Seg};
-use crate::model::{Person, PersonId, Site};
+use crate::model::{Page, Person, PersonId, Site};
 
 /// A role an ownership field asks of the person it names.
 #[derive(Clone, Copy)]
@@ -47,96 +47,95 @@ fn unknown(site: &Site, doc: &Document, path: &[Seg], id: &PersonId, what: &str,
     at(Rule::UnknownPerson, doc, path, Part::Value, format!("{what} `{id}` is not in the team")).help(help)
 }
 
-/// unknown-person: owners, product_owners and reports_to name somebody in `team`.
-pub fn unknown_person(site: &Site, out: &mut Vec<Diagnostic>) {
+/// unknown-person, in charter.yaml: reports_to names somebody in `team`.
+pub fn unknown_boss(site: &Site, out: &mut Vec<Diagnostic>) {
+    for person in &site.config.team {
+        if let Some(boss) = person.reports_to.as_ref().filter(|id| site.person(id.as_str()).is_none()) {
+            let path = person_path(person.index, "reports_to");
+            out.push(unknown(site, &site.config.doc, &path, boss, "reports_to", None));
+        }
+    }
+}
+
+/// unknown-person, in a page: owners and product_owners name somebody in `team`.
+pub fn unknown_person(site: &Site, page: Page, out: &mut Vec<Diagnostic>) {
     let mut check = |doc: &Document, path: Vec<Seg>, id: &PersonId, what: &str, role: Option<Role>| {
         if site.person(id.as_str()).is_none() {
             out.push(unknown(site, doc, &path, id, what, role));
         }
     };
-    for person in &site.config.team {
-        if let Some(boss) = &person.reports_to {
-            check(&site.config.doc, person_path(person.index, "reports_to"), boss, "reports_to", None);
+    match page {
+        Page::Initiative(i) => {
+            if let Some(pm) = &i.product_manager {
+                check(&i.doc, key("product_manager"), pm, "product_manager", Some(PRODUCT_MANAGER));
+            }
+            for po in &i.product_owners {
+                let path = i.doc.list_entry("product_owners", po.as_str());
+                check(&i.doc, path, po, "product owner", Some(PRODUCT_OWNER));
+            }
         }
-    }
-    for i in &site.initiatives {
-        if let Some(pm) = &i.product_manager {
-            check(&i.doc, key("product_manager"), pm, "product_manager", Some(PRODUCT_MANAGER));
+        Page::Story(s) => {
+            if let Some(po) = &s.product_owner {
+                check(&s.doc, key("product_owner"), po, "product_owner", Some(PRODUCT_OWNER));
+            }
         }
-        for po in &i.product_owners {
-            check(&i.doc, i.doc.list_entry("product_owners", po.as_str()), po, "product owner", Some(PRODUCT_OWNER));
+        Page::Doc(d) => {
+            if let Some(owner) = &d.owner {
+                check(&d.doc, key("owner"), owner, "owner", None);
+            }
         }
-    }
-    for s in &site.stories {
-        if let Some(po) = &s.product_owner {
-            check(&s.doc, key("product_owner"), po, "product_owner", Some(PRODUCT_OWNER));
-        }
-    }
-    for d in &site.docs {
-        if let Some(owner) = &d.owner {
-            check(&d.doc, key("owner"), owner, "owner", None);
-        }
+        Page::Intro(_) => {}
     }
 }
 
 /// story-owner-role: a story's product_owner holds `product_owner`.
-pub fn story_owner_role(site: &Site, out: &mut Vec<Diagnostic>) {
-    for s in &site.stories {
-        let Some(person) = s.product_owner.as_ref().and_then(|id| site.person(id.as_str())) else { continue };
-        if !person.is_po() {
-            let message = format!("story `{}` is owned by `{}`, who is not a product owner", s.id, person.id);
-            let help =
-                format!("stories are ordered by product owners: {}", use_a_holder(site, PRODUCT_OWNER, &person.id));
-            out.push(at(Rule::StoryOwnerRole, &s.doc, &key("product_owner"), Part::Value, message).help(help));
-        }
+pub fn story_owner_role(site: &Site, page: Page, out: &mut Vec<Diagnostic>) {
+    let Page::Story(s) = page else { return };
+    let Some(person) = s.product_owner.as_ref().and_then(|id| site.person(id.as_str())) else { return };
+    if !person.is_po() {
+        let message = format!("story `{}` is owned by `{}`, who is not a product owner", s.id, person.id);
+        let help = format!("stories are ordered by product owners: {}", use_a_holder(site, PRODUCT_OWNER, &person.id));
+        out.push(at(Rule::StoryOwnerRole, &s.doc, &key("product_owner"), Part::Value, message).help(help));
     }
 }
 
 /// initiative-owner-role: product_manager holds `product_manager`, each product_owners entry `product_owner`.
-pub fn initiative_owner_role(site: &Site, out: &mut Vec<Diagnostic>) {
-    for i in &site.initiatives {
-        if let Some(person) = i.product_manager.as_ref().and_then(|id| site.person(id.as_str())).filter(|p| !p.is_pm())
-        {
-            let message = format!("initiative `{}` is owned by `{}`, who is not a product manager", i.id, person.id);
-            let help = format!(
-                "initiatives are owned by product managers: {}",
-                use_a_holder(site, PRODUCT_MANAGER, &person.id)
-            );
-            out.push(at(Rule::InitiativeOwnerRole, &i.doc, &key("product_manager"), Part::Value, message).help(help));
-        }
-        for po in &i.product_owners {
-            if let Some(person) = site.person(po.as_str()).filter(|p| !p.is_po()) {
-                let message =
-                    format!("`{}` is listed in product_owners of `{}` but is not a product owner", person.id, i.id);
-                let help = format!("product owners are: {}", holders(site, PRODUCT_OWNER));
-                out.push(
-                    at_entry(Rule::InitiativeOwnerRole, &i.doc, "product_owners", po.as_str(), message).help(help),
-                );
-            }
+pub fn initiative_owner_role(site: &Site, page: Page, out: &mut Vec<Diagnostic>) {
+    let Page::Initiative(i) = page else { return };
+    if let Some(person) = i.product_manager.as_ref().and_then(|id| site.person(id.as_str())).filter(|p| !p.is_pm()) {
+        let message = format!("initiative `{}` is owned by `{}`, who is not a product manager", i.id, person.id);
+        let help =
+            format!("initiatives are owned by product managers: {}", use_a_holder(site, PRODUCT_MANAGER, &person.id));
+        out.push(at(Rule::InitiativeOwnerRole, &i.doc, &key("product_manager"), Part::Value, message).help(help));
+    }
+    for po in &i.product_owners {
+        if let Some(person) = site.person(po.as_str()).filter(|p| !p.is_po()) {
+            let message =
+                format!("`{}` is listed in product_owners of `{}` but is not a product owner", person.id, i.id);
+            let help = format!("product owners are: {}", holders(site, PRODUCT_OWNER));
+            out.push(at_entry(Rule::InitiativeOwnerRole, &i.doc, "product_owners", po.as_str(), message).help(help));
         }
     }
 }
 
 /// po-not-on-initiative: a story's PO is among its initiative's product_owners, when listed.
-pub fn po_not_on_initiative(site: &Site, out: &mut Vec<Diagnostic>) {
-    for s in &site.stories {
-        // A product owner who is not in the team is unknown-person, not also this.
-        let known_po = s.product_owner.as_ref().filter(|id| site.person(id.as_str()).is_some());
-        let (Some(po), Some(initiative)) =
-            (known_po, s.initiative.as_ref().and_then(|id| site.initiative(id.as_str())))
-        else {
-            continue;
-        };
-        if !initiative.product_owners.is_empty() && !initiative.product_owners.contains(po) {
-            let message =
-                format!("`{po}` owns this story but is not among the product owners of initiative `{}`", initiative.id);
-            let help = format!(
-                "add `{po}` to product_owners in {}, or hand the story to {}",
-                initiative.doc.source.rel,
-                list_words(initiative.product_owners.iter().map(|p| p.as_str()))
-            );
-            out.push(at(Rule::PoNotOnInitiative, &s.doc, &key("product_owner"), Part::Value, message).help(help));
-        }
+pub fn po_not_on_initiative(site: &Site, page: Page, out: &mut Vec<Diagnostic>) {
+    let Page::Story(s) = page else { return };
+    // A product owner who is not in the team is unknown-person, not also this.
+    let known_po = s.product_owner.as_ref().filter(|id| site.person(id.as_str()).is_some());
+    let (Some(po), Some(initiative)) = (known_po, s.initiative.as_ref().and_then(|id| site.initiative(id.as_str())))
+    else {
+        return;
+    };
+    if !initiative.product_owners.is_empty() && !initiative.product_owners.contains(po) {
+        let message =
+            format!("`{po}` owns this story but is not among the product owners of initiative `{}`", initiative.id);
+        let help = format!(
+            "add `{po}` to product_owners in {}, or hand the story to {}",
+            initiative.doc.source.rel,
+            list_words(initiative.product_owners.iter().map(|p| p.as_str()))
+        );
+        out.push(at(Rule::PoNotOnInitiative, &s.doc, &key("product_owner"), Part::Value, message).help(help));
     }
 }
 

@@ -400,6 +400,8 @@ fn git_and_history_keys_are_checked_like_the_others() {
 fn history_follows_the_site_folder_through_a_rename() {
     let mut repo = Repo::with_site("web");
     seed(&mut repo);
+    repo.edit("backlog/A-2.md", "rank: 2", "rank: 3");
+    let earliest = repo.commit(EVE, "A violation two commits before the move");
     repo.edit("backlog/A-1.md", "rank: 1", "rank: 2");
     let before = repo.commit(EVE, "A violation while the site was in web/");
     repo.git(["mv", "web", "site"]);
@@ -407,9 +409,14 @@ fn history_follows_the_site_folder_through_a_rename() {
     let site = repo.root().join("site");
     let run = Charter::new(["audit".as_ref(), site.as_os_str(), "--format".as_ref(), "json".as_ref()]).run();
     run.code(1);
-    let d = run.single();
-    d.at("rank-changed-by-non-owner", "backlog/A-1.md", 5, 7);
-    from_commit(&d, &before, EVE);
+    // Both commits before the move are read at the folder's old place, not only the
+    // move's parent.
+    let diagnostics = run.diagnostics();
+    assert_eq!(diagnostics.len(), 2, "{diagnostics:#?}");
+    diagnostics[0].at("rank-changed-by-non-owner", "backlog/A-1.md", 5, 7);
+    from_commit(&diagnostics[0], &before, EVE);
+    diagnostics[1].at("rank-changed-by-non-owner", "backlog/A-2.md", 5, 7);
+    from_commit(&diagnostics[1], &earliest, EVE);
 }
 
 #[test]

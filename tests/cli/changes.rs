@@ -9,7 +9,8 @@
 
 use crate::support::git::Repo;
 use crate::support::output::{self, Tree, assert_same_tree};
-use crate::support::{Charter, OutDir};
+use crate::support::serve::ServeProcess;
+use crate::support::{Charter, OutDir, Site};
 
 const CONFIG: &str = "\
 title: Changes site
@@ -229,4 +230,73 @@ fn history_false_and_no_repository_mean_no_changes_page() {
     assert!(!tree.has("changes/index.html") && !tree.has("changes.xml"));
     assert!(!tree.text("index.html").contains(">Changes</a>"), "no menu entry");
     assert!(tree.json("roadmap.json")["history"].is_null());
+}
+
+#[test]
+#[ignore = "needs git"]
+fn serve_shows_a_commit_without_waiting_for_an_edit() {
+    // The repository's folder inside the site, and outside it (watched on its own).
+    for inside in ["", "site"] {
+        serve_sees_a_commit(inside);
+    }
+}
+
+fn serve_sees_a_commit(inside: &str) {
+    let site = Site::bare().inside(inside);
+    let mut repo = Repo::at(site.folder(), inside);
+    repo.write("charter.yaml", CONFIG).write("roadmap/INI-1.md", &initiative("Guest checkout", "now", "2026-Q4", ""));
+    repo.commit(PAT, "Start");
+    // Edited before serving and committed while serving: only the commit (which
+    // touches no file of the site, only the repository) changes what is served.
+    repo.edit("roadmap/INI-1.md", "horizon: now", "horizon: next");
+    let serve = ServeProcess::start(site);
+    let mut events = serve.events();
+    let first = events.next();
+    let moved = || serve.get("changes/").body.contains("class=\"change change-horizon\"");
+    assert!(!moved(), "an uncommitted edit has no history");
+    repo.commit(PAT, "Move guest checkout");
+    events.good_build(first.generation, "the commit on the changes page", moved);
+}
+
+/// A built docs page's "last updated" line, if it has one.
+fn last_updated(tree: &Tree, page: &str) -> Option<String> {
+    let html = output::main(tree.text(page));
+    let line = html.split("<p class=\"updated\">").nth(1)?.split("</p>").next()?;
+    Some(output::text(line))
+}
+
+#[test]
+#[ignore = "needs git"]
+fn docs_pages_say_when_their_own_file_last_changed_and_by_whom() {
+    let mut repo = Repo::new();
+    repo.write("charter.yaml", CONFIG)
+        .write("docs/guide.md", "# Guide\n\nFirst.\n")
+        .write("docs/faq.md", "# FAQ\n\nQ?\n")
+        .write("roadmap/INI-1.md", &initiative("Guest checkout", "now", "2026-Q4", ""));
+    repo.commit(PAT, "Start MESSAGE-MARKER");
+    repo.edit("docs/guide.md", "First.", "Second.");
+    repo.commit(MALLORY, "An outsider edits the guide");
+    repo.edit("docs/faq.md", "Q?", "A.");
+    repo.commit(OLGA, "Olga answers");
+    // Later commits that touch other files do not make a page newer.
+    repo.edit("roadmap/INI-1.md", "horizon: now", "horizon: next");
+    repo.commit(PAT, "Move guest checkout");
+    repo.write("docs/draft.md", "# Draft\n\nNot committed.\n");
+    let (_out, tree) = build(&repo, "public");
+    assert_eq!(
+        last_updated(&tree, "docs/guide/index.html").as_deref(),
+        Some("Last updated on 2026-09-02 by someone outside the team")
+    );
+    assert_eq!(last_updated(&tree, "docs/faq/index.html").as_deref(), Some("Last updated on 2026-09-03 by Olga Ortiz"));
+    assert_eq!(last_updated(&tree, "docs/draft/index.html"), None, "an uncommitted page has no history yet");
+    let guide = tree.text("docs/guide/index.html");
+    assert!(
+        !guide.contains("acme.example") && !guide.contains("elsewhere.example") && !guide.contains("MESSAGE-MARKER")
+    );
+
+    // Outside a repository: no line at all.
+    let copy = Site::copy_of(&repo.site());
+    let out = OutDir::new();
+    Charter::build(copy.path(), out.out()).run().code(0);
+    assert_eq!(last_updated(&Tree::read(out.out()), "docs/guide/index.html"), None);
 }

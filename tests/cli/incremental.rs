@@ -4,6 +4,7 @@
 
 use crate::support::Rng;
 use charter::cmd::build::{Rendered, render_site};
+use charter::diag::Diagnostic;
 use charter::session::{self, BuildArgs, Outcome, Session};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -37,6 +38,17 @@ fn set_field(text: &str, key: &str, value: &str) -> String {
 fn field(text: &str, key: &str) -> Option<String> {
     let prefix = format!("{key}: ");
     text.lines().find_map(|l| l.strip_prefix(&prefix)).map(str::to_owned)
+}
+
+fn delete(p: PathBuf) -> (String, Vec<PathBuf>) {
+    fs::remove_file(&p).expect("delete story");
+    (format!("delete {}", p.display()), vec![p])
+}
+
+fn rename(p: PathBuf, n: usize) -> (String, Vec<PathBuf>) {
+    let to = p.with_file_name(format!("REN-{n}.md"));
+    fs::rename(&p, &to).expect("rename story");
+    (format!("rename {} to {}", p.display(), to.display()), vec![p, to])
 }
 
 /// One random change to the site; returns what it did and the paths it touched.
@@ -84,17 +96,8 @@ fn step(root: &Path, rng: &mut Rng, n: usize) -> (String, Vec<PathBuf>) {
             write(&p, &text);
             (format!("add {}", p.display()), vec![p])
         }
-        7 => {
-            let p = pick(rng, &stories);
-            fs::remove_file(&p).expect("delete story");
-            (format!("delete {}", p.display()), vec![p])
-        }
-        8 => {
-            let p = pick(rng, &stories);
-            let to = p.with_file_name(format!("REN-{n}.md"));
-            fs::rename(&p, &to).expect("rename story");
-            (format!("rename {} to {}", p.display(), to.display()), vec![p, to])
-        }
+        7 => delete(pick(rng, &stories)),
+        8 => rename(pick(rng, &stories), n),
         9 => {
             let p = pick(rng, &docs);
             write(&p, &format!("{}\nAn added paragraph {n}.\n", read(&p)));
@@ -131,14 +134,21 @@ fn clean_build(args: &BuildArgs) -> CleanBuild {
     }
 }
 
-#[test]
-fn incremental_rebuilds_equal_clean_builds_after_every_step() {
+/// A copy of the example site in a temporary folder (deleted with the `TempDir`), its
+/// output folder and the build arguments for it.
+fn example_copy() -> (tempfile::TempDir, PathBuf, PathBuf, BuildArgs) {
     let dir = tempfile::tempdir().expect("temp dir");
     fs::create_dir_all(dir.path().join("site")).expect("site folder");
     let root = dir.path().join("site").canonicalize().expect("canonical site");
     super::support::copy_dir(&super::support::example_site(), &root);
     let out = root.join("public");
     let args = BuildArgs { site: root.clone(), out: out.clone(), audience: None, base_url: None, deny_warnings: false };
+    (dir, root, out, args)
+}
+
+#[test]
+fn incremental_rebuilds_equal_clean_builds_after_every_step() {
+    let (_dir, root, out, args) = example_copy();
     let mut session = Session::new(args.clone());
     assert!(matches!(session.rebuild(&session::Changes::All).expect("first build"), Outcome::Built(..)));
     let mut rng = Rng(0x5eed);
@@ -166,5 +176,155 @@ fn incremental_rebuilds_equal_clean_builds_after_every_step() {
                 panic!("step {n} ({what}): incremental failed, clean build built: {errors:?}")
             }
         }
+    }
+}
+
+/// Replaces the `roles:` line of the team member `id` in charter.yaml.
+fn set_roles(config: &str, id: &str, roles: &str) -> String {
+    let mut lines: Vec<String> = config.lines().map(str::to_owned).collect();
+    let start = lines.iter().position(|l| l.trim() == format!("- id: {id}")).unwrap_or(lines.len());
+    if let Some(i) = (start..lines.len()).find(|&i| lines[i].trim_start().starts_with("roles:")) {
+        lines[i] = format!("    roles: [{roles}]");
+    }
+    lines.join("\n") + "\n"
+}
+
+/// The id of a story or initiative file (its stem, or its `id:`).
+fn id_of(path: &Path) -> String {
+    field(&fs::read_to_string(path).unwrap_or_default(), "id")
+        .unwrap_or_else(|| path.file_stem().unwrap_or_default().to_string_lossy().into_owned())
+}
+
+/// One random edit of what rules read across files: owners, ranks, initiatives,
+/// dependencies, visibility, links and the headings they name, files and ids added,
+/// removed or renamed, and the team. Returns what it did and the paths it touched.
+fn cross_file_step(root: &Path, rng: &mut Rng, n: usize) -> (String, Vec<PathBuf>) {
+    let stories = markdown_files(root, "backlog");
+    let initiatives = markdown_files(root, "roadmap");
+    let pages: Vec<PathBuf> =
+        [&stories, &initiatives, &markdown_files(root, "docs")].into_iter().flatten().cloned().collect();
+    let pick = |rng: &mut Rng, files: &[PathBuf]| files[rng.below(files.len())].clone();
+    let read = |p: &Path| fs::read_to_string(p).unwrap_or_default();
+    let write = |p: &Path, text: &str| fs::write(p, text).expect("write site file");
+    let edit = |p: PathBuf, key: &str, value: &str| {
+        write(&p, &set_field(&read(&p), key, value));
+        (format!("{key}: {value} in {}", p.display()), vec![p])
+    };
+    let people = ["bob", "eve", "farid", "dan", "alice", "nobody"];
+    match rng.below(16) {
+        0 => edit(pick(rng, &stories), "product_owner", people[rng.below(people.len())]),
+        1 => edit(pick(rng, &stories), "rank", &(1 + rng.below(4)).to_string()),
+        2 => {
+            let id = if rng.below(4) == 0 { "no-such-initiative".to_owned() } else { id_of(&pick(rng, &initiatives)) };
+            edit(pick(rng, &stories), "initiative", &id)
+        }
+        3 => edit(pick(rng, &stories), "status", ["backlog", "ready", "in-progress", "done", "dropped"][rng.below(5)]),
+        4 => {
+            // Among a few stories, so that cycles come and go.
+            let few = &stories[..4.min(stories.len())];
+            let deps = if rng.below(4) == 0 { String::new() } else { id_of(&pick(rng, few)) };
+            edit(pick(rng, few), "depends_on", &format!("[{deps}]"))
+        }
+        5 => {
+            let files = if rng.coin() { &stories } else { &initiatives };
+            edit(pick(rng, files), "visibility", ["internal", "public"][rng.below(2)])
+        }
+        6 => {
+            let (from, to) = (pick(rng, &pages), pick(rng, &pages));
+            let rel = |p: &Path| p.strip_prefix(root).expect("in the site").to_string_lossy().replace('\\', "/");
+            let link = charter::links::relative(&rel(&from), &rel(&to));
+            let text = format!("{}\nSee [another page]({link}#anchor-{}).\n", read(&from), rng.below(3));
+            write(&from, &text);
+            (format!("link {} to {link}", from.display()), vec![from])
+        }
+        7 => {
+            let p = pick(rng, &pages);
+            let heading = format!("## Anchor {}", rng.below(3));
+            let text = read(&p);
+            let text = match text.contains(&heading) {
+                true => text.replace(&heading, "Not a heading"),
+                false => format!("{text}\n{heading}\n"),
+            };
+            write(&p, &text);
+            (format!("toggle `{heading}` in {}", p.display()), vec![p])
+        }
+        8 => {
+            let owners = format!("[{}]", people[rng.below(3)]);
+            edit(pick(rng, &initiatives), "product_owners", &owners)
+        }
+        9 => {
+            let (key, values) = match rng.below(3) {
+                0 => ("status", &["planned", "in-progress", "shipped"][..]),
+                1 => ("horizon", &["now", "next", "later"][..]),
+                _ => ("timeframe", &["2026-Q4", "2027-Q1", "2030"][..]),
+            };
+            edit(pick(rng, &initiatives), key, values[rng.below(values.len())])
+        }
+        10 => {
+            let template = read(&pick(rng, &stories));
+            let p = root.join(format!("backlog/ADD-{n}.md"));
+            write(&p, &set_field(&template, "title", &format!("Added story {n}")));
+            (format!("add {}", p.display()), vec![p])
+        }
+        11 => delete(pick(rng, &stories)),
+        12 => rename(pick(rng, &stories), n),
+        13 => {
+            let id = if rng.coin() { id_of(&pick(rng, &stories)) } else { format!("SET-{n}") };
+            edit(pick(rng, &stories), "id", &id)
+        }
+        14 => {
+            let p = root.join("charter.yaml");
+            let roles = ["product_owner", "stakeholder", "product_manager, product_owner"][rng.below(3)];
+            let who = people[rng.below(4)];
+            write(&p, &set_roles(&read(&p), who, roles));
+            (format!("roles of {who}: {roles}"), vec![p])
+        }
+        _ => {
+            let p = pick(rng, &stories);
+            let text = read(&p);
+            let text = match text.contains("title: [unclosed") {
+                true => text.replace("title: [unclosed", "title:"),
+                false => text.replacen("title:", "title: [unclosed", 1),
+            };
+            write(&p, &text);
+            (format!("break or mend the YAML of {}", p.display()), vec![p])
+        }
+    }
+}
+
+/// What a fresh session (a full check) finds in the site.
+fn full_check(args: &BuildArgs) -> Vec<Diagnostic> {
+    let mut session = Session::new(args.clone());
+    session.reload(&session::Changes::All).expect("the site can be read");
+    session.check().expect("the site can be checked").1
+}
+
+#[test]
+fn incremental_checks_equal_full_checks_after_every_step() {
+    let (_dir, root, out, args) = example_copy();
+    let mut session = Session::new(args.clone());
+    session.reload(&session::Changes::All).expect("first read");
+    session.check().expect("first check");
+    let mut rng = Rng(0xc0ffee);
+    let mut findings = std::collections::BTreeSet::new();
+    for n in 0..250 {
+        let (what, paths) = cross_file_step(&root, &mut rng, n);
+        let Some(changes) = session::changes(&root, &out, paths) else { continue };
+        session.reload(&changes).expect("reload");
+        let incremental = session.check().expect("check").1;
+        let full = full_check(&args);
+        let only =
+            |a: &[Diagnostic], b: &[Diagnostic]| a.iter().filter(|d| !b.contains(d)).cloned().collect::<Vec<_>>();
+        assert!(
+            incremental == full,
+            "step {n} ({what}): diagnostics differ from a full check; only incremental: {:#?}; only full: {:#?}",
+            only(&incremental, &full),
+            only(&full, &incremental)
+        );
+        findings.extend(incremental.iter().map(|d| d.rule.id()));
+    }
+    // The edits reached the cross-file rules.
+    for rule in ["unknown-person", "duplicate-rank", "broken-anchor", "visibility-leak", "dependency-cycle"] {
+        assert!(findings.contains(rule), "no step made a {rule} finding: {findings:?}");
     }
 }

@@ -387,3 +387,39 @@ fn completion_in_charter_yaml_offers_fields_rule_ids_severities_and_people() {
     let reports_to = lsp.request("textDocument/completion", lsp.at("charter.yaml", 8, 16));
     assert_eq!(labels(&reports_to), ["pat", "olga", "sam"]);
 }
+
+#[test]
+fn a_template_error_is_published_and_cleared_when_fixed() {
+    let bad = "<p>\n{% if story.title %}\n<p>never closed</p>\n";
+    let site =
+        Site::new().file("backlog/A-1.md", story("product_owner: olga\nrank: 1\n")).file("templates/story.html", bad);
+    let mut lsp = Lsp::start(site.path());
+    let diagnostics = lsp.diagnostics("templates/story.html");
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["code"], "template-error");
+    assert!(diagnostics[0]["message"].as_str().unwrap().contains("story.html"), "{diagnostics:?}");
+    std::fs::write(site.path().join("templates/story.html"), "<p>{{ story.title }}</p>\n").unwrap();
+    let saved = json!({ "changes": [{ "uri": lsp.uri("templates/story.html"), "type": 2 }] });
+    lsp.notify("workspace/didChangeWatchedFiles", saved);
+    assert_eq!(lsp.diagnostics("templates/story.html"), Vec::<Value>::new(), "fixed: cleared");
+    assert!(lsp.shutdown().success());
+}
+
+#[test]
+fn hover_and_definition_in_charter_yaml_lead_to_people_and_sprints() {
+    let site = Site::new();
+    let mut lsp = Lsp::start(site.path());
+    let config = std::fs::read_to_string(site.path().join("charter.yaml")).unwrap();
+    lsp.open("charter.yaml", &config);
+    // Line 8 is `    reports_to: pat`, line 5 `  - id: olga`, line 13 `  - id: S1`.
+    let boss = lsp.request("textDocument/hover", lsp.at("charter.yaml", 8, 17));
+    assert!(boss["contents"]["value"].as_str().unwrap().contains("Pat Park"), "{boss}");
+    let definition = lsp.request("textDocument/definition", lsp.at("charter.yaml", 8, 17));
+    assert_eq!(definition["uri"], lsp.uri("charter.yaml"));
+    assert_eq!(definition["range"]["start"], json!({ "line": 2, "character": 8 }), "`- id: pat` in team");
+    let person = lsp.request("textDocument/hover", lsp.at("charter.yaml", 5, 9));
+    assert!(person["contents"]["value"].as_str().unwrap().contains("Olga Ortiz"), "{person}");
+    let sprint = lsp.request("textDocument/hover", lsp.at("charter.yaml", 13, 9));
+    assert!(sprint["contents"]["value"].as_str().unwrap().contains("2026-01-05 to 2026-01-18"), "{sprint}");
+    assert_eq!(lsp.request("textDocument/hover", lsp.at("charter.yaml", 3, 12)), Value::Null, "a name is no id");
+}

@@ -14,7 +14,9 @@ const FIRST_COMMIT: i64 = 1_788_264_000;
 
 /// A temporary repository whose site lives in a subfolder (`site/` unless told).
 pub struct Repo {
-    dir: TempDir,
+    /// The folder, when the repository owns it (see [`Repo::at`]).
+    _dir: Option<TempDir>,
+    root: PathBuf,
     site: String,
     commits: i64,
 }
@@ -27,14 +29,23 @@ impl Repo {
 
     /// An empty repository with the site at `site` ("" for the repository's root).
     pub fn with_site(site: &str) -> Repo {
-        let repo = Repo { dir: tempfile::tempdir().expect("temporary folder"), site: site.into(), commits: 0 };
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let repo = Repo { root: dir.path().to_path_buf(), _dir: Some(dir), site: site.into(), commits: 0 };
+        repo.git(["init", "-q", "-b", "main", "."]);
+        repo
+    }
+
+    /// An empty repository in a folder someone else owns (a served site), with the
+    /// site at `site` ("" for the root).
+    pub fn at(folder: &Path, site: &str) -> Repo {
+        let repo = Repo { _dir: None, root: folder.to_path_buf(), site: site.into(), commits: 0 };
         repo.git(["init", "-q", "-b", "main", "."]);
         repo
     }
 
     /// The repository's folder.
     pub fn root(&self) -> &Path {
-        self.dir.path()
+        &self.root
     }
 
     /// The site's folder.

@@ -83,6 +83,8 @@ pub fn example_site() -> PathBuf {
 /// A site in a temporary folder, deleted when dropped.
 pub struct Site {
     dir: TempDir,
+    /// The site folder: `dir` unless [`Site::inside`] moved it to a subfolder.
+    path: PathBuf,
 }
 
 impl Site {
@@ -93,7 +95,21 @@ impl Site {
 
     /// An empty folder: no charter.yaml.
     pub fn bare() -> Site {
-        Site { dir: tempfile::tempdir().expect("create a temporary folder") }
+        let dir = tempfile::tempdir().expect("create a temporary folder");
+        Site { path: dir.path().to_path_buf(), dir }
+    }
+
+    /// The site is the subfolder `rel` of this temporary folder (a repository that
+    /// holds its site in a subfolder).
+    pub fn inside(mut self, rel: &str) -> Site {
+        self.path = self.dir.path().join(rel);
+        std::fs::create_dir_all(&self.path).unwrap();
+        self
+    }
+
+    /// The temporary folder that holds the site.
+    pub fn folder(&self) -> &Path {
+        self.dir.path()
     }
 
     /// Writes a file (any bytes), creating its folders.
@@ -121,7 +137,7 @@ impl Site {
 
     /// The site folder.
     pub fn path(&self) -> &Path {
-        self.dir.path()
+        &self.path
     }
 
     /// `charter check` on this site.

@@ -1,4 +1,6 @@
 //! Small typed values of the content format: ids, statuses, horizons, dates, timeframes.
+//! A leaf module: the front-matter reader parses into these and the model re-exports
+//! them, so neither of the two needs the other's types.
 
 use serde::Serialize;
 use std::fmt;
