@@ -132,13 +132,15 @@ impl Staging {
         created.and_then(|mut file| file.write_all(bytes)).map_err(Error::io(&path))
     }
 
+    /// Makes `folder` once. One thread at a time: many page folders share a parent
+    /// (backlog/), and making them from several threads at once made the kernel spin
+    /// on the parent's lock (system time on a real disk tripled).
     fn make_folder(&self, folder: &Path) -> Result<(), Error> {
-        let lock = || self.folders.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if lock().contains(folder) {
-            return Ok(());
+        let mut made = self.folders.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !made.contains(folder) {
+            fs::create_dir_all(folder).map_err(Error::io(folder))?;
+            made.insert(folder.to_path_buf());
         }
-        fs::create_dir_all(folder).map_err(Error::io(folder))?;
-        lock().insert(folder.to_path_buf());
         Ok(())
     }
 
