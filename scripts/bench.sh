@@ -9,6 +9,8 @@
 # Usage: scripts/bench.sh [RUNS]        (default 5 runs per command; medians reported)
 #        BENCH_SIZES="1000" scripts/bench.sh   (other sizes; serve is measured at the last)
 #        BENCH_SERVE_ONLY=1 scripts/bench.sh   (only the serve figure, on an existing corpus)
+#        BENCH_BIG=0 scripts/bench.sh          (skip the 100,000-story run; BENCH_BIG=N for
+#                                               another size, BENCH_BIG_RUNS for its runs, default 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-5}"
@@ -66,23 +68,34 @@ for n in $sizes; do
         mem_floor=$(peak_kib "$floor" "$site" "$out/floor")
         mem_hugo=""
         if [ $have_hugo = 1 ]; then mem_hugo=$(peak_kib hugo --quiet -s "$hugo_site" -d "$out/hugo"); fi
+        # A one-story edit, then build into the existing output (unchanged files are
+        # hard-linked from it): the edit-and-rebuild loop of someone without serve.
+        story="$site/backlog/S-1.md"
+        cp "$story" "$disk/story.bak"
+        edit_json="$disk/result-$n-$where-edit.json"
+        hyperfine --style basic --warmup 1 --runs "$runs" --prepare "sh -c 'date +%N >> $story'" \
+            --export-json "$edit_json" -n "charter build, one story edited" \
+            "$charter build $site --out $out/charter" >/dev/null
+        cp "$disk/story.bak" "$story"
         rm -rf "$out"
-        python3 - "$json" "$n" "$where" "$md_bytes" "$mem_charter" "$mem_floor" "$mem_hugo" >> "$report" <<'PY'
+        python3 - "$json" "$n" "$where" "$md_bytes" "$mem_charter" "$mem_floor" "$mem_hugo" "$edit_json" >> "$report" <<'PY'
 import json, sys
-path, n, where, md, mem_c, mem_f, mem_h = sys.argv[1:]
+path, n, where, md, mem_c, mem_f, mem_h, edit = sys.argv[1:]
 results = {r["command"]: r for r in json.load(open(path))["results"]}
+results.update({r["command"]: r for r in json.load(open(edit))["results"]})
 med = {name: r["median"] for name, r in results.items()}
 md_mib = int(md) / 1048576
 print(f"## N = {int(n):,} stories, output on {where} ({md_mib:.1f} MiB of Markdown)\n")
 print("| command | median | min | max | vs hugo | vs floor |")
 print("|---|---:|---:|---:|---:|---:|")
-for name in ["charter build", "charter check", "floor", "hugo"]:
+for name in ["charter build", "charter build, one story edited", "charter check", "floor", "hugo"]:
     if name not in results:
         continue
     r = results[name]
     vs_hugo = f"{med['hugo'] / r['median']:.1f}x faster" if "hugo" in med and name != "hugo" else ""
     vs_floor = f"{r['median'] / med['floor']:.2f}x" if name != "floor" else ""
-    print(f"| {name} | {r['median']:.3f} s | {r['min']:.3f} s | {r['max']:.3f} s | {vs_hugo} | {vs_floor} |")
+    cpu = f" (CPU {r['user'] + r['system']:.2f} s)"
+    print(f"| {name} | {r['median']:.3f} s{cpu} | {r['min']:.3f} s | {r['max']:.3f} s | {vs_hugo} | {vs_floor} |")
 print()
 ratio = med["charter check"] / med["charter build"]
 print(f"check / build: {ratio:.2f}. Peak memory (max RSS): charter build {int(mem_c)/1024:.0f} MiB "
@@ -91,6 +104,39 @@ print(f"check / build: {ratio:.2f}. Peak memory (max RSS): charter build {int(me
 PY
     done
 done
+
+# Scale (SPEC §10): BENCH_BIG (default 100,000) stories, about 400 MB of Markdown; charter
+# alone (Hugo would take many minutes), output on tmpfs; the corpus is deleted afterwards.
+big="${BENCH_BIG:-100000}"
+if [ "${BENCH_SERVE_ONLY:-0}" != 1 ] && [ "$big" != 0 ]; then
+    site="$disk/site-$big"
+    out="$tmpfs/out-$big"
+    json="$disk/result-$big.json"
+    "$gen" "$big" "$site" >/dev/null
+    md_bytes=$(find "$site" -name '*.md' -printf '%s\n' | awk '{s+=$1} END {print s}')
+    hyperfine --style basic --warmup 0 --runs "${BENCH_BIG_RUNS:-3}" --prepare "rm -rf $out" --export-json "$json" \
+        -n "charter build" "$charter build $site --out $out" \
+        -n "charter check" "$charter check $site" >/dev/null
+    rm -rf "$out"
+    mem_build=$(peak_kib "$charter" build "$site" --out "$out")
+    mem_check=$(peak_kib "$charter" check "$site")
+    rm -rf "$out" "$site"
+    python3 - "$json" "$big" "$md_bytes" "$mem_build" "$mem_check" >> "$report" <<'PY'
+import json, sys
+path, n, md, mem_b, mem_c = sys.argv[1:]
+results = {r["command"]: r for r in json.load(open(path))["results"]}
+md_mib = int(md) / 1048576
+print(f"## N = {int(n):,} stories, output on tmpfs ({md_mib:.1f} MiB of Markdown), charter alone\n")
+print("| command | median | min | max | CPU (user+sys) | peak memory |")
+print("|---|---:|---:|---:|---:|---:|")
+for name, mem in [("charter build", mem_b), ("charter check", mem_c)]:
+    r = results[name]
+    mib = int(mem) / 1024
+    print(f"| {name} | {r['median']:.3f} s | {r['min']:.3f} s | {r['max']:.3f} s | "
+          f"{r['user'] + r['system']:.2f} s | {mib:.0f} MiB ({mib / md_mib:.1f}x the Markdown) |")
+print()
+PY
+fi
 
 # Highlighting: build at the largest size of a corpus with a code section (YAML, JSON,
 # Rust or Python, then shell, TOML or Markdown) on every third page besides the one-line

@@ -208,14 +208,15 @@ impl<'a> Walker<'a> {
                 Err(err) => {
                     // An ignored name is never read, so its problem is no problem (Emacs
                     // locks a file with a dangling link `.#name`).
-                    if !err.path().is_some_and(|p| self.skips(p, err.depth())) {
+                    if !err.path().is_some_and(|p| self.skips(p, err.depth(), true)) {
                         problems.push(self.walk_problem(&err));
                     }
                     continue;
                 }
             };
             let rel = self.rel(entry.path());
-            let skip = self.skips(entry.path(), entry.depth());
+            let folder_like = entry.file_type().is_dir() || entry.path_is_symlink();
+            let skip = self.skips(entry.path(), entry.depth(), folder_like);
             let outside = !skip && entry.path_is_symlink() && self.leaves_site(entry.path());
             if outside {
                 problems.push(link_problem(
@@ -243,10 +244,12 @@ impl<'a> Walker<'a> {
     }
 
     /// Whether the walk passes over `path`: an ignored name below the start, an `ignore:`
-    /// glob, or an excluded folder.
-    fn skips(&self, path: &Path, depth: usize) -> bool {
+    /// glob, or an excluded folder. Only a folder or a link can be an excluded folder, so
+    /// files are not resolved (resolving costs a system call per path component: 46,000
+    /// calls at 10,000 stories, strace).
+    fn skips(&self, path: &Path, depth: usize, folder_like: bool) -> bool {
         let ignored_name = path.file_name().is_some_and(|n| is_ignored_name(&n.to_string_lossy()));
-        (depth > 0 && ignored_name) || self.ignore.is_match(self.rel(path)) || self.is_excluded(path)
+        (depth > 0 && ignored_name) || self.ignore.is_match(self.rel(path)) || folder_like && self.is_excluded(path)
     }
 
     fn is_excluded(&self, path: &Path) -> bool {

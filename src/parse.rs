@@ -92,9 +92,10 @@ fn file_stem(rel: &str) -> &str {
 }
 
 fn document(source: Source, needs_front_matter: bool) -> Result<Document, Box<Diagnostic>> {
-    let first_line = source.locate(0, 3);
+    // Located only on a problem: locating indexes the file's lines, which a good file
+    // never needs (10 MB at 10,000 stories).
     let problem = |rule, message: &str, help: &str| {
-        Err(Box::new(Diagnostic::at(rule, &source, first_line.clone(), message).help(help)))
+        Err(Box::new(Diagnostic::at(rule, &source, source.locate(0, 3), message).help(help)))
     };
     match split(&source.text) {
         Split::Yaml { yaml, body_start } => Ok(Document::new(source, yaml, body_start)),

@@ -5,9 +5,11 @@
 use crate::error::Error;
 use crate::render::Output;
 use rayon::prelude::*;
+use std::collections::HashSet;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// The marker file that says charter wrote (and may replace) a folder.
 pub const MARKER: &str = ".charter-output";
@@ -61,47 +63,103 @@ fn is_foreign(out: &Path) -> bool {
 /// Writes `output` to `out` atomically: the previous output stays whole until the
 /// new one is complete.
 pub fn write_atomic(site: &Path, out: &Path, output: &Output) -> Result<(), Error> {
-    check_out_dir(site, out)?;
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).map_err(Error::io(&parent))?;
-    let name = out.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    let staging = parent.join(format!(".{name}.charter-new-{}", std::process::id()));
-    let previous = out.join(MARKER).is_file().then_some(out);
-    let result = write_tree(&staging, output, previous).and_then(|()| swap_in(&staging, out, &parent, &name));
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
-    }
-    result
+    let staging = Staging::new(site, out)?;
+    output.files.par_iter().try_for_each(|(rel, bytes)| staging.put(rel, bytes))?;
+    staging.finish()
 }
 
-/// Writes every file into `dir`; a file whose bytes equal the same file of `previous`
-/// (the current output) is hard-linked from it instead of written again, which is what
-/// makes rebuilding a large site on a real disk cheap (SPEC §10). The previous output
-/// is never written to, so a failed build still leaves it as it was.
-fn write_tree(dir: &Path, output: &Output, previous: Option<&Path>) -> Result<(), Error> {
-    if dir.exists() {
-        fs::remove_dir_all(dir).map_err(Error::io(dir))?;
+/// A build being written: files go into a temporary sibling folder of the output as
+/// they are rendered, and `finish` swaps it in with one rename. Dropped unfinished (a
+/// render failed, a write failed), it deletes its folder, so the previous output
+/// stays as it was and nothing is left behind.
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+    /// The current output, when charter wrote it: the source of hard links.
+    previous: Option<PathBuf>,
+    /// Folders already made, so each file costs no extra system call.
+    folders: Mutex<HashSet<PathBuf>>,
+    finished: bool,
+}
+
+impl Staging {
+    /// Checks `out` and makes an empty staging folder beside it.
+    pub fn new(site: &Path, out: &Path) -> Result<Staging, Error> {
+        check_out_dir(site, out)?;
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent).map_err(Error::io(&parent))?;
+        let name = out.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let dir = parent.join(format!(".{name}.charter-new-{}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(Error::io(&dir))?;
+        }
+        fs::create_dir_all(&dir).map_err(Error::io(&dir))?;
+        let previous = out.join(MARKER).is_file().then(|| out.to_path_buf());
+        let folders = Mutex::new(HashSet::from([dir.clone()]));
+        Ok(Staging { dir, out: out.to_path_buf(), parent, name, previous, folders, finished: false })
     }
-    let folders: std::collections::BTreeSet<PathBuf> =
-        output.files.keys().filter_map(|rel| dir.join(rel).parent().map(Path::to_path_buf)).collect();
-    fs::create_dir_all(dir).map_err(Error::io(dir))?;
-    for folder in &folders {
-        fs::create_dir_all(folder).map_err(Error::io(folder))?;
-    }
-    // Files are independent once their folders exist: write them in parallel.
-    output.files.par_iter().try_for_each(|(rel, bytes)| {
-        let path = dir.join(rel);
-        let unchanged = previous.map(|p| p.join(rel)).filter(|old| holds(old, bytes));
-        if unchanged.is_some_and(|old| fs::hard_link(old, &path).is_ok()) {
+
+    /// Writes one file (`rel` is `/`-separated); one whose bytes equal the same file of
+    /// the previous output is hard-linked from it instead of written again, which is
+    /// what makes rebuilding a large site on a real disk cheap (SPEC §10). The previous
+    /// output is never written to: a file already in the staging folder (perhaps a
+    /// link to it) is removed, not overwritten. Safe to call from several threads.
+    pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
+        let path = self.dir.join(rel);
+        if let Some(folder) = path.parent() {
+            self.make_folder(folder)?;
+        }
+        let unchanged = self.previous.as_ref().map(|p| p.join(rel)).filter(|old| holds(old, bytes));
+        let linked = |path: &Path| unchanged.as_ref().is_some_and(|old| fs::hard_link(old, path).is_ok());
+        if linked(&path) {
             return Ok(());
         }
-        let mut file = fs::File::create(&path).map_err(Error::io(&path))?;
-        file.write_all(bytes).map_err(Error::io(&path))
-    })?;
-    fs::write(dir.join(MARKER), MARKER_TEXT).map_err(Error::io(dir.join(MARKER)))
+        let created = match fs::File::create_new(&path) {
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+                fs::remove_file(&path).map_err(Error::io(&path))?;
+                if linked(&path) {
+                    return Ok(());
+                }
+                fs::File::create_new(&path)
+            }
+            other => other,
+        };
+        created.and_then(|mut file| file.write_all(bytes)).map_err(Error::io(&path))
+    }
+
+    /// Makes `folder` once. One thread at a time: many page folders share a parent
+    /// (backlog/), and making them from several threads at once made the kernel spin
+    /// on the parent's lock (system time on a real disk tripled).
+    fn make_folder(&self, folder: &Path) -> Result<(), Error> {
+        let mut made = self.folders.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !made.contains(folder) {
+            fs::create_dir_all(folder).map_err(Error::io(folder))?;
+            made.insert(folder.to_path_buf());
+        }
+        Ok(())
+    }
+
+    /// Marks the folder as charter's and swaps it in for the output.
+    pub fn finish(mut self) -> Result<(), Error> {
+        let marker = self.dir.join(MARKER);
+        fs::write(&marker, MARKER_TEXT).map_err(Error::io(&marker))?;
+        swap_in(&self.dir, &self.out, &self.parent, &self.name)?;
+        self.finished = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 /// Whether `path` is a regular file holding exactly `bytes`.

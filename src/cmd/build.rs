@@ -3,9 +3,11 @@
 use crate::config::Config;
 use crate::diag::{self, Counts, Diagnostic};
 use crate::error::Error;
-use crate::render::{self, Output};
+use crate::render::{self, Output, Stop};
 use crate::session::BuildArgs;
+use crate::theme::Theme;
 use crate::{Outcome, pipeline, write};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// The result of validating and rendering, before anything is written.
@@ -14,49 +16,100 @@ pub enum Rendered {
     Failed(Vec<Diagnostic>),
 }
 
-/// Validates and renders into memory. The history is read from git while the site is
-/// checked: both need only charter.yaml, and the history's commits are independent.
-pub fn render_site(args: &BuildArgs) -> Result<Rendered, Error> {
+/// A site ready to render: validated, its theme loaded, its options set.
+struct Ready {
+    checked: pipeline::Checked,
+    theme: Theme,
+    options: render::Options,
+}
+
+/// Validates the site and loads its theme; the diagnostics when it cannot be built.
+/// The history is read from git while the site is checked: both need only
+/// charter.yaml, and the history's commits are independent.
+fn prepare(args: &BuildArgs) -> Result<Result<Ready, Vec<Diagnostic>>, Error> {
     let (checked, history) = rayon::join(
         || pipeline::check(&args.site, std::slice::from_ref(&args.out)),
         || Config::load(&args.site).ok().map(|(config, _)| crate::history::for_site(&args.site, &config)),
     );
-    let checked = checked?;
+    let mut checked = checked?;
     let counts = Counts::of(&checked.diagnostics);
-    if counts.fails(args.deny_warnings) {
-        return Ok(Rendered::Failed(checked.diagnostics));
-    }
-    let Some(theme) = &checked.theme else { return Ok(Rendered::Failed(checked.diagnostics)) };
+    let theme = checked.theme.take();
+    let Some(theme) = theme.filter(|_| !counts.fails(args.deny_warnings)) else {
+        return Ok(Err(checked.diagnostics));
+    };
     let mut options = args.options(&checked.site.config);
     options.history = history.transpose()?.flatten().map(std::sync::Arc::new);
-    match render::render(&checked.site, theme, &options) {
-        Ok(output) => Ok(Rendered::Site(output, checked.diagnostics)),
+    Ok(Ok(Ready { checked, theme, options }))
+}
+
+/// Validates and renders into memory.
+pub fn render_site(args: &BuildArgs) -> Result<Rendered, Error> {
+    let ready = match prepare(args)? {
+        Ok(ready) => ready,
+        Err(diags) => return Ok(Rendered::Failed(diags)),
+    };
+    match render::render(&ready.checked.site, &ready.theme, &ready.options) {
+        Ok(output) => Ok(Rendered::Site(output, ready.checked.diagnostics)),
         Err(diags) => Ok(Rendered::Failed(diags)),
     }
 }
 
-/// Runs `charter build` once.
+/// Runs `charter build` once: pages are written into the staging folder as they are
+/// rendered (never the whole site in memory), which replaces the output only when
+/// everything is written.
 pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
     let started = Instant::now();
     write::check_out_dir(&args.site, &args.out)?;
-    match render_site(args)? {
-        Rendered::Failed(diags) => {
-            diag::eprint(&diags);
-            eprintln!("nothing was written: fix the errors above and build again");
-            Ok(Outcome::Invalid)
+    let ready = match prepare(args)? {
+        Ok(ready) => ready,
+        Err(diags) => return Ok(nothing_written(&diags)),
+    };
+    let Ready { checked, theme, options } = ready;
+    diag::eprint(&checked.diagnostics);
+    let staging = write::Staging::new(&args.site, &args.out)?;
+    let counted = Counted::default();
+    let put = |file: &str, bytes: render::Bytes| {
+        counted.add(file);
+        staging.put(file, bytes.as_slice())
+    };
+    match render::render_into(&checked.site, &theme, &options, (None, &render::Fragments::off()), &put) {
+        Ok(()) => {}
+        Err(Stop::Invalid(diags)) => return Ok(nothing_written(&diags)),
+        Err(Stop::Sink(err)) => return Err(err),
+    }
+    staging.finish()?;
+    let (files, pages) = counted.totals();
+    eprintln!(
+        "built {pages} pages ({files} files) into {} in {} ms",
+        args.out.display(),
+        started.elapsed().as_millis()
+    );
+    Ok(Outcome::Success)
+}
+
+fn nothing_written(diags: &[Diagnostic]) -> Outcome {
+    diag::eprint(diags);
+    eprintln!("nothing was written: fix the errors above and build again");
+    Outcome::Invalid
+}
+
+/// How many files and pages a streamed build wrote, counted as they go.
+#[derive(Default)]
+struct Counted {
+    files: AtomicUsize,
+    pages: AtomicUsize,
+}
+
+impl Counted {
+    fn add(&self, file: &str) {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        if file.ends_with(".html") {
+            self.pages.fetch_add(1, Ordering::Relaxed);
         }
-        Rendered::Site(output, diags) => {
-            diag::eprint(&diags);
-            write::write_atomic(&args.site, &args.out, &output)?;
-            let pages = output.files.keys().filter(|f| f.ends_with(".html")).count();
-            eprintln!(
-                "built {pages} pages ({} files) into {} in {} ms",
-                output.files.len(),
-                args.out.display(),
-                started.elapsed().as_millis()
-            );
-            Ok(Outcome::Success)
-        }
+    }
+
+    fn totals(&self) -> (usize, usize) {
+        (self.files.load(Ordering::Relaxed), self.pages.load(Ordering::Relaxed))
     }
 }
 

@@ -13,6 +13,11 @@ struct NavNode {
     title: String,
     /// The page of the node; `None` for a folder without an index page.
     url: Option<String>,
+    /// `title` and `url` escaped once for all pages: every docs page writes the whole
+    /// tree, so escaping them per page made the docs cost grow with their square
+    /// (perf at 100,000 stories: 6% of a build in `escape_markup`).
+    title_html: String,
+    url_html: String,
     children: Vec<NavNode>,
     /// Output folder of the node (`docs/guide`).
     folder: String,
@@ -53,7 +58,8 @@ impl DocsNav {
         let mut roots: Vec<NavNode> = home.into_iter().collect();
         roots.extend(tree.children);
         let mut order = vec![];
-        for node in &roots {
+        for node in &mut roots {
+            node.escape();
             node.flatten(&mut order);
         }
         DocsNav { roots, order }
@@ -82,7 +88,7 @@ impl DocsNav {
     /// template walk of the tree per page dominated the whole build.
     pub fn html(&self, folder: &str, root: &str) -> String {
         let mut out = String::with_capacity(64 * self.order.len());
-        write_nodes(&mut out, &self.roots, folder, root);
+        write_nodes(&mut out, &self.roots, folder, &escape_markup(root));
         out
     }
 }
@@ -95,19 +101,21 @@ fn write_nodes(out: &mut String, nodes: &[NavNode], folder: &str, root: &str) {
     out.push_str("<ul>");
     for node in nodes {
         let current = node.url.is_some() && node.folder == folder;
-        let open = current || folder.starts_with(&format!("{}/", node.folder)) && node.folder != "docs";
+        let inside = folder.strip_prefix(node.folder.as_str()).is_some_and(|rest| rest.starts_with('/'));
+        let open = current || inside && node.folder != "docs";
         out.push_str(if open { "<li class=\"open\">" } else { "<li>" });
         match &node.url {
-            Some(url) => {
+            Some(_) => {
                 out.push_str("<a href=\"");
-                out.push_str(&escape_markup(&format!("{root}{url}")));
+                out.push_str(root);
+                out.push_str(&node.url_html);
                 out.push_str(if current { "\" aria-current=\"page\">" } else { "\">" });
-                out.push_str(&escape_markup(&node.title));
+                out.push_str(&node.title_html);
                 out.push_str("</a>");
             }
             None => {
                 out.push_str("<span class=\"docs-nav-group\">");
-                out.push_str(&escape_markup(&node.title));
+                out.push_str(&node.title_html);
                 out.push_str("</span>");
             }
         }
@@ -130,6 +138,8 @@ impl NavNode {
             order: (true, 0, title.to_lowercase()),
             title,
             url: None,
+            title_html: String::new(),
+            url_html: String::new(),
             children: vec![],
             folder: folder.to_owned(),
         }
@@ -141,6 +151,8 @@ impl NavNode {
             order: (d.weight.is_none(), d.weight.unwrap_or(0), title.to_lowercase()),
             title,
             url: Some(urls::page_file(&d.url)),
+            title_html: String::new(),
+            url_html: String::new(),
             children: vec![],
             folder: d.url.clone(),
         }
@@ -171,6 +183,15 @@ impl NavNode {
         self.children.sort_by(|a, b| (&a.order, &a.folder).cmp(&(&b.order, &b.folder)));
         for c in &mut self.children {
             c.sort();
+        }
+    }
+
+    /// Fills in the escaped title and URL of the node and its children, once the tree is final.
+    fn escape(&mut self) {
+        self.title_html = escape_markup(&self.title);
+        self.url_html = self.url.as_deref().map(escape_markup).unwrap_or_default();
+        for c in &mut self.children {
+            c.escape();
         }
     }
 

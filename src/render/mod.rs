@@ -62,6 +62,64 @@ pub fn render_changed(
     previous: Option<(&Output, &Affected)>,
     fragments: &Fragments,
 ) -> Result<Output, Vec<Diagnostic>> {
+    let files = std::sync::Mutex::new(BTreeMap::new());
+    let collect = |file: &str, bytes: Bytes| -> Result<(), std::convert::Infallible> {
+        let bytes = match bytes {
+            Bytes::Fresh(bytes) => Arc::from(bytes),
+            Bytes::Kept(bytes) => bytes,
+        };
+        files.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(file.to_owned(), bytes);
+        Ok(())
+    };
+    match render_into(site, theme, options, (previous, fragments), &collect) {
+        Ok(()) => Ok(Output { files: files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) }),
+        Err(Stop::Invalid(diags)) => Err(diags),
+        Err(Stop::Sink(never)) => match never {},
+    }
+}
+
+/// A file's bytes as a render hands them over: freshly rendered, or kept from the
+/// previous output (serve), which is shared rather than copied.
+pub enum Bytes {
+    Fresh(Vec<u8>),
+    Kept(Arc<[u8]>),
+}
+
+impl Bytes {
+    pub fn as_slice(&self) -> &[u8] {
+        match self {
+            Bytes::Fresh(bytes) => bytes,
+            Bytes::Kept(bytes) => bytes,
+        }
+    }
+}
+
+/// What an incremental render may take from the last one: its output with what the
+/// edit affects, and the fragments it kept. A build reuses nothing (`None`, `Fragments::off`).
+pub type Reuse<'a> = (Option<(&'a Output, &'a Affected)>, &'a Fragments);
+
+/// Why a render into a sink stopped.
+#[derive(Debug)]
+pub enum Stop<E> {
+    /// A template failed or a file could not be read: the diagnostics say why.
+    Invalid(Vec<Diagnostic>),
+    /// The sink refused a file (the disk is full...).
+    Sink(E),
+}
+
+/// Renders every file of the site into `sink` as soon as it is made, so a build can
+/// write pages out without ever holding the whole site in memory. Pages are handed
+/// over from several threads at once; a later file with the same path replaces an
+/// earlier one (attachments win over pages), except theme assets,
+/// which never replace a file of the site. After an `Err`, what the sink received is
+/// incomplete and must be thrown away.
+pub fn render_into<E: Send>(
+    site: &Site,
+    theme: &Theme,
+    options: &Options,
+    (previous, fragments): Reuse,
+    sink: &(dyn Fn(&str, Bytes) -> Result<(), E> + Sync),
+) -> Result<(), Stop<E>> {
     let plan = plan::Plan::new(site, options.today, options.audience);
     let history = options.history.as_deref().map(|h| audience::history(h, site, options.audience));
     let site = audience::filter(site, options.audience);
@@ -72,61 +130,80 @@ pub fn render_changed(
     views.changes = history.map(|h| changes::entries(&views, &h));
     let common = pages::Common::new(&views, options);
     let list = pages::all(&views);
-    type Rendered = Result<(String, Arc<[u8]>), Box<Diagnostic>>;
-    // Pages and data files are independent: render both at once.
-    let (rendered, data): (Vec<Rendered>, _) = rayon::join(
-        || {
-            list.par_iter()
-                .map(|page| {
-                    let kept = previous.and_then(|(output, affected)| {
-                        (!affected.includes(page)).then(|| output.files.get(&page.file(&views))).flatten()
-                    });
-                    if let Some(bytes) = kept {
-                        return Ok((page.file(&views), bytes.clone()));
-                    }
-                    let html = page.render(&views, &common, theme, fragments)?;
-                    Ok((page.file(&views), html))
-                })
-                .collect()
-        },
-        || data::files(&views, &list, options, fragments),
-    );
-    let mut output = Output::default();
-    let mut errors = vec![];
-    for result in rendered {
-        match result {
-            Ok((file, bytes)) => {
-                output.files.insert(file, bytes);
-            }
-            Err(d) => errors.push(*d),
-        }
-    }
-    if !errors.is_empty() {
-        errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
-        errors.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
-        return Err(errors);
-    }
-    for (file, bytes) in data {
-        output.files.insert(file, Arc::from(bytes));
+    // Pages first, then the data files (pages end in `.html`, data files never do),
+    // each handed over as soon as it is made. Both phases are parallel inside; running
+    // them one after the other keeps the large list pages and the large data files out
+    // of memory at the same time (peak memory, SPEC §10).
+    let mut written = render_pages(&views, &common, theme, &list, (previous, fragments), sink)?;
+    for (file, bytes) in data::files(&views, &list, options, fragments) {
+        sink(&file, Bytes::Fresh(bytes)).map_err(Stop::Sink)?;
+        written.insert(file);
     }
     for asset in published_assets(&views) {
-        let bytes = std::fs::read(&asset.path).map_err(|err| vec![unreadable(&asset.rel, &err)])?;
-        output.files.insert(asset.output.clone(), Arc::from(bytes));
+        let bytes = std::fs::read(&asset.path).map_err(|err| Stop::Invalid(vec![unreadable(&asset.rel, &err)]))?;
+        sink(&asset.output, Bytes::Fresh(bytes)).map_err(Stop::Sink)?;
+        written.insert(asset.output.clone());
     }
     for (file, asset) in &theme.assets {
+        if written.contains(file) {
+            continue;
+        }
         let bytes = theme::asset_bytes(asset).map_err(|err| {
-            vec![
+            Stop::Invalid(vec![
                 Diagnostic::file(
                     Rule::InvalidValue,
                     format!("static/{file}"),
                     format!("cannot read static file: {err}"),
                 )
                 .help("check the file's permissions"),
-            ]
+            ])
         })?;
-        output.files.entry(file.clone()).or_insert(bytes);
+        sink(file, Bytes::Kept(bytes)).map_err(Stop::Sink)?;
     }
-    Ok(output)
+    Ok(())
+}
+
+/// Renders the pages in parallel into `sink` (those `previous` still holds are taken
+/// from it); returns the paths written, or every template error, sorted.
+fn render_pages<E: Send>(
+    views: &Views,
+    common: &pages::Common,
+    theme: &Theme,
+    list: &[Page],
+    (previous, fragments): Reuse,
+    sink: &(dyn Fn(&str, Bytes) -> Result<(), E> + Sync),
+) -> Result<std::collections::HashSet<String>, Stop<E>> {
+    let rendered: Vec<Result<String, Stop<E>>> = list
+        .par_iter()
+        .map(|page| {
+            let file = page.file(views);
+            let kept = previous
+                .and_then(|(output, affected)| (!affected.includes(page)).then(|| output.files.get(&file)).flatten());
+            let bytes = match kept {
+                Some(bytes) => Bytes::Kept(bytes.clone()),
+                None => page.render(views, common, theme, fragments).map_err(|d| Stop::Invalid(vec![*d]))?,
+            };
+            sink(&file, bytes).map_err(Stop::Sink)?;
+            Ok(file)
+        })
+        .collect();
+    let mut written = std::collections::HashSet::with_capacity(rendered.len());
+    let mut errors = vec![];
+    for result in rendered {
+        match result {
+            Ok(file) => {
+                written.insert(file);
+            }
+            Err(Stop::Invalid(mut d)) => errors.append(&mut d),
+            Err(stop @ Stop::Sink(_)) => return Err(stop),
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        errors.dedup_by(|a, b| a.file == b.file && a.line == b.line && a.message == b.message);
+        return Err(Stop::Invalid(errors));
+    }
+    Ok(written)
 }
 
 /// The assets that the pages of this build link to or show: an attachment that only

@@ -4,7 +4,7 @@
 use super::docs::DocsNav;
 use super::fragments::Fragments;
 use super::view::{Badge, InitiativeCard, Link, PersonRef, StoryRow, Views, backlog_order};
-use super::{Options, svg};
+use super::{Bytes, Options, svg};
 use crate::diag::Diagnostic;
 use crate::links;
 use crate::markdown::{self, Context as MdContext};
@@ -170,14 +170,14 @@ impl<'a> Page<'a> {
         common: &Common,
         theme: &Theme,
         fragments: &Fragments,
-    ) -> Result<Arc<[u8]>, Box<Diagnostic>> {
+    ) -> Result<Bytes, Box<Diagnostic>> {
         let file = self.file(views);
         let cx = self.context(views, common, &file);
         let render = |cx: &Context| theme.render(self.template(), cx);
         if self.is_list() {
-            return fragments.page(&file, cx, render);
+            return fragments.page(&file, cx, render).map(Bytes::Kept);
         }
-        Ok(Arc::from(render(&cx)?.into_bytes()))
+        Ok(Bytes::Fresh(render(&cx)?.into_bytes()))
     }
 
     /// The template's context.
