@@ -433,7 +433,7 @@ impl Session {
             self.fragments = render::Fragments::default();
         }
         let previous = affected.as_ref().map(|(output, affected)| (&**output, affected));
-        let result = render::render_changed(&site, theme, &options, previous, &self.fragments);
+        let result = render::render_changed(&site, theme, &options, (previous, &self.fragments));
         match result {
             Ok(output) => {
                 let output = Arc::new(output);

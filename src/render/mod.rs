@@ -48,20 +48,14 @@ pub struct Options {
 
 /// Renders the whole site. Any template error fails the whole render.
 pub fn render(site: &Site, theme: &Theme, options: &Options) -> Result<Output, Vec<Diagnostic>> {
-    render_changed(site, theme, options, None, &Fragments::off())
+    render_changed(site, theme, options, (None, &Fragments::off()))
 }
 
 /// Renders the pages `affected` names and every list page and data file, taking the
 /// other pages from `previous` (the output of the same site before the edit), and
 /// unchanged list pages and items' parts of data files from `fragments` (which then
 /// keeps this render's).
-pub fn render_changed(
-    site: &Site,
-    theme: &Theme,
-    options: &Options,
-    previous: Option<(&Output, &Affected)>,
-    fragments: &Fragments,
-) -> Result<Output, Vec<Diagnostic>> {
+pub fn render_changed(site: &Site, theme: &Theme, options: &Options, reuse: Reuse) -> Result<Output, Vec<Diagnostic>> {
     let files = std::sync::Mutex::new(BTreeMap::new());
     let collect = |file: &str, bytes: Bytes| -> Result<(), std::convert::Infallible> {
         let bytes = match bytes {
@@ -71,7 +65,7 @@ pub fn render_changed(
         files.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(file.to_owned(), bytes);
         Ok(())
     };
-    match render_into(site, theme, options, (previous, fragments), &collect) {
+    match render_into(site, theme, options, reuse, &collect) {
         Ok(()) => Ok(Output { files: files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) }),
         Err(Stop::Invalid(diags)) => Err(diags),
         Err(Stop::Sink(never)) => match never {},
@@ -121,11 +115,11 @@ pub fn render_into<E: Send>(
     sink: &(dyn Fn(&str, Bytes) -> Result<(), E> + Sync),
 ) -> Result<(), Stop<E>> {
     let plan = plan::Plan::new(site, options.today, options.audience);
-    let history = options.history.as_deref().map(|h| audience::history(h, site, options.audience));
+    let mut history = options.history.as_deref().map(|h| audience::history(h, site, options.audience));
     let site = audience::filter(site, options.audience);
     let mut views = Views::new(&site, options.today, plan);
-    if let Some(history) = &history {
-        views.docs_updated = history.docs.clone();
+    if let Some(history) = &mut history {
+        views.docs_updated = std::mem::take(&mut history.docs);
     }
     views.changes = history.map(|h| changes::entries(&views, &h));
     let common = pages::Common::new(&views, options);
