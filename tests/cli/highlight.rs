@@ -6,7 +6,7 @@
 use crate::support::output::{self, Tree};
 use crate::support::{OutDir, Site};
 
-/// One block per case: the languages the user guide uses, Rust, a plain fenced block,
+/// One block per case: the languages the user guide uses, Rust, TOML, JSON, a plain fenced block,
 /// an indented block and an unknown language.
 const BODY: &str = r#"Text with `inline: code` and a keyword fn outside blocks.
 
@@ -35,6 +35,16 @@ fn main() -> Result<(), String> {
     println!("{n} <ok> & done");
     Ok(())
 }
+```
+
+```toml
+[server]
+port = 8080          # the default
+hosts = ["a.example", 'b']
+```
+
+```json
+{ "title": "A \"quoted\" title", "rank": 1.5, "done": false }
 ```
 
 ```
@@ -70,14 +80,16 @@ fn built() -> (OutDir, Tree) {
 fn code_blocks_are_highlighted_by_language() {
     let (_out, tree) = built();
     let blocks = code_blocks(tree.text("docs/code/index.html"));
-    assert_eq!(blocks.len(), 7);
+    assert_eq!(blocks.len(), 9);
     insta::assert_snapshot!("highlight_yaml", blocks[0]);
     insta::assert_snapshot!("highlight_shell", blocks[1]);
     insta::assert_snapshot!("highlight_markdown", blocks[2]);
     insta::assert_snapshot!("highlight_rust", blocks[3]);
-    assert_eq!(blocks[4], "<pre tabindex=\"0\"><code>plain &lt;text&gt; &amp; \"quotes\"\n</code></pre>");
-    assert_eq!(blocks[5], "<pre tabindex=\"0\"><code>indented &lt;block&gt;\n</code></pre>");
-    assert_eq!(blocks[6], "<pre tabindex=\"0\"><code class=\"language-klingon\">Qapla' &lt;batlh&gt;\n</code></pre>");
+    insta::assert_snapshot!("highlight_toml", blocks[4]);
+    insta::assert_snapshot!("highlight_json", blocks[5]);
+    assert_eq!(blocks[6], "<pre tabindex=\"0\"><code>plain &lt;text&gt; &amp; \"quotes\"\n</code></pre>");
+    assert_eq!(blocks[7], "<pre tabindex=\"0\"><code>indented &lt;block&gt;\n</code></pre>");
+    assert_eq!(blocks[8], "<pre tabindex=\"0\"><code class=\"language-klingon\">Qapla' &lt;batlh&gt;\n</code></pre>");
 }
 
 #[test]
