@@ -6,8 +6,8 @@
 use crate::support::output::{self, Tree};
 use crate::support::{OutDir, Site};
 
-/// One block per case: the languages the user guide uses, Rust, TOML, JSON, a plain fenced block,
-/// an indented block and an unknown language.
+/// One block per case: the languages the user guide uses, Rust, TOML, JSON, Python, a
+/// plain fenced block, an indented block and an unknown language.
 const BODY: &str = r#"Text with `inline: code` and a keyword fn outside blocks.
 
 ```yaml
@@ -47,6 +47,14 @@ hosts = ["a.example", 'b']
 { "title": "A \"quoted\" title", "rank": 1.5, "done": false }
 ```
 
+```python
+@dataclass
+class Story:
+    """A story and its rank."""
+    def score(self, weight=1.5):
+        return f"{self.rank} <b>" if self.done else None  # not ranked
+```
+
 ```
 plain <text> & "quotes"
 ```
@@ -80,16 +88,17 @@ fn built() -> (OutDir, Tree) {
 fn code_blocks_are_highlighted_by_language() {
     let (_out, tree) = built();
     let blocks = code_blocks(tree.text("docs/code/index.html"));
-    assert_eq!(blocks.len(), 9);
+    assert_eq!(blocks.len(), 10);
     insta::assert_snapshot!("highlight_yaml", blocks[0]);
     insta::assert_snapshot!("highlight_shell", blocks[1]);
     insta::assert_snapshot!("highlight_markdown", blocks[2]);
     insta::assert_snapshot!("highlight_rust", blocks[3]);
     insta::assert_snapshot!("highlight_toml", blocks[4]);
     insta::assert_snapshot!("highlight_json", blocks[5]);
-    assert_eq!(blocks[6], "<pre tabindex=\"0\"><code>plain &lt;text&gt; &amp; \"quotes\"\n</code></pre>");
-    assert_eq!(blocks[7], "<pre tabindex=\"0\"><code>indented &lt;block&gt;\n</code></pre>");
-    assert_eq!(blocks[8], "<pre tabindex=\"0\"><code class=\"language-klingon\">Qapla' &lt;batlh&gt;\n</code></pre>");
+    insta::assert_snapshot!("highlight_python", blocks[6]);
+    assert_eq!(blocks[7], "<pre tabindex=\"0\"><code>plain &lt;text&gt; &amp; \"quotes\"\n</code></pre>");
+    assert_eq!(blocks[8], "<pre tabindex=\"0\"><code>indented &lt;block&gt;\n</code></pre>");
+    assert_eq!(blocks[9], "<pre tabindex=\"0\"><code class=\"language-klingon\">Qapla' &lt;batlh&gt;\n</code></pre>");
 }
 
 #[test]

@@ -29,6 +29,11 @@ impl<'c, 'h, 'o> Lexer<'c, 'h, 'o> {
         self.b.get(self.at + n).copied()
     }
 
+    /// The text of the block (for scanning ahead).
+    pub(super) fn code(&self) -> &'c str {
+        self.code
+    }
+
     /// The bytes of the block (for scanning ahead).
     pub(super) fn bytes(&self) -> &'c [u8] {
         self.b

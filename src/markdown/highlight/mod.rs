@@ -15,6 +15,7 @@
 mod json;
 mod lex;
 mod markdown;
+mod program;
 mod shell;
 mod sublime;
 mod toml;
@@ -100,6 +101,8 @@ fn own_lexer(lang: &str) -> Option<LexFn> {
         "toml" => toml::lex,
         "sh" | "bash" | "shell" | "zsh" | "console" => shell::lex,
         "markdown" | "md" | "mdown" | "mkd" => markdown::lex,
+        "rust" | "rs" => program::lex_rust,
+        "python" | "py" | "python3" => program::lex_python,
         _ => return None,
     })
 }
@@ -214,10 +217,11 @@ mod tests {
     fn own_lexers_keep_every_character_of_any_input() {
         const PIECES: &[&str] = &[
             "\"", "'", "`", "```", "\\", "é", "→", "#", "-", " ", "\t", "\n", ":", "=", "[", "]", "{", "}", "$", "*",
-            "_", "|", ">", "<", "&", "(", ")", ".", "1", "true", "key", "/*", "*/", "//", "'''", "!",
+            "_", "|", ">", "<", "&", "(", ")", ".", "1", "true", "key", "/*", "*/", "//", "'''", "!", "r#", "fn",
+            "def", "b", "f", "@", "0x1e-", "e+",
         ];
         let mut seed = 0x2545_f491_u64;
-        for lang in ["json", "yaml", "toml", "sh", "markdown"] {
+        for lang in ["json", "yaml", "toml", "sh", "markdown", "rust", "python"] {
             for _ in 0..2000 {
                 let mut code = String::new();
                 for _ in 0..(seed % 40) {
@@ -234,10 +238,10 @@ mod tests {
 
     #[test]
     fn own_lexers_and_grammars_cover_the_usual_names() {
-        for lang in ["yaml", "YML", "sh", "bash", "shell", "markdown", "md", "json", "toml"] {
+        for lang in ["yaml", "YML", "sh", "bash", "shell", "markdown", "md", "json", "toml", "rust", "py"] {
             assert!(own_lexer(lang).is_some(), "{lang}");
         }
-        for lang in ["rust", "rs", "html", "python"] {
+        for lang in ["html", "c", "go", "js"] {
             assert!(own_lexer(lang).is_none() && sublime::syntax(lang).is_some(), "{lang}");
         }
     }
