@@ -97,11 +97,15 @@ fn inline(lx: &mut Lexer, end: usize) {
     }
 }
 
+/// How far a code span or emphasis is looked for its closing run: bounds the work on a
+/// long line with many unclosed openers (quadratic otherwise); beyond, the text is plain.
+const REACH: usize = 1000;
+
 /// `` `code` ``: a string when a closing run of as many backticks is on the line.
 fn code_span(lx: &mut Lexer, end: usize) {
     let from = lx.at();
     let n = lx.run(from, |c| c == b'`') - from;
-    let b = &lx.bytes()[from + n..end];
+    let b = &lx.bytes()[from + n..end.min(from + n + REACH)];
     let close = (0..b.len()).find(|&i| b[i..].starts_with(&lx.bytes()[from..from + n]) && b.get(i + n) != Some(&b'`'));
     match close {
         Some(i) => lx.token(from + n + i + n, Some(Kind::String)),
@@ -122,7 +126,8 @@ fn emphasis(lx: &mut Lexer, end: usize) {
             && !is_blank(b[i - 1])
             && !(mark == b'_' && b.get(i + n).is_some_and(|c| c.is_ascii_alphanumeric()))
     };
-    match (from + n + 1..end.saturating_sub(n - 1)).find(|&i| opens && closes_at(i)) {
+    let last = end.min(from + n + REACH).saturating_sub(n - 1);
+    match (from + n + 1..last).find(|&i| opens && closes_at(i)) {
         Some(close) => lx.token(close + n, Some(Kind::Markup)),
         None => lx.token(from + n, None),
     }
@@ -150,6 +155,14 @@ mod tests {
              <span class=\"hl-keyword\">&gt;</span> <span class=\"hl-keyword\">1.</span> \
              <span class=\"hl-markup\">_z_</span> snake_case\n</code></pre>\n"
         );
+    }
+
+    /// Unclosed openers on a long line are looked for their closing run only so far.
+    #[test]
+    fn a_long_line_of_unclosed_openers_stays_plain() {
+        let line = "*a _b ".repeat(5_000);
+        let html = code_block("md", &line);
+        assert!(html.ends_with(&format!("{line}</code></pre>\n")), "{}", &html[..200]);
     }
 
     #[test]
