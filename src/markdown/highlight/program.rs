@@ -151,14 +151,21 @@ fn string(lx: &mut Lexer, g: &Grammar, raw: bool) {
         match lx.peek(0) {
             Some(b'\\') => lx.escape(Some(Kind::Constant)),
             Some(b'{') if lx.peek(1) == Some(b'{') => lx.take(2, Some(Kind::String)),
-            Some(b'{') => {
-                let close = lx.run(lx.at() + 1, |c| c != b'}' && c != quote && c != b'\n');
-                let closed = lx.bytes().get(close) == Some(&b'}');
-                lx.token(close + 1, closed.then_some(Kind::Constant).or(Some(Kind::String)));
-            }
+            Some(b'{') => placeholder(lx, quote),
             Some(c) if c == quote => return lx.take(1, Some(Kind::String)),
             _ => return,
         }
+    }
+}
+
+/// A `{...}` in a string: a constant when it closes before the string does, else the
+/// `{` and what follows are the string's text.
+fn placeholder(lx: &mut Lexer, quote: u8) {
+    let close = lx.run(lx.at() + 1, |c| c != b'}' && c != quote && c != b'\\' && c != b'\n');
+    if lx.bytes().get(close) == Some(&b'}') {
+        lx.token(close + 1, Some(Kind::Constant));
+    } else {
+        lx.token(close, Some(Kind::String));
     }
 }
 
@@ -240,6 +247,17 @@ mod tests {
              <span class=\"hl-string\">\"</span><span class=\"hl-constant\">{x}\\n</span>\
              <span class=\"hl-string\">\"</span>); <span class=\"hl-constant\">0</span>..\
              <span class=\"hl-constant\">2</span> } <span class=\"hl-comment\">// c</span>\n</code></pre>\n"
+        );
+    }
+
+    /// A `{` that does not close in the string leaves its escapes and end to the string.
+    #[test]
+    fn an_unclosed_brace_does_not_end_or_extend_the_string() {
+        let html = code_block("rust", "let s = \"{\\\"a\\\": 1}\"; f(\"{x\");\n");
+        assert!(html.contains("<span class=\"hl-constant\">\\\"</span>"), "{html}");
+        assert!(
+            html.contains("; <span class=\"hl-function\">f</span>(<span class=\"hl-string\">\"{x\"</span>);"),
+            "{html}"
         );
     }
 

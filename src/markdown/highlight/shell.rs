@@ -137,10 +137,14 @@ fn assignment(text: &[u8]) -> Option<usize> {
     valid.then_some(eq)
 }
 
-/// `$NAME`, `${...}`, `$1`, `$?`; `$(` is an expansion whose command follows.
+/// `$NAME`, `${...}` (to its `}`, or before a `"` or the line's end), `$1`, `$?`; `$(` is
+/// an expansion whose command follows.
 fn expansion(lx: &mut Lexer) {
     let end = match lx.peek(1) {
-        Some(b'{') => lx.run(lx.at() + 2, |c| c != b'}' && c != b'\n') + 1,
+        Some(b'{') => {
+            let close = lx.run(lx.at() + 2, |c| c != b'}' && c != b'"' && c != b'\n');
+            close + usize::from(lx.bytes().get(close) == Some(&b'}'))
+        }
         Some(c) if c.is_ascii_alphabetic() || c == b'_' => {
             lx.run(lx.at() + 1, |c| c.is_ascii_alphanumeric() || c == b'_')
         }
