@@ -217,3 +217,21 @@ fn unchanged_files_are_hard_linked_from_the_previous_output() {
     site.build(fresh.out()).run().code(0);
     assert_same_tree(&Tree::read(out.out()), &Tree::read(fresh.out()));
 }
+
+/// Replacing the previous output deletes it whole, with several threads: a symbolic link
+/// someone put into it is removed, never followed, and nothing is left beside the output.
+#[cfg(unix)]
+#[test]
+fn replacing_the_output_removes_links_in_it_without_following_them() {
+    let out = OutDir::new();
+    let keep = tempfile::tempdir().unwrap();
+    std::fs::create_dir(keep.path().join("notes")).unwrap();
+    std::fs::write(keep.path().join("notes/plan.txt"), "mine").unwrap();
+    Charter::build(fixture("valid"), out.out()).run().code(0);
+    std::os::unix::fs::symlink(keep.path(), out.out().join("backlog/elsewhere")).unwrap();
+    std::os::unix::fs::symlink(keep.path().join("notes"), out.out().join("elsewhere")).unwrap();
+    Charter::build(fixture("valid"), out.out()).run().code(0);
+    assert_eq!(std::fs::read_to_string(keep.path().join("notes/plan.txt")).unwrap(), "mine");
+    assert!(!out.out().join("backlog/elsewhere").exists() && !out.out().join("elsewhere").exists());
+    assert_eq!(out.siblings(), ["out"], "no temporary folder is left beside the output");
+}
