@@ -15,6 +15,7 @@ pub use items::{DocPage, Initiative, Intro, Metric, Person, Sprint, Story};
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use crate::frontmatter::Document;
 use std::sync::Arc;
 
 /// A file copied to the output as it is: from static/ or a theme's static/, or an
@@ -224,6 +225,32 @@ impl Site {
             _ => return false,
         }
         true
+    }
+
+    /// Lets go of every file's text (see [`Document::released`]): `build`, once the
+    /// site is validated, renders each page from its file read again, so the whole
+    /// Markdown is not held while pages and data files are made (peak memory, SPEC §10).
+    /// `serve` and `lsp` keep the texts: their incremental checks locate diagnostics in
+    /// files that did not change.
+    pub fn release_texts(&mut self) {
+        use rayon::prelude::*;
+        let released = |doc: &Arc<Document>| Arc::new(doc.released());
+        self.initiatives.par_iter_mut().for_each(|i| {
+            let doc = released(&i.doc);
+            Arc::make_mut(i).doc = doc;
+        });
+        self.stories.par_iter_mut().for_each(|s| {
+            let doc = released(&s.doc);
+            Arc::make_mut(s).doc = doc;
+        });
+        self.docs.par_iter_mut().for_each(|d| {
+            let doc = released(&d.doc);
+            Arc::make_mut(d).doc = doc;
+        });
+        for intro in self.roadmap_intro.iter_mut().chain(&mut self.backlog_intro) {
+            let doc = released(&intro.doc);
+            Arc::make_mut(intro).doc = doc;
+        }
     }
 
     /// The page parsed from the file at the site path `rel`.
