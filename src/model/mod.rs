@@ -13,9 +13,9 @@ pub use config::{Config, HistoryConfig, Repository};
 pub use files::Files;
 pub use items::{DocPage, Initiative, Intro, Metric, Person, Sprint, Story};
 
+use crate::frontmatter::Document;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use crate::frontmatter::Document;
 use std::sync::Arc;
 
 /// A file copied to the output as it is: from static/ or a theme's static/, or an

@@ -596,13 +596,7 @@ fn sprint(cx: &mut Context, views: &Views, s: &Sprint) -> String {
     format!("Sprint {}", s.id)
 }
 
-fn doc(
-    cx: &mut Context,
-    views: &Views,
-    common: &Common,
-    d: &DocPage,
-    file: &str,
-) -> Result<String, Box<Diagnostic>> {
+fn doc(cx: &mut Context, views: &Views, common: &Common, d: &DocPage, file: &str) -> Result<String, Box<Diagnostic>> {
     #[derive(Serialize)]
     struct DocView {
         title: String,
