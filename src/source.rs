@@ -20,7 +20,7 @@ pub struct Source {
     /// Byte offset of the start of each line, built when a position is first needed,
     /// so that locating many diagnostics in one big file stays linear.
     line_starts: OnceLock<Vec<usize>>,
-    /// `Some` once the text was let go (see [`Source::released`]): `text` is then empty
+    /// `Some` once the text was let go (see [`Source::release`]): `text` is then empty
     /// and [`Source::text_again`] reads the file back.
     released: Option<Fingerprint>,
 }
@@ -67,16 +67,14 @@ impl Source {
         Source { rel: rel.into(), path: path.into(), text: as_read(text), line_starts: OnceLock::new(), released: None }
     }
 
-    /// A copy without the text, which [`Source::text_again`] reads back from the file.
+    /// Lets go of the text, which [`Source::text_again`] then reads back from the file.
     /// A build lets go of every text once the site is validated, so that the Markdown is
     /// not all in memory while pages are rendered (peak memory, SPEC §10).
-    pub fn released(&self) -> Source {
-        Source {
-            rel: self.rel.clone(),
-            path: self.path.clone(),
-            text: String::new(),
-            line_starts: OnceLock::new(),
-            released: Some(self.released.unwrap_or_else(|| Fingerprint::of(&self.text))),
+    pub fn release(&mut self) {
+        if self.released.is_none() {
+            self.released = Some(Fingerprint::of(&self.text));
+            self.text = String::new();
+            self.line_starts = OnceLock::new();
         }
     }
 
@@ -227,7 +225,8 @@ mod tests {
         let path = dir.path().join("a.md");
         std::fs::write(&path, "\u{feff}---\rid: A-1\r---\rBody\n").expect("written");
         let held = Source::new("a.md", &path, std::fs::read_to_string(&path).expect("read"));
-        let released = held.released();
+        let mut released = held.clone();
+        released.release();
         assert!(released.text.is_empty(), "the text is let go");
         assert_eq!(released.text_again().expect("unchanged").as_ref(), held.text, "read as at first");
         assert_eq!(held.text_again().expect("held").as_ref(), held.text);

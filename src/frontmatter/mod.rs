@@ -135,7 +135,7 @@ impl Document {
         Document::new(source, 0..0, 0)
     }
 
-    /// The Markdown body of the text held (empty once released: see [`Document::released`]).
+    /// The Markdown body of the text held (empty once released: see [`Document::release`]).
     pub fn body(&self) -> &str {
         self.source.text.get(self.body_start..).unwrap_or_default()
     }
@@ -157,20 +157,15 @@ impl Document {
         }
     }
 
-    /// A copy without the text (see [`Source::released`]), for a build once the site is
+    /// Lets go of the text (see [`Source::release`]), for a build once the site is
     /// validated. What rendering asks of a document besides its body (its links and its
     /// excerpt) is found first and kept; positions for diagnostics are not.
-    pub fn released(&self) -> Document {
-        Document {
-            source: self.source.released(),
-            yaml: self.yaml.clone(),
-            yaml_line: self.yaml_line,
-            body_start: self.body_start,
-            locator: OnceLock::new(),
-            list_places: OnceLock::new(),
-            scan: OnceLock::from(self.scan().clone()),
-            excerpt: OnceLock::from(self.excerpt().to_owned()),
-        }
+    pub fn release(&mut self) {
+        self.scan();
+        self.excerpt();
+        self.locator = OnceLock::new();
+        self.list_places = OnceLock::new();
+        self.source.release();
     }
 
     /// Byte offset of the body in the source text.
@@ -388,8 +383,9 @@ mod tests {
         let text = "---\ntitle: x\n---\n# Body é\n\nSee [b](b.md).\n";
         std::fs::write(&path, text).expect("written");
         let Split::Yaml { yaml, body_start } = split(text) else { panic!("a block") };
-        let held = Document::new(Source::new("backlog/a.md", &path, text.to_owned()), yaml, body_start);
-        let released = held.released();
+        let held = Document::new(Source::new("backlog/a.md", &path, text.to_owned()), yaml.clone(), body_start);
+        let mut released = Document::new(Source::new("backlog/a.md", &path, text.to_owned()), yaml, body_start);
+        released.release();
         assert_eq!(released.body_to_render().expect("unchanged").as_ref(), held.body());
         assert_eq!((released.scan(), released.excerpt()), (held.scan(), held.excerpt()));
         assert_eq!((released.body(), released.yaml()), ("", ""), "nothing held, no panic");

@@ -109,7 +109,7 @@ pub struct DocPage {
 }
 
 /// The `_index.md` intro of roadmap/ or backlog/.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Intro {
     pub title: Option<String>,
     pub doc: Arc<Document>,

@@ -227,29 +227,25 @@ impl Site {
         true
     }
 
-    /// Lets go of every file's text (see [`Document::released`]): `build`, once the
+    /// Lets go of every file's text (see [`Document::release`]): `build`, once the
     /// site is validated, renders each page from its file read again, so the whole
     /// Markdown is not held while pages and data files are made (peak memory, SPEC §10).
     /// `serve` and `lsp` keep the texts: their incremental checks locate diagnostics in
     /// files that did not change.
     pub fn release_texts(&mut self) {
         use rayon::prelude::*;
-        let released = |doc: &Arc<Document>| Arc::new(doc.released());
-        self.initiatives.par_iter_mut().for_each(|i| {
-            let doc = released(&i.doc);
-            Arc::make_mut(i).doc = doc;
-        });
-        self.stories.par_iter_mut().for_each(|s| {
-            let doc = released(&s.doc);
-            Arc::make_mut(s).doc = doc;
-        });
-        self.docs.par_iter_mut().for_each(|d| {
-            let doc = released(&d.doc);
-            Arc::make_mut(d).doc = doc;
-        });
-        for intro in self.roadmap_intro.iter_mut().chain(&mut self.backlog_intro) {
-            let doc = released(&intro.doc);
-            Arc::make_mut(intro).doc = doc;
+        // In place: an assembled site is the only holder of its items. A document held
+        // elsewhere too keeps its text, which costs memory and nothing else.
+        fn release(doc: &mut Arc<Document>) {
+            if let Some(doc) = Arc::get_mut(doc) {
+                doc.release();
+            }
+        }
+        self.initiatives.par_iter_mut().filter_map(Arc::get_mut).for_each(|i| release(&mut i.doc));
+        self.stories.par_iter_mut().filter_map(Arc::get_mut).for_each(|s| release(&mut s.doc));
+        self.docs.par_iter_mut().filter_map(Arc::get_mut).for_each(|d| release(&mut d.doc));
+        for intro in self.roadmap_intro.iter_mut().chain(&mut self.backlog_intro).filter_map(Arc::get_mut) {
+            release(&mut intro.doc);
         }
     }
 
