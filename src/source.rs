@@ -4,6 +4,7 @@
 //! and columns count characters, not bytes; `\r\n` counts as one line break, and a lone
 //! `\r` (classic Mac OS) as one too.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -19,11 +20,28 @@ pub struct Source {
     /// Byte offset of the start of each line, built when a position is first needed,
     /// so that locating many diagnostics in one big file stays linear.
     line_starts: OnceLock<Vec<usize>>,
+    /// `Some` once the text was let go (see [`Source::release`]): `text` is then empty
+    /// and [`Source::text_again`] reads the file back.
+    released: Option<Fingerprint>,
 }
 
 impl PartialEq for Source {
     fn eq(&self, other: &Source) -> bool {
-        (&self.rel, &self.path, &self.text) == (&other.rel, &other.path, &other.text)
+        (&self.rel, &self.path, &self.text, self.released) == (&other.rel, &other.path, &other.text, other.released)
+    }
+}
+
+/// What a released text held: its length and CRC-32, to tell whether the file still
+/// holds the text that was validated when it is read again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Fingerprint {
+    len: usize,
+    crc: u32,
+}
+
+impl Fingerprint {
+    fn of(text: &str) -> Fingerprint {
+        Fingerprint { len: text.len(), crc: crc32fast::hash(text.as_bytes()) }
     }
 }
 
@@ -46,12 +64,29 @@ impl Source {
     /// Wraps file text, dropping a UTF-8 byte-order mark and reading lone `\r` line
     /// breaks as `\n`.
     pub fn new(rel: impl Into<String>, path: impl Into<PathBuf>, text: String) -> Self {
-        let text = match text.strip_prefix('\u{feff}') {
-            Some(rest) => rest.to_owned(),
-            None => text,
-        };
-        let text = lone_cr_as_lf(text);
-        Source { rel: rel.into(), path: path.into(), text, line_starts: OnceLock::new() }
+        Source { rel: rel.into(), path: path.into(), text: as_read(text), line_starts: OnceLock::new(), released: None }
+    }
+
+    /// Lets go of the text, which [`Source::text_again`] then reads back from the file.
+    /// A build lets go of every text once the site is validated, so that the Markdown is
+    /// not all in memory while pages are rendered (peak memory, SPEC §10).
+    pub fn release(&mut self) {
+        if self.released.is_none() {
+            self.released = Some(Fingerprint::of(&self.text));
+            self.text = String::new();
+            self.line_starts = OnceLock::new();
+        }
+    }
+
+    /// The text: the one held or, once released, the file's read again, as [`Source::new`]
+    /// reads it. An error when the file cannot be read or no longer holds the text that
+    /// was released (it changed since), so a page never shows text that was not validated.
+    pub fn text_again(&self) -> std::io::Result<Cow<'_, str>> {
+        let Some(expected) = self.released else { return Ok(Cow::Borrowed(&self.text)) };
+        let changed = || std::io::Error::other("the file changed while the site was being built");
+        let text = String::from_utf8(std::fs::read(&self.path)?).map_err(|_| changed())?;
+        let text = as_read(text);
+        if Fingerprint::of(&text) == expected { Ok(Cow::Owned(text)) } else { Err(changed()) }
     }
 
     fn line_starts(&self) -> &[usize] {
@@ -92,6 +127,15 @@ impl Source {
                 .nth(column.saturating_sub(1))
                 .map_or(line_text.trim_end_matches('\r').len(), |(i, _)| i)
     }
+}
+
+/// File text as every stage sees it: without a UTF-8 byte-order mark, lone `\r` as `\n`.
+fn as_read(text: String) -> String {
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    };
+    lone_cr_as_lf(text)
 }
 
 /// Lone `\r` line breaks (classic Mac OS) as `\n`, so that every later stage (the
@@ -173,6 +217,24 @@ mod tests {
         assert_eq!((past.line, past.column), (3, 3));
         assert_eq!(s.offset_of(9, 1), s.text.len());
         assert_eq!(s.offset_of(3, 2), 5);
+    }
+
+    #[test]
+    fn a_released_text_is_read_again_only_while_the_file_holds_it() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, "\u{feff}---\rid: A-1\r---\rBody\n").expect("written");
+        let held = Source::new("a.md", &path, std::fs::read_to_string(&path).expect("read"));
+        let mut released = held.clone();
+        released.release();
+        assert!(released.text.is_empty(), "the text is let go");
+        assert_eq!(released.text_again().expect("unchanged").as_ref(), held.text, "read as at first");
+        assert_eq!(held.text_again().expect("held").as_ref(), held.text);
+        std::fs::write(&path, "---\nid: A-2\n---\nBody\n").expect("written");
+        let err = released.text_again().expect_err("changed since");
+        assert!(err.to_string().contains("changed while the site was being built"), "{err}");
+        std::fs::remove_file(&path).expect("removed");
+        assert!(released.text_again().is_err(), "deleted since");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 use crate::diag::{Diagnostic, Rule};
 use crate::source::{Location, Source};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -134,9 +135,37 @@ impl Document {
         Document::new(source, 0..0, 0)
     }
 
-    /// The Markdown body.
+    /// The Markdown body of the text held (empty once released: see [`Document::release`]).
     pub fn body(&self) -> &str {
-        &self.source.text[self.body_start..]
+        self.source.text.get(self.body_start..).unwrap_or_default()
+    }
+
+    /// The Markdown body to render: the text held's or, once released, the file's read
+    /// again; a diagnostic when the file changed since it was validated.
+    pub fn body_to_render(&self) -> Result<Cow<'_, str>, Box<Diagnostic>> {
+        let unreadable = |why: String| {
+            let message = format!("cannot read the file again to render it: {why}");
+            Box::new(Diagnostic::file(Rule::InvalidValue, &self.source.rel, message).help("build again"))
+        };
+        match self.source.text_again().map_err(|err| unreadable(err.to_string()))? {
+            Cow::Borrowed(text) => Ok(Cow::Borrowed(text.get(self.body_start..).unwrap_or_default())),
+            Cow::Owned(mut text) if text.is_char_boundary(self.body_start) => {
+                text.replace_range(..self.body_start, "");
+                Ok(Cow::Owned(text))
+            }
+            Cow::Owned(_) => Err(unreadable("the file changed while the site was being built".into())),
+        }
+    }
+
+    /// Lets go of the text (see [`Source::release`]), for a build once the site is
+    /// validated. What rendering asks of a document besides its body (its links and its
+    /// excerpt) is found first and kept; positions for diagnostics are not.
+    pub fn release(&mut self) {
+        self.scan();
+        self.excerpt();
+        self.locator = OnceLock::new();
+        self.list_places = OnceLock::new();
+        self.source.release();
     }
 
     /// Byte offset of the body in the source text.
@@ -158,7 +187,7 @@ impl Document {
 
     /// The YAML text of the block.
     pub fn yaml(&self) -> &str {
-        &self.source.text[self.yaml.clone()]
+        self.source.text.get(self.yaml.clone()).unwrap_or_default()
     }
 
     /// Parses the YAML block into a mapping, or explains why it is not one.
@@ -345,6 +374,25 @@ mod tests {
         let text = "---\ntitle: x\n---\n# Body\n";
         assert_eq!(split(text), Split::Yaml { yaml: 4..13, body_start: 17 });
         assert_eq!(doc(text).body(), "# Body\n");
+    }
+
+    #[test]
+    fn a_released_document_renders_its_body_read_again_and_keeps_its_links() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("a.md");
+        let text = "---\ntitle: x\n---\n# Body é\n\nSee [b](b.md).\n";
+        std::fs::write(&path, text).expect("written");
+        let Split::Yaml { yaml, body_start } = split(text) else { panic!("a block") };
+        let held = Document::new(Source::new("backlog/a.md", &path, text.to_owned()), yaml.clone(), body_start);
+        let mut released = Document::new(Source::new("backlog/a.md", &path, text.to_owned()), yaml, body_start);
+        released.release();
+        assert_eq!(released.body_to_render().expect("unchanged").as_ref(), held.body());
+        assert_eq!((released.scan(), released.excerpt()), (held.scan(), held.excerpt()));
+        assert_eq!((released.body(), released.yaml()), ("", ""), "nothing held, no panic");
+        std::fs::write(&path, "---\ntitle: x\n---\n# Body e\n\nSee [b](b.md).\n").expect("written");
+        let d = released.body_to_render().expect_err("changed since");
+        assert_eq!(d.file, "backlog/a.md");
+        assert!(d.message.contains("changed while the site was being built"), "{}", d.message);
     }
 
     #[test]

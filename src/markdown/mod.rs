@@ -340,6 +340,8 @@ pub fn excerpt(body: &str) -> String {
         }
         words.push_str(word);
     }
+    // Kept by every document while the site lives: no room to grow.
+    words.shrink_to_fit();
     words
 }
 

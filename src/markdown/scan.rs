@@ -45,6 +45,9 @@ pub fn scan(body: &str) -> Scan {
     let mut scan = scanner.scan;
     scan_definitions(parser.reference_definitions(), &mut scan);
     scan.links.sort_by_key(|l| (l.span.start, l.span.end));
+    // Every document keeps its scan while the site lives: no room to grow.
+    scan.links.shrink_to_fit();
+    scan.ids.shrink_to_fit();
     scan
 }
 

@@ -13,6 +13,7 @@ pub use config::{Config, HistoryConfig, Repository};
 pub use files::Files;
 pub use items::{DocPage, Initiative, Intro, Metric, Person, Sprint, Story};
 
+use crate::frontmatter::Document;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -224,6 +225,28 @@ impl Site {
             _ => return false,
         }
         true
+    }
+
+    /// Lets go of every file's text (see [`Document::release`]): `build`, once the
+    /// site is validated, renders each page from its file read again, so the whole
+    /// Markdown is not held while pages and data files are made (peak memory, SPEC §10).
+    /// `serve` and `lsp` keep the texts: their incremental checks locate diagnostics in
+    /// files that did not change.
+    pub fn release_texts(&mut self) {
+        use rayon::prelude::*;
+        // In place: an assembled site is the only holder of its items. A document held
+        // elsewhere too keeps its text, which costs memory and nothing else.
+        fn release(doc: &mut Arc<Document>) {
+            if let Some(doc) = Arc::get_mut(doc) {
+                doc.release();
+            }
+        }
+        self.initiatives.par_iter_mut().filter_map(Arc::get_mut).for_each(|i| release(&mut i.doc));
+        self.stories.par_iter_mut().filter_map(Arc::get_mut).for_each(|s| release(&mut s.doc));
+        self.docs.par_iter_mut().filter_map(Arc::get_mut).for_each(|d| release(&mut d.doc));
+        for intro in self.roadmap_intro.iter_mut().chain(&mut self.backlog_intro).filter_map(Arc::get_mut) {
+            release(&mut intro.doc);
+        }
     }
 
     /// The page parsed from the file at the site path `rel`.

@@ -12,23 +12,31 @@ use crate::metrics::{Progress, Velocity};
 use crate::model::*;
 use serde::Serialize;
 
-/// Every data file as (output path, bytes).
-pub fn files(views: &Views, pages: &[Page], options: &Options, fragments: &Fragments) -> Vec<(String, Vec<u8>)> {
-    // The four files are independent and the JSON ones are large: build them at once.
-    let ((roadmap, search), (feed, sitemap)) = rayon::join(
-        || rayon::join(|| roadmap_json(views, options, fragments), || super::search::files(views, fragments)),
+/// Where each data file goes as soon as it is made: (output path, bytes).
+pub type Put<'a, E> = dyn FnMut(String, Vec<u8>) -> Result<(), E> + 'a;
+
+/// Makes every data file, handing each to `put` as soon as it is made: roadmap.json
+/// (with the feeds and the sitemap made beside it), then the search index's files.
+/// The two large JSON parts are made one after the other, each in parallel inside, so
+/// that they are never in memory at the same time (peak memory, SPEC §10).
+pub fn write<E>(
+    views: &Views,
+    pages: &[Page],
+    options: &Options,
+    fragments: &Fragments,
+    put: &mut Put<E>,
+) -> Result<(), E> {
+    let (roadmap, (feed, sitemap)) = rayon::join(
+        || roadmap_json(views, options, fragments),
         || rayon::join(|| feed(views, options), || sitemap(views, pages, options)),
     );
-    let mut files = vec![
-        ("roadmap.json".into(), roadmap),
-        ("feed.xml".into(), feed.into_bytes()),
-        ("sitemap.xml".into(), sitemap.into_bytes()),
-    ];
+    put("roadmap.json".into(), roadmap)?;
+    put("feed.xml".into(), feed.into_bytes())?;
+    put("sitemap.xml".into(), sitemap.into_bytes())?;
     if let Some(entries) = &views.changes {
-        files.push(("changes.xml".into(), changes::feed(views, entries, options).into_bytes()));
+        put("changes.xml".into(), changes::feed(views, entries, options).into_bytes())?;
     }
-    files.extend(search);
-    files
+    super::search::write(views, fragments, put)
 }
 
 /// The fields of `roadmap.json` before `initiatives`, `stories` and `history`, which

@@ -129,10 +129,12 @@ pub fn render_into<E: Send>(
     // them one after the other keeps the large list pages and the large data files out
     // of memory at the same time (peak memory, SPEC §10).
     let mut written = render_pages(&views, &common, theme, &list, (previous, fragments), sink)?;
-    for (file, bytes) in data::files(&views, &list, options, fragments) {
-        sink(&file, Bytes::Fresh(bytes)).map_err(Stop::Sink)?;
+    let mut put = |file: String, bytes: Vec<u8>| {
+        sink(&file, Bytes::Fresh(bytes))?;
         written.insert(file);
-    }
+        Ok(())
+    };
+    data::write(&views, &list, options, fragments, &mut put).map_err(Stop::Sink)?;
     for asset in published_assets(&views) {
         let bytes = std::fs::read(&asset.path).map_err(|err| Stop::Invalid(vec![unreadable(&asset.rel, &err)]))?;
         sink(&asset.output, Bytes::Fresh(bytes)).map_err(Stop::Sink)?;

@@ -172,7 +172,7 @@ impl<'a> Page<'a> {
         fragments: &Fragments,
     ) -> Result<Bytes, Box<Diagnostic>> {
         let file = self.file(views);
-        let cx = self.context(views, common, &file);
+        let cx = self.context(views, common, &file)?;
         let render = |cx: &Context| theme.render(self.template(), cx);
         if self.is_list() {
             return fragments.page(&file, cx, render).map(Bytes::Kept);
@@ -180,33 +180,33 @@ impl<'a> Page<'a> {
         Ok(Bytes::Fresh(render(&cx)?.into_bytes()))
     }
 
-    /// The template's context.
-    fn context(&self, views: &Views, common: &Common, file: &str) -> Context {
+    /// The template's context; an error when a page's file cannot be read again.
+    fn context(&self, views: &Views, common: &Common, file: &str) -> Result<Context, Box<Diagnostic>> {
         let root = if matches!(self, Page::NotFound) { common.base_path.clone() } else { urls::root_prefix(file) };
         let mut cx = Context::new();
         cx.insert("root", &root);
         cx.insert("section", self.section());
         cx.insert("site", &common.site);
         cx.insert("edit_url", &self.source(views).and_then(|rel| links::edit_url(views.site, rel)));
-        let title = self.fill(&mut cx, views, common, file);
+        let title = self.fill(&mut cx, views, common, file)?;
         cx.insert("page_title", &title);
-        cx
+        Ok(cx)
     }
 
     /// Inserts the page's own variables; returns its plain-text title.
-    fn fill(&self, cx: &mut Context, views: &Views, common: &Common, file: &str) -> String {
+    fn fill(&self, cx: &mut Context, views: &Views, common: &Common, file: &str) -> Result<String, Box<Diagnostic>> {
         let site = views.site;
-        match self {
+        let title = match self {
             Page::Home => home(cx, views),
-            Page::Roadmap => roadmap(cx, views, file),
-            Page::Initiative(i) => initiative(cx, views, i, file),
-            Page::Backlog => backlog(cx, views, file),
-            Page::Story(s) => story(cx, views, s, file),
+            Page::Roadmap => roadmap(cx, views, file)?,
+            Page::Initiative(i) => initiative(cx, views, i, file)?,
+            Page::Backlog => backlog(cx, views, file)?,
+            Page::Story(s) => story(cx, views, s, file)?,
             Page::Team => team(cx, views),
             Page::Person(p) => person(cx, views, p),
             Page::Sprints => sprints(cx, views),
             Page::Sprint(s) => sprint(cx, views, s),
-            Page::Doc(i) => doc(cx, views, common, &site.docs[*i], file),
+            Page::Doc(i) => doc(cx, views, common, &site.docs[*i], file)?,
             Page::Changelog => changelog(cx, views),
             Page::Changes => {
                 cx.insert("weeks", &super::changes::weeks(views.changes.as_deref().unwrap_or_default()));
@@ -214,20 +214,27 @@ impl<'a> Page<'a> {
                 "What changed".into()
             }
             Page::NotFound => "Page not found".into(),
-        }
+        };
+        Ok(title)
     }
 }
 
-fn body_html(views: &Views, doc: &crate::frontmatter::Document, file: &str) -> markdown::Rendered {
+/// The body of `doc` as HTML; an error when a build cannot read its file again.
+fn body_html(
+    views: &Views,
+    doc: &crate::frontmatter::Document,
+    file: &str,
+) -> Result<markdown::Rendered, Box<Diagnostic>> {
     let from = &doc.source.rel;
     let links = |dest: &str, _| views.links.output_href(from, file, dest);
-    markdown::render(doc.body(), &MdContext { links: &links, unsafe_html: views.unsafe_html() })
+    Ok(markdown::render(&doc.body_to_render()?, &MdContext { links: &links, unsafe_html: views.unsafe_html() }))
 }
 
-fn intro(cx: &mut Context, views: &Views, intro: Option<&Arc<Intro>>, file: &str) {
-    let html = intro.map(|i| body_html(views, &i.doc, file).html).filter(|h| !h.trim().is_empty());
-    cx.insert("intro_html", &html);
+fn intro(cx: &mut Context, views: &Views, intro: Option<&Arc<Intro>>, file: &str) -> Result<(), Box<Diagnostic>> {
+    let html = intro.map(|i| body_html(views, &i.doc, file)).transpose()?.map(|r| r.html);
+    cx.insert("intro_html", &html.filter(|h| !h.trim().is_empty()));
     cx.insert("intro_title", &intro.and_then(|i| i.title.clone()));
+    Ok(())
 }
 
 fn cards<'a>(views: &Views, items: impl Iterator<Item = &'a Arc<Initiative>>) -> Vec<InitiativeCard> {
@@ -308,9 +315,9 @@ struct TimelineRow {
     span: usize,
 }
 
-fn roadmap(cx: &mut Context, views: &Views, file: &str) -> String {
+fn roadmap(cx: &mut Context, views: &Views, file: &str) -> Result<String, Box<Diagnostic>> {
     let site = views.site;
-    intro(cx, views, site.roadmap_intro.as_ref(), file);
+    intro(cx, views, site.roadmap_intro.as_ref(), file)?;
     let columns: Vec<Column> = [(Horizon::Now, "Now"), (Horizon::Next, "Next"), (Horizon::Later, "Later")]
         .into_iter()
         .map(|(horizon, label)| {
@@ -324,7 +331,7 @@ fn roadmap(cx: &mut Context, views: &Views, file: &str) -> String {
     cx.insert("timeline", &timeline(views));
     cx.insert("shipped", &cards(views, shipped_newest_first(site).into_iter()));
     cx.insert("dropped", &cards(views, site.initiatives.iter().filter(|i| i.status == InitiativeStatus::Dropped)));
-    site.roadmap_intro.as_ref().and_then(|i| i.title.clone()).unwrap_or_else(|| "Roadmap".into())
+    Ok(site.roadmap_intro.as_ref().and_then(|i| i.title.clone()).unwrap_or_else(|| "Roadmap".into()))
 }
 
 fn timeline(views: &Views) -> Option<Timeline> {
@@ -376,7 +383,7 @@ struct InitiativePage {
     forecast: super::panel::ForecastPanel,
 }
 
-fn initiative(cx: &mut Context, views: &Views, i: &Initiative, file: &str) -> String {
+fn initiative(cx: &mut Context, views: &Views, i: &Initiative, file: &str) -> Result<String, Box<Diagnostic>> {
     let stories: Vec<&Arc<Story>> = views.site.stories_of(&i.id).collect();
     let order =
         [StoryStatus::InProgress, StoryStatus::Ready, StoryStatus::Backlog, StoryStatus::Done, StoryStatus::Dropped];
@@ -397,7 +404,7 @@ fn initiative(cx: &mut Context, views: &Views, i: &Initiative, file: &str) -> St
         card: views.card(i.id.as_str()),
         pos: i.product_owners.iter().filter_map(|p| views.person_ref(p)).collect(),
         metrics: i.metrics.clone(),
-        body_html: body_html(views, &i.doc, file).html,
+        body_html: body_html(views, &i.doc, file)?.html,
         stories_by_status: groups,
         depends_on: i.depends_on.iter().filter_map(|d| views.initiative_link(d)).collect(),
         dependents: dependents.filter_map(|d| views.initiative_link(&InitiativeId((*d).to_owned()))).collect(),
@@ -407,7 +414,7 @@ fn initiative(cx: &mut Context, views: &Views, i: &Initiative, file: &str) -> St
     };
     cx.insert("initiative", &page);
     cx.insert("history", &views.changes.as_deref().map(|all| super::changes::of_initiative(all, i.id.as_str())));
-    markdown::plain(&i.title)
+    Ok(markdown::plain(&i.title))
 }
 
 #[derive(Serialize)]
@@ -418,9 +425,9 @@ struct PoBacklog {
     stories: Vec<StoryRow>,
 }
 
-fn backlog(cx: &mut Context, views: &Views, file: &str) -> String {
+fn backlog(cx: &mut Context, views: &Views, file: &str) -> Result<String, Box<Diagnostic>> {
     let site = views.site;
-    intro(cx, views, site.backlog_intro.as_ref(), file);
+    intro(cx, views, site.backlog_intro.as_ref(), file)?;
     let mut owners: Vec<&Person> =
         site.config.team.iter().filter(|p| p.is_po() || views.stories_by_po.contains_key(p.id.as_str())).collect();
     owners.sort_by(|a, b| (a.name.to_lowercase(), &a.id).cmp(&(b.name.to_lowercase(), &b.id)));
@@ -438,7 +445,7 @@ fn backlog(cx: &mut Context, views: &Views, file: &str) -> String {
         .collect();
     cx.insert("backlogs", &backlogs);
     cx.insert("has_forecast", &views.plan.forecast.is_some());
-    site.backlog_intro.as_ref().and_then(|i| i.title.clone()).unwrap_or_else(|| "Backlog".into())
+    Ok(site.backlog_intro.as_ref().and_then(|i| i.title.clone()).unwrap_or_else(|| "Backlog".into()))
 }
 
 #[derive(Serialize)]
@@ -460,7 +467,7 @@ struct StoryPage {
     source: String,
 }
 
-fn story(cx: &mut Context, views: &Views, s: &Story, file: &str) -> String {
+fn story(cx: &mut Context, views: &Views, s: &Story, file: &str) -> Result<String, Box<Diagnostic>> {
     let done = s.status == StoryStatus::Done;
     let blocks = views.story_dependents.get(s.id.as_str()).into_iter().flatten();
     let page = StoryPage {
@@ -470,7 +477,7 @@ fn story(cx: &mut Context, views: &Views, s: &Story, file: &str) -> String {
             .iter()
             .map(|c| Criterion { html: markdown::inline(c, views.unsafe_html()), done })
             .collect(),
-        body_html: body_html(views, &s.doc, file).html,
+        body_html: body_html(views, &s.doc, file)?.html,
         depends_on: s.depends_on.iter().filter_map(|d| views.story_link(d)).collect(),
         blocks: blocks.filter_map(|d| views.story_link(&StoryId((*d).to_owned()))).collect(),
         done_on: s.done_on.map(|d| d.to_string()),
@@ -478,7 +485,7 @@ fn story(cx: &mut Context, views: &Views, s: &Story, file: &str) -> String {
         source: s.doc.source.rel.clone(),
     };
     cx.insert("story", &page);
-    format!("{}: {}", s.id, markdown::plain(&s.title))
+    Ok(format!("{}: {}", s.id, markdown::plain(&s.title)))
 }
 
 #[derive(Serialize)]
@@ -589,7 +596,7 @@ fn sprint(cx: &mut Context, views: &Views, s: &Sprint) -> String {
     format!("Sprint {}", s.id)
 }
 
-fn doc(cx: &mut Context, views: &Views, common: &Common, d: &DocPage, file: &str) -> String {
+fn doc(cx: &mut Context, views: &Views, common: &Common, d: &DocPage, file: &str) -> Result<String, Box<Diagnostic>> {
     #[derive(Serialize)]
     struct DocView {
         title: String,
@@ -607,7 +614,7 @@ fn doc(cx: &mut Context, views: &Views, common: &Common, d: &DocPage, file: &str
         date: String,
         who: String,
     }
-    let rendered = body_html(views, &d.doc, file);
+    let rendered = body_html(views, &d.doc, file)?;
     let commit = views.docs_updated.get(&d.doc.source.rel);
     let view = DocView {
         title: d.title.clone(),
@@ -624,7 +631,7 @@ fn doc(cx: &mut Context, views: &Views, common: &Common, d: &DocPage, file: &str
     cx.insert("nav_html", &common.docs_nav.html(&d.url, &urls::root_prefix(file)));
     cx.insert("prev", &prev);
     cx.insert("next", &next);
-    d.title.clone()
+    Ok(d.title.clone())
 }
 
 #[derive(Serialize)]

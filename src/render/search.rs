@@ -8,6 +8,7 @@
 //!   [`SHARD_ENTRIES`] entries, loaded after the first results show. Title and id
 //!   matches appear at once; matches in the text join them as the shards arrive.
 
+use super::data::Put;
 use super::fragments::{self, Fragments, Same, Searched};
 use super::view::Views;
 use crate::markdown;
@@ -32,9 +33,10 @@ struct SearchEntry<'a> {
     status: Option<&'static str>,
 }
 
-/// `search-index.json`, `search-index.js` and the text shards, as (output path, bytes).
-/// Each entry's object and text are fragments, rendered again only when its item changed.
-pub fn files(views: &Views, fragments: &Fragments) -> Vec<(String, Vec<u8>)> {
+/// `search-index.json`, `search-index.js` and the text shards, each handed to `put` as
+/// soon as it is made. Each entry's object and text are fragments, rendered again only
+/// when its item changed.
+pub fn write<E>(views: &Views, fragments: &Fragments, put: &mut Put<E>) -> Result<(), E> {
     let (entries, keys) = entries(views);
     let render = |n: usize| fragments::json(&entries[n]);
     let text = |n: usize| fragments::json(&entries[n].text);
@@ -44,16 +46,17 @@ pub fn files(views: &Views, fragments: &Fragments) -> Vec<(String, Vec<u8>)> {
     );
     let mut index = vec![];
     fragments::json_array(&mut index, &objects);
+    drop(objects);
     index.push(b'\n');
-    let mut files = vec![("search-index.json".to_owned(), index)];
-    files.push(("search-index.js".to_owned(), head_script(&entries)));
+    put("search-index.json".to_owned(), index)?;
+    put("search-index.js".to_owned(), head_script(&entries))?;
     for (n, shard) in texts.chunks(SHARD_ENTRIES).enumerate() {
         let mut script = format!("(window.charterSearchText = window.charterSearchText || [])[{n}] = ").into_bytes();
         fragments::json_array(&mut script, shard);
         script.extend_from_slice(b";\n");
-        files.push((format!("search-text-{n}.js"), script));
+        put(format!("search-text-{n}.js"), script)?;
     }
-    files
+    Ok(())
 }
 
 /// One entry of `search-index.js`: kind (index into [`KINDS`]), id, title, the URL
