@@ -12,13 +12,13 @@ pub use authors::{Matched, Signature, identify};
 pub use compare::{Field, ItemKind};
 pub use repo::Keep;
 
-use compare::{FileChange, Parsed};
+use compare::{FileChange, Parsed, Version};
 use gix::ObjectId;
 use rayon::prelude::*;
 use repo::FileDiff;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::model::Date;
+use crate::model::{Date, Site};
 use crate::source::Location;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -123,35 +123,119 @@ impl From<gix::Error> for HistoryError {
     }
 }
 
-/// Reads the history of the site at `site` over `range`. `keep` says which content
-/// files (site paths) count, so `ignore:` globs apply to history as to the build.
+/// The first half of reading the history of the site at `site` over `range`: the
+/// commits and the content files each changed, from git's trees. `keep` says which
+/// content files (site paths) count, so `ignore:` globs apply to history as to the
+/// build. [`Changed::parse`] is the second half.
 ///
 /// Finding the site's tree in each commit is sequential (it follows renames of the
-/// site's folder down the history); comparing the trees and parsing the files is the
-/// costly part, done in runs of consecutive commits on all cores, each run with its
-/// own repository handle. Runs are joined in order, so the result does not depend on
-/// how many there are.
-pub fn read(site: &Path, range: &Range, keep: &Keep<'_>) -> Result<History, HistoryError> {
+/// site's folder down the history); comparing the trees is done in runs of
+/// consecutive commits on all cores, each run with its own repository handle. Runs are
+/// kept in order, so the result does not depend on how many there are.
+pub fn changed(site: &Path, range: &Range, keep: &Keep<'_>) -> Result<Changed, HistoryError> {
     let repo = repo::SiteRepo::open(site)?;
     let walked = repo.walk(range)?;
     let steps = repo.steps(&walked.commits)?;
     let shared = repo.shared();
     let run = steps.len().div_ceil(rayon::current_num_threads() * 4).max(1);
-    let runs: Vec<Vec<Read>> =
-        steps.par_chunks(run).map(|steps| read_run(&shared, steps, keep)).collect::<Result<_, _>>()?;
-    let mut history = History { shallow_boundary: walked.boundary, ..History::default() };
-    for read in runs.into_iter().flatten() {
-        for doc in read.docs {
-            history.docs.entry(doc).or_insert_with(|| read.commit.clone());
-        }
-        if let Some((changes, notes)) = read.items {
-            history.commits.push(read.commit);
-            history.changes.extend(changes);
-            history.notes.extend(notes);
-        }
-    }
-    Ok(history)
+    let runs = steps.par_chunks(run).map(|steps| diff_run(&shared, steps, keep)).collect::<Result<_, _>>()?;
+    Ok(Changed { work: repo.work(), shared, runs, boundary: walked.boundary })
 }
+
+/// The commits of a range that changed content files, with the files, not parsed yet:
+/// the part of reading history that needs no parsing, so it can run while `check`
+/// parses the work tree, whose items the second half then reuses.
+pub struct Changed {
+    shared: gix::ThreadSafeRepository,
+    work: repo::WorkFiles,
+    /// Runs of consecutive commits, newest first.
+    runs: Vec<Vec<Diffed>>,
+    boundary: Option<String>,
+}
+
+/// One commit's changed files.
+struct Diffed {
+    commit: Arc<Commit>,
+    /// The roadmap and backlog files that differ from each parent, the first parent's
+    /// first; empty when the commit changed none.
+    items: Vec<Vec<FileDiff>>,
+    /// The docs pages it changed or created.
+    docs: Vec<String>,
+}
+
+/// Compares consecutive commits (newest first) with their parents.
+fn diff_run(
+    shared: &gix::ThreadSafeRepository,
+    steps: &[repo::Step],
+    keep: &Keep<'_>,
+) -> Result<Vec<Diffed>, HistoryError> {
+    let reader = repo::Reader::new(shared);
+    let mut out = vec![];
+    for step in steps {
+        reader.next_commit();
+        let parent = step.parents.first().copied().flatten();
+        let first = reader.diff(parent, step.site, repo::ITEMS, keep)?;
+        let docs = reader.diff(parent, step.site, repo::DOCS, keep)?;
+        let docs: Vec<String> = docs.into_iter().filter(|f| f.after.is_some()).map(|f| f.rel).collect();
+        if first.is_empty() && docs.is_empty() {
+            continue;
+        }
+        let mut items = vec![];
+        if !first.is_empty() {
+            items.push(first);
+            // In a merge, only what differs from every parent is the merge's own change.
+            for other in step.parents.iter().skip(1) {
+                items.push(reader.diff(*other, step.site, repo::ITEMS, keep)?);
+            }
+        }
+        out.push(Diffed { commit: Arc::new(reader.describe(step.id)?), items, docs });
+    }
+    Ok(out)
+}
+
+impl Changed {
+    /// The second half of reading history: each changed file parsed before and after,
+    /// and compared. `work` is the site as `check` parsed it from the work tree: a
+    /// version that git's index says the work tree holds is taken from it rather than
+    /// read and parsed again (most files of a long history are as the commit that
+    /// created them left them).
+    pub fn parse(self, work: Option<&Site>) -> Result<History, HistoryError> {
+        let known = match work {
+            Some(site) => self.known(site),
+            None => Known::new(),
+        };
+        let shared = &self.shared;
+        let runs: Vec<Vec<Read>> =
+            self.runs.into_par_iter().map(|run| parse_run(shared, run, &known)).collect::<Result<_, _>>()?;
+        let mut history = History { shallow_boundary: self.boundary, ..History::default() };
+        for read in runs.into_iter().flatten() {
+            for doc in read.docs {
+                history.docs.entry(doc).or_insert_with(|| read.commit.clone());
+            }
+            if let Some((changes, notes)) = read.items {
+                history.commits.push(read.commit);
+                history.changes.extend(changes);
+                history.notes.extend(notes);
+            }
+        }
+        Ok(history)
+    }
+
+    /// The work tree's items whose file git's index vouches for, by site path, with the
+    /// blob each file is; only those of files some commit changed.
+    fn known(&self, site: &Site) -> Known {
+        let stories = site.stories.iter().map(|s| (&s.doc.source.rel, Version::Story(s.clone())));
+        let initiatives = site.initiatives.iter().map(|i| (&i.doc.source.rel, Version::Initiative(i.clone())));
+        let mut items: HashMap<&String, Version> = stories.chain(initiatives).collect();
+        let changed = self.runs.iter().flatten().flat_map(|d| d.items.iter().flatten()).map(|f| &f.rel);
+        let wanted: BTreeSet<&String> = changed.filter(|rel| items.contains_key(rel)).collect();
+        let blobs = self.work.blobs(&self.shared, wanted.into_iter().map(String::as_str));
+        blobs.into_iter().filter_map(|(rel, blob)| Some(((blob, rel.clone()), items.remove(&rel)?))).collect()
+    }
+}
+
+/// Versions already parsed, by blob and site path.
+type Known = HashMap<(ObjectId, String), Version>;
 
 /// What one commit changed: items (when it touched the roadmap or backlog), and the
 /// docs pages it changed or created.
@@ -161,47 +245,37 @@ struct Read {
     docs: Vec<String>,
 }
 
-/// Reads consecutive commits (newest first). A file's version before one commit is
-/// usually its version after the next one read: parsed once, kept by blob id.
-fn read_run(
-    shared: &gix::ThreadSafeRepository,
-    steps: &[repo::Step],
-    keep: &Keep<'_>,
-) -> Result<Vec<Read>, HistoryError> {
+/// Parses and compares the files of consecutive commits (newest first). A file's
+/// version before one commit is usually its version after the next one: parsed once,
+/// kept by blob id.
+fn parse_run(shared: &gix::ThreadSafeRepository, run: Vec<Diffed>, known: &Known) -> Result<Vec<Read>, HistoryError> {
     let reader = repo::Reader::new(shared);
     let mut versions = Versions::default();
     let mut out = vec![];
-    for step in steps {
-        let parent = step.parents.first().copied().flatten();
-        let first = reader.diff(parent, step.site, repo::ITEMS, keep)?;
-        let docs = reader.diff(parent, step.site, repo::DOCS, keep)?;
-        let docs: Vec<String> = docs.into_iter().filter(|f| f.after.is_some()).map(|f| f.rel).collect();
-        if first.is_empty() && docs.is_empty() {
-            continue;
-        }
-        let commit = Arc::new(reader.describe(step.id)?);
-        let items =
-            if first.is_empty() { None } else { Some(items(&reader, &mut versions, step, &commit, &first, keep)?) };
-        out.push(Read { commit, items, docs });
+    for diffed in run {
+        let items = match diffed.items.split_first() {
+            Some((first, others)) => Some(items(&reader, &mut versions, known, &diffed.commit, first, others)?),
+            None => None,
+        };
+        out.push(Read { commit: diffed.commit, items, docs: diffed.docs });
     }
     Ok(out)
 }
 
-/// The item changes of one commit, from the files it changed against its first parent.
+/// The item changes of one commit, from the files it changed against its first parent
+/// (and, in a merge, against the others).
 fn items(
     reader: &repo::Reader,
     versions: &mut Versions,
-    step: &repo::Step,
+    known: &Known,
     commit: &Arc<Commit>,
     first: &[FileDiff],
-    keep: &Keep<'_>,
+    others: &[Vec<FileDiff>],
 ) -> Result<(Vec<ItemChange>, Vec<Note>), HistoryError> {
     let mut notes = vec![];
-    let mut changes = compare::compare(commit, &versions.parse(reader, first)?, &mut notes);
-    // In a merge, only what differs from every parent is the merge's own change.
-    for other in step.parents.iter().skip(1) {
-        let files = versions.parse(reader, &reader.diff(*other, step.site, repo::ITEMS, keep)?)?;
-        let seen = compare::compare(commit, &files, &mut Vec::new());
+    let mut changes = compare::compare(commit, &versions.parse(reader, known, first)?, &mut notes);
+    for other in others {
+        let seen = compare::compare(commit, &versions.parse(reader, known, other)?, &mut Vec::new());
         changes.retain(|c| seen.iter().any(|s| same_change(s, c)));
     }
     versions.keep_before(first);
@@ -215,16 +289,25 @@ struct Versions {
 }
 
 impl Versions {
-    /// Both sides of each file, parsed; files not known yet are read, then parsed in
-    /// parallel (a commit that imports a site changes thousands).
-    fn parse(&mut self, reader: &repo::Reader, files: &[FileDiff]) -> Result<Vec<FileChange>, HistoryError> {
+    /// Both sides of each file, parsed; files not known yet are taken from `known`, or
+    /// read and then parsed in parallel (a commit that imports a site changes thousands).
+    fn parse(
+        &mut self,
+        reader: &repo::Reader,
+        known: &Known,
+        files: &[FileDiff],
+    ) -> Result<Vec<FileChange>, HistoryError> {
         let sides = || files.iter().flat_map(|f| [f.before, f.after].into_iter().flatten().map(|id| (id, &f.rel)));
         let mut missing = vec![];
         for (id, rel) in sides() {
             let key = (id, rel.clone());
             // Within one diff each (blob, path) comes once: a file differs on its sides.
-            if !self.known.contains_key(&key) {
-                missing.push((key, reader.text(id)?));
+            if self.known.contains_key(&key) {
+                continue;
+            }
+            match known.get(&key) {
+                Some(version) => _ = self.known.insert(key, Parsed::Item(version.clone())),
+                None => missing.push((key, reader.text(id)?)),
             }
         }
         let parsed: Vec<Parsed> =
@@ -249,15 +332,15 @@ impl Versions {
     }
 }
 
-/// The history a build shows: `None` when `history: false` or when the site is not in a
-/// git repository; an error when the repository cannot be read.
-pub fn for_site(site: &Path, config: &crate::config::Config) -> Result<Option<History>, HistoryError> {
+/// The first half of the history a build shows: `None` when `history: false` or when
+/// the site is not in a git repository; an error when the repository cannot be read.
+pub fn for_site(site: &Path, config: &crate::config::Config) -> Result<Option<Changed>, HistoryError> {
     if !config.history.enabled {
         return Ok(None);
     }
     let ignore = crate::load::ignore_set(config);
-    match read(site, &Range::default(), &|rel| !ignore.is_match(rel)) {
-        Ok(history) => Ok(Some(history)),
+    match changed(site, &Range::default(), &|rel| !ignore.is_match(rel)) {
+        Ok(changed) => Ok(Some(changed)),
         Err(HistoryError::NotARepository { .. }) => Ok(None),
         Err(err) => Err(err),
     }
