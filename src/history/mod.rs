@@ -124,32 +124,42 @@ impl From<gix::Error> for HistoryError {
 }
 
 /// The first half of reading the history of the site at `site` over `range`: the
-/// commits and the content files each changed, from git's trees. `keep` says which
-/// content files (site paths) count, so `ignore:` globs apply to history as to the
-/// build. [`Changed::parse`] is the second half.
+/// commits, the content files each changed (from git's trees), and the versions of
+/// those files parsed, but for the versions the work tree holds, which `check` parses
+/// (git's index vouches for them). `keep` says which content files (site paths) count,
+/// so `ignore:` globs apply to history as to the build. [`Changed::parse`] is the
+/// second half.
 ///
 /// Finding the site's tree in each commit is sequential (it follows renames of the
-/// site's folder down the history); comparing the trees is done in runs of
-/// consecutive commits on all cores, each run with its own repository handle. Runs are
-/// kept in order, so the result does not depend on how many there are.
+/// site's folder down the history); comparing the trees and parsing the files is done
+/// in runs of consecutive commits on all cores, each run with its own repository
+/// handle. Runs are kept in order, so the result does not depend on how many there are.
 pub fn changed(site: &Path, range: &Range, keep: &Keep<'_>) -> Result<Changed, HistoryError> {
     let repo = repo::SiteRepo::open(site)?;
     let walked = repo.walk(range)?;
     let steps = repo.steps(&walked.commits)?;
     let shared = repo.shared();
     let run = steps.len().div_ceil(rayon::current_num_threads() * 4).max(1);
-    let runs = steps.par_chunks(run).map(|steps| diff_run(&shared, steps, keep)).collect::<Result<_, _>>()?;
-    Ok(Changed { work: repo.work(), shared, runs, boundary: walked.boundary })
+    let runs: Vec<Vec<Diffed>> =
+        steps.par_chunks(run).map(|steps| diff_run(&shared, steps, keep)).collect::<Result<_, _>>()?;
+    let changed = runs.iter().flatten().flat_map(|d| d.items.iter().flatten()).map(|f| f.rel.as_str());
+    let changed: BTreeSet<&str> = changed.collect();
+    let vouched: Vouched = repo.work().blobs(&shared, changed.into_iter()).into_iter().collect();
+    let runs = runs.into_par_iter().map(|run| parse_run(&shared, run, &vouched)).collect::<Result<_, _>>()?;
+    Ok(Changed { shared, runs, boundary: walked.boundary })
 }
 
-/// The commits of a range that changed content files, with the files, not parsed yet:
-/// the part of reading history that needs no parsing, so it can run while `check`
-/// parses the work tree, whose items the second half then reuses.
+/// The blob each file (site path) of the work tree holds, for the files git's index
+/// vouches for.
+type Vouched = HashMap<String, ObjectId>;
+
+/// The commits of a range that changed content files, with the files' versions parsed
+/// but those the work tree holds: the part of reading history that can run while
+/// `check` parses the work tree, whose items the second half then takes.
 pub struct Changed {
     shared: gix::ThreadSafeRepository,
-    work: repo::WorkFiles,
     /// Runs of consecutive commits, newest first.
-    runs: Vec<Vec<Diffed>>,
+    runs: Vec<Vec<Parsing>>,
     boundary: Option<String>,
 }
 
@@ -161,6 +171,28 @@ struct Diffed {
     items: Vec<Vec<FileDiff>>,
     /// The docs pages it changed or created.
     docs: Vec<String>,
+}
+
+/// One commit's changed files, parsed but for the versions the work tree holds.
+struct Parsing {
+    commit: Arc<Commit>,
+    items: Vec<Vec<Pending>>,
+    docs: Vec<String>,
+}
+
+/// A changed file whose sides are parsed, or left for the work tree's parse.
+struct Pending {
+    rel: String,
+    before: Side,
+    after: Side,
+}
+
+/// One side of a changed file after the first half.
+#[derive(Clone)]
+enum Side {
+    Parsed(Parsed),
+    /// The blob the work tree holds: `check`'s parse of the file is this version.
+    WorkTree(ObjectId),
 }
 
 /// Compares consecutive commits (newest first) with their parents.
@@ -193,20 +225,43 @@ fn diff_run(
     Ok(out)
 }
 
+/// Parses the files of consecutive commits (newest first), but the versions the work
+/// tree holds. A file's version before one commit is usually its version after the
+/// next one: parsed once, kept by blob id.
+fn parse_run(
+    shared: &gix::ThreadSafeRepository,
+    run: Vec<Diffed>,
+    vouched: &Vouched,
+) -> Result<Vec<Parsing>, HistoryError> {
+    let reader = repo::Reader::new(shared);
+    let mut versions = Versions::default();
+    let mut out = vec![];
+    for diffed in run {
+        let items =
+            diffed.items.iter().map(|files| versions.parse(&reader, vouched, files)).collect::<Result<_, _>>()?;
+        if let Some(first) = diffed.items.first() {
+            versions.keep_before(first);
+        }
+        out.push(Parsing { commit: diffed.commit, items, docs: diffed.docs });
+    }
+    Ok(out)
+}
+
 impl Changed {
-    /// The second half of reading history: each changed file parsed before and after,
-    /// and compared. `work` is the site as `check` parsed it from the work tree: a
-    /// version that git's index says the work tree holds is taken from it rather than
-    /// read and parsed again (most files of a long history are as the commit that
-    /// created them left them).
+    /// The second half of reading history: each changed file's versions compared.
+    /// `work` is the site as `check` parsed it from the work tree, where the versions the
+    /// work tree holds are taken from (most files of a long history are as the commit
+    /// that created them left them); without it, or for a file `check` did not make an
+    /// item of, they are read from git and parsed.
     pub fn parse(self, work: Option<&Site>) -> Result<History, HistoryError> {
-        let known = match work {
-            Some(site) => self.known(site),
-            None => Known::new(),
-        };
+        let stories = work.into_iter().flat_map(|site| &site.stories);
+        let stories = stories.map(|s| (s.doc.source.rel.as_str(), Version::Story(s.clone())));
+        let initiatives = work.into_iter().flat_map(|site| &site.initiatives);
+        let initiatives = initiatives.map(|i| (i.doc.source.rel.as_str(), Version::Initiative(i.clone())));
+        let known: Known = stories.chain(initiatives).collect();
         let shared = &self.shared;
         let runs: Vec<Vec<Read>> =
-            self.runs.into_par_iter().map(|run| parse_run(shared, run, &known)).collect::<Result<_, _>>()?;
+            self.runs.into_par_iter().map(|run| compare_run(shared, run, &known)).collect::<Result<_, _>>()?;
         let mut history = History { shallow_boundary: self.boundary, ..History::default() };
         for read in runs.into_iter().flatten() {
             for doc in read.docs {
@@ -220,22 +275,10 @@ impl Changed {
         }
         Ok(history)
     }
-
-    /// The work tree's items whose file git's index vouches for, by site path, with the
-    /// blob each file is; only those of files some commit changed.
-    fn known(&self, site: &Site) -> Known {
-        let stories = site.stories.iter().map(|s| (&s.doc.source.rel, Version::Story(s.clone())));
-        let initiatives = site.initiatives.iter().map(|i| (&i.doc.source.rel, Version::Initiative(i.clone())));
-        let mut items: HashMap<&String, Version> = stories.chain(initiatives).collect();
-        let changed = self.runs.iter().flatten().flat_map(|d| d.items.iter().flatten()).map(|f| &f.rel);
-        let wanted: BTreeSet<&String> = changed.filter(|rel| items.contains_key(rel)).collect();
-        let blobs = self.work.blobs(&self.shared, wanted.into_iter().map(String::as_str));
-        blobs.into_iter().filter_map(|(rel, blob)| Some(((blob, rel.clone()), items.remove(&rel)?))).collect()
-    }
 }
 
-/// Versions already parsed, by blob and site path.
-type Known = HashMap<(ObjectId, String), Version>;
+/// The items `check` parsed from the work tree, by site path.
+type Known<'a> = HashMap<&'a str, Version>;
 
 /// What one commit changed: items (when it touched the roadmap or backlog), and the
 /// docs pages it changed or created.
@@ -245,40 +288,56 @@ struct Read {
     docs: Vec<String>,
 }
 
-/// Parses and compares the files of consecutive commits (newest first). A file's
-/// version before one commit is usually its version after the next one: parsed once,
-/// kept by blob id.
-fn parse_run(shared: &gix::ThreadSafeRepository, run: Vec<Diffed>, known: &Known) -> Result<Vec<Read>, HistoryError> {
+/// Compares the files of consecutive commits.
+fn compare_run(
+    shared: &gix::ThreadSafeRepository,
+    run: Vec<Parsing>,
+    known: &Known,
+) -> Result<Vec<Read>, HistoryError> {
     let reader = repo::Reader::new(shared);
-    let mut versions = Versions::default();
     let mut out = vec![];
-    for diffed in run {
-        let items = match diffed.items.split_first() {
-            Some((first, others)) => Some(items(&reader, &mut versions, known, &diffed.commit, first, others)?),
+    for parsing in run {
+        let mut sides = parsing.items.iter().map(|files| files.iter().map(|f| finish(&reader, known, f)).collect());
+        let items = match sides.next() {
+            Some(first) => {
+                let first: Vec<FileChange> = first?;
+                Some(items(&parsing.commit, &first, sides)?)
+            }
             None => None,
         };
-        out.push(Read { commit: diffed.commit, items, docs: diffed.docs });
+        out.push(Read { commit: parsing.commit, items, docs: parsing.docs });
     }
     Ok(out)
+}
+
+/// A changed file with both sides parsed: a side the work tree holds is `check`'s item,
+/// else (a file `check` made no item of) read from git and parsed.
+fn finish(reader: &repo::Reader, known: &Known, file: &Pending) -> Result<FileChange, HistoryError> {
+    let side = |side: &Side| -> Result<Parsed, HistoryError> {
+        Ok(match side {
+            Side::Parsed(parsed) => parsed.clone(),
+            Side::WorkTree(id) => match known.get(file.rel.as_str()) {
+                Some(version) => Parsed::Item(version.clone()),
+                None => compare::parse_version(&file.rel, &reader.text(*id)?),
+            },
+        })
+    };
+    Ok(FileChange { rel: file.rel.clone(), before: side(&file.before)?, after: side(&file.after)? })
 }
 
 /// The item changes of one commit, from the files it changed against its first parent
 /// (and, in a merge, against the others).
 fn items(
-    reader: &repo::Reader,
-    versions: &mut Versions,
-    known: &Known,
     commit: &Arc<Commit>,
-    first: &[FileDiff],
-    others: &[Vec<FileDiff>],
+    first: &[FileChange],
+    others: impl Iterator<Item = Result<Vec<FileChange>, HistoryError>>,
 ) -> Result<(Vec<ItemChange>, Vec<Note>), HistoryError> {
     let mut notes = vec![];
-    let mut changes = compare::compare(commit, &versions.parse(reader, known, first)?, &mut notes);
+    let mut changes = compare::compare(commit, first, &mut notes);
     for other in others {
-        let seen = compare::compare(commit, &versions.parse(reader, known, other)?, &mut Vec::new());
+        let seen = compare::compare(commit, &other?, &mut Vec::new());
         changes.retain(|c| seen.iter().any(|s| same_change(s, c)));
     }
-    versions.keep_before(first);
     Ok((changes, notes))
 }
 
@@ -289,37 +348,36 @@ struct Versions {
 }
 
 impl Versions {
-    /// Both sides of each file, parsed; files not known yet are taken from `known`, or
-    /// read and then parsed in parallel (a commit that imports a site changes thousands).
+    /// Both sides of each file: those the work tree holds left to `check`, the others
+    /// parsed; files not known yet are read, then parsed in parallel (a commit that
+    /// imports a site changes thousands).
     fn parse(
         &mut self,
         reader: &repo::Reader,
-        known: &Known,
+        vouched: &Vouched,
         files: &[FileDiff],
-    ) -> Result<Vec<FileChange>, HistoryError> {
+    ) -> Result<Vec<Pending>, HistoryError> {
+        let in_work_tree = |id: ObjectId, rel: &String| vouched.get(rel) == Some(&id);
         let sides = || files.iter().flat_map(|f| [f.before, f.after].into_iter().flatten().map(|id| (id, &f.rel)));
         let mut missing = vec![];
-        for (id, rel) in sides() {
+        for (id, rel) in sides().filter(|(id, rel)| !in_work_tree(*id, rel)) {
             let key = (id, rel.clone());
             // Within one diff each (blob, path) comes once: a file differs on its sides.
-            if self.known.contains_key(&key) {
-                continue;
-            }
-            match known.get(&key) {
-                Some(version) => _ = self.known.insert(key, Parsed::Item(version.clone())),
-                None => missing.push((key, reader.text(id)?)),
+            if !self.known.contains_key(&key) {
+                missing.push((key, reader.text(id)?));
             }
         }
         let parsed: Vec<Parsed> =
             missing.par_iter().map(|((_, rel), text)| compare::parse_version(rel, text)).collect();
         self.known.extend(missing.into_iter().map(|(key, _)| key).zip(parsed));
         let get = |id: Option<ObjectId>, rel: &String| match id {
-            Some(id) => self.known[&(id, rel.clone())].clone(),
-            None => Parsed::Absent,
+            Some(id) if in_work_tree(id, rel) => Side::WorkTree(id),
+            Some(id) => Side::Parsed(self.known[&(id, rel.clone())].clone()),
+            None => Side::Parsed(Parsed::Absent),
         };
         Ok(files
             .iter()
-            .map(|f| FileChange { rel: f.rel.clone(), before: get(f.before, &f.rel), after: get(f.after, &f.rel) })
+            .map(|f| Pending { rel: f.rel.clone(), before: get(f.before, &f.rel), after: get(f.after, &f.rel) })
             .collect())
     }
 
