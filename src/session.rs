@@ -213,7 +213,8 @@ impl Session {
 
     /// The site's history, read once and again when HEAD moves. A repository that
     /// cannot be read gives no history rather than stopping the server.
-    fn history(&mut self, config: &Config) -> Option<Arc<History>> {
+    fn history(&mut self, site: &Site) -> Option<Arc<History>> {
+        let config = &site.config;
         let head = match &self.history {
             Some(((head, ..), _)) if !self.head_may_move => head.clone(),
             _ => history::head(&self.args.site),
@@ -225,7 +226,8 @@ impl Session {
         {
             return history.clone();
         }
-        let read = history::for_site(&self.args.site, config).ok().flatten().map(Arc::new);
+        let changed = history::for_site(&self.args.site, config).ok().flatten();
+        let read = changed.and_then(|changed| changed.parse(Some(site)).ok()).map(Arc::new);
         self.history = Some((key, read.clone()));
         // Initiative pages show their history: none of the last output can be kept.
         self.previous = None;
@@ -416,7 +418,7 @@ impl Session {
                 Err(diags) => return Ok(Outcome::Failed(diag::finish(diags, &site.config.rules))),
             }
         }
-        let history = self.history(&site.config);
+        let history = self.history(&site);
         let Some(theme) = &self.theme else { return Ok(Outcome::Failed(vec![])) };
         let mut options = self.args.options(&site.config);
         options.history = history;

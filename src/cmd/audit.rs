@@ -9,14 +9,16 @@ use std::path::Path;
 
 /// Reads the history of the site over `range`, prints every audit diagnostic to stdout
 /// and the notes (skipped versions, a shallow start) to stderr. The site is checked
-/// while the history is read: both need only charter.yaml.
+/// while the history's commits are read (both need only charter.yaml); the versions
+/// the work tree holds are then taken from the check.
 pub fn run(site: &Path, range: &Range, format: Format, deny_warnings: bool) -> Result<Outcome, Error> {
-    let read = || -> Result<History, Error> {
+    let changed = || -> Result<history::Changed, Error> {
         let ignore = load::ignore_set(&Config::load(site)?.0);
-        Ok(history::read(site, range, &|rel| !ignore.is_match(rel))?)
+        Ok(history::changed(site, range, &|rel| !ignore.is_match(rel))?)
     };
-    let (checked, history) = rayon::join(|| pipeline::check(site, &[site.join("public")]), read);
-    let (checked, history) = (checked?, history?);
+    let (checked, changed) = rayon::join(|| pipeline::check(site, &[site.join("public")]), changed);
+    let checked = checked?;
+    let history: History = changed?.parse(Some(&checked.site))?;
     // A charter.yaml that cannot be read well leaves the team (and so the audit) unsure.
     let reading = |d: &Diagnostic| matches!(d.rule, Rule::ConfigInvalid | Rule::UnknownField | Rule::MissingField);
     let mut diagnostics: Vec<Diagnostic> =

@@ -24,8 +24,9 @@ struct Ready {
 }
 
 /// Validates the site and loads its theme; the diagnostics when it cannot be built.
-/// The history is read from git while the site is checked: both need only
-/// charter.yaml, and the history's commits are independent.
+/// The history's commits and changed files are read from git while the site is
+/// checked (both need only charter.yaml); its file versions are parsed after, taking
+/// those the work tree holds from the check.
 fn prepare(args: &BuildArgs) -> Result<Result<Ready, Vec<Diagnostic>>, Error> {
     let (checked, history) = rayon::join(
         || pipeline::check(&args.site, std::slice::from_ref(&args.out)),
@@ -38,7 +39,8 @@ fn prepare(args: &BuildArgs) -> Result<Result<Ready, Vec<Diagnostic>>, Error> {
         return Ok(Err(checked.diagnostics));
     };
     let mut options = args.options(&checked.site.config);
-    options.history = history.transpose()?.flatten().map(std::sync::Arc::new);
+    let history = history.transpose()?.flatten().map(|changed| changed.parse(Some(&checked.site))).transpose()?;
+    options.history = history.map(std::sync::Arc::new);
     Ok(Ok(Ready { checked, theme, options }))
 }
 

@@ -12,13 +12,13 @@ pub use authors::{Matched, Signature, identify};
 pub use compare::{Field, ItemKind};
 pub use repo::Keep;
 
-use compare::{FileChange, Parsed};
+use compare::{FileChange, Parsed, Version};
 use gix::ObjectId;
 use rayon::prelude::*;
 use repo::FileDiff;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::model::Date;
+use crate::model::{Date, Site};
 use crate::source::Location;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -123,35 +123,162 @@ impl From<gix::Error> for HistoryError {
     }
 }
 
-/// Reads the history of the site at `site` over `range`. `keep` says which content
-/// files (site paths) count, so `ignore:` globs apply to history as to the build.
+/// The first half of reading the history of the site at `site` over `range`: the
+/// commits, the content files each changed (from git's trees), and the versions of
+/// those files parsed, but for the versions the work tree holds, which `check` parses
+/// (git's index vouches for them). `keep` says which content files (site paths) count,
+/// so `ignore:` globs apply to history as to the build. [`Changed::parse`] is the
+/// second half.
 ///
 /// Finding the site's tree in each commit is sequential (it follows renames of the
-/// site's folder down the history); comparing the trees and parsing the files is the
-/// costly part, done in runs of consecutive commits on all cores, each run with its
-/// own repository handle. Runs are joined in order, so the result does not depend on
-/// how many there are.
-pub fn read(site: &Path, range: &Range, keep: &Keep<'_>) -> Result<History, HistoryError> {
+/// site's folder down the history); comparing the trees and parsing the files is done
+/// in runs of consecutive commits on all cores, each run with its own repository
+/// handle. Runs are kept in order, so the result does not depend on how many there are.
+pub fn changed(site: &Path, range: &Range, keep: &Keep<'_>) -> Result<Changed, HistoryError> {
     let repo = repo::SiteRepo::open(site)?;
     let walked = repo.walk(range)?;
     let steps = repo.steps(&walked.commits)?;
     let shared = repo.shared();
     let run = steps.len().div_ceil(rayon::current_num_threads() * 4).max(1);
-    let runs: Vec<Vec<Read>> =
-        steps.par_chunks(run).map(|steps| read_run(&shared, steps, keep)).collect::<Result<_, _>>()?;
-    let mut history = History { shallow_boundary: walked.boundary, ..History::default() };
-    for read in runs.into_iter().flatten() {
-        for doc in read.docs {
-            history.docs.entry(doc).or_insert_with(|| read.commit.clone());
-        }
-        if let Some((changes, notes)) = read.items {
-            history.commits.push(read.commit);
-            history.changes.extend(changes);
-            history.notes.extend(notes);
-        }
-    }
-    Ok(history)
+    let runs: Vec<Vec<Diffed>> =
+        steps.par_chunks(run).map(|steps| diff_run(&shared, steps, keep)).collect::<Result<_, _>>()?;
+    let changed = runs.iter().flatten().flat_map(|d| d.items.iter().flatten()).map(|f| f.rel.as_str());
+    let changed: BTreeSet<&str> = changed.collect();
+    let vouched: Vouched = repo.work().blobs(&shared, changed.into_iter()).into_iter().collect();
+    let runs = runs.into_par_iter().map(|run| parse_run(&shared, run, &vouched)).collect::<Result<_, _>>()?;
+    Ok(Changed { shared, runs, boundary: walked.boundary })
 }
+
+/// The blob each file (site path) of the work tree holds, for the files git's index
+/// vouches for.
+type Vouched = HashMap<String, ObjectId>;
+
+/// The commits of a range that changed content files, with the files' versions parsed
+/// but those the work tree holds: the part of reading history that can run while
+/// `check` parses the work tree, whose items the second half then takes.
+pub struct Changed {
+    shared: gix::ThreadSafeRepository,
+    /// Runs of consecutive commits, newest first.
+    runs: Vec<Vec<Parsing>>,
+    boundary: Option<String>,
+}
+
+/// One commit's changed files.
+struct Diffed {
+    commit: Arc<Commit>,
+    /// The roadmap and backlog files that differ from each parent, the first parent's
+    /// first; empty when the commit changed none.
+    items: Vec<Vec<FileDiff>>,
+    /// The docs pages it changed or created.
+    docs: Vec<String>,
+}
+
+/// One commit's changed files, parsed but for the versions the work tree holds.
+struct Parsing {
+    commit: Arc<Commit>,
+    items: Vec<Vec<Pending>>,
+    docs: Vec<String>,
+}
+
+/// A changed file whose sides are parsed, or left for the work tree's parse.
+struct Pending {
+    rel: String,
+    before: Side,
+    after: Side,
+}
+
+/// One side of a changed file after the first half.
+#[derive(Clone)]
+enum Side {
+    Parsed(Parsed),
+    /// The blob the work tree holds: `check`'s parse of the file is this version.
+    WorkTree(ObjectId),
+}
+
+/// Compares consecutive commits (newest first) with their parents.
+fn diff_run(
+    shared: &gix::ThreadSafeRepository,
+    steps: &[repo::Step],
+    keep: &Keep<'_>,
+) -> Result<Vec<Diffed>, HistoryError> {
+    let reader = repo::Reader::new(shared);
+    let mut out = vec![];
+    for step in steps {
+        reader.next_commit();
+        let parent = step.parents.first().copied().flatten();
+        let first = reader.diff(parent, step.site, repo::ITEMS, keep)?;
+        let docs = reader.diff(parent, step.site, repo::DOCS, keep)?;
+        let docs: Vec<String> = docs.into_iter().filter(|f| f.after.is_some()).map(|f| f.rel).collect();
+        if first.is_empty() && docs.is_empty() {
+            continue;
+        }
+        let mut items = vec![];
+        if !first.is_empty() {
+            items.push(first);
+            // In a merge, only what differs from every parent is the merge's own change.
+            for other in step.parents.iter().skip(1) {
+                items.push(reader.diff(*other, step.site, repo::ITEMS, keep)?);
+            }
+        }
+        out.push(Diffed { commit: Arc::new(reader.describe(step.id)?), items, docs });
+    }
+    Ok(out)
+}
+
+/// Parses the files of consecutive commits (newest first), but the versions the work
+/// tree holds. A file's version before one commit is usually its version after the
+/// next one: parsed once, kept by blob id.
+fn parse_run(
+    shared: &gix::ThreadSafeRepository,
+    run: Vec<Diffed>,
+    vouched: &Vouched,
+) -> Result<Vec<Parsing>, HistoryError> {
+    let reader = repo::Reader::new(shared);
+    let mut versions = Versions::default();
+    let mut out = vec![];
+    for diffed in run {
+        let items =
+            diffed.items.iter().map(|files| versions.parse(&reader, vouched, files)).collect::<Result<_, _>>()?;
+        if let Some(first) = diffed.items.first() {
+            versions.keep_before(first);
+        }
+        out.push(Parsing { commit: diffed.commit, items, docs: diffed.docs });
+    }
+    Ok(out)
+}
+
+impl Changed {
+    /// The second half of reading history: each changed file's versions compared.
+    /// `work` is the site as `check` parsed it from the work tree, where the versions the
+    /// work tree holds are taken from (most files of a long history are as the commit
+    /// that created them left them); without it, or for a file `check` did not make an
+    /// item of, they are read from git and parsed.
+    pub fn parse(self, work: Option<&Site>) -> Result<History, HistoryError> {
+        let stories = work.into_iter().flat_map(|site| &site.stories);
+        let stories = stories.map(|s| (s.doc.source.rel.as_str(), Version::Story(s.clone())));
+        let initiatives = work.into_iter().flat_map(|site| &site.initiatives);
+        let initiatives = initiatives.map(|i| (i.doc.source.rel.as_str(), Version::Initiative(i.clone())));
+        let known: Known = stories.chain(initiatives).collect();
+        let shared = &self.shared;
+        let runs: Vec<Vec<Read>> =
+            self.runs.into_par_iter().map(|run| compare_run(shared, run, &known)).collect::<Result<_, _>>()?;
+        let mut history = History { shallow_boundary: self.boundary, ..History::default() };
+        for read in runs.into_iter().flatten() {
+            for doc in read.docs {
+                history.docs.entry(doc).or_insert_with(|| read.commit.clone());
+            }
+            if let Some((changes, notes)) = read.items {
+                history.commits.push(read.commit);
+                history.changes.extend(changes);
+                history.notes.extend(notes);
+            }
+        }
+        Ok(history)
+    }
+}
+
+/// The items `check` parsed from the work tree, by site path.
+type Known<'a> = HashMap<&'a str, Version>;
 
 /// What one commit changed: items (when it touched the roadmap or backlog), and the
 /// docs pages it changed or created.
@@ -161,50 +288,56 @@ struct Read {
     docs: Vec<String>,
 }
 
-/// Reads consecutive commits (newest first). A file's version before one commit is
-/// usually its version after the next one read: parsed once, kept by blob id.
-fn read_run(
+/// Compares the files of consecutive commits.
+fn compare_run(
     shared: &gix::ThreadSafeRepository,
-    steps: &[repo::Step],
-    keep: &Keep<'_>,
+    run: Vec<Parsing>,
+    known: &Known,
 ) -> Result<Vec<Read>, HistoryError> {
     let reader = repo::Reader::new(shared);
-    let mut versions = Versions::default();
     let mut out = vec![];
-    for step in steps {
-        let parent = step.parents.first().copied().flatten();
-        let first = reader.diff(parent, step.site, repo::ITEMS, keep)?;
-        let docs = reader.diff(parent, step.site, repo::DOCS, keep)?;
-        let docs: Vec<String> = docs.into_iter().filter(|f| f.after.is_some()).map(|f| f.rel).collect();
-        if first.is_empty() && docs.is_empty() {
-            continue;
-        }
-        let commit = Arc::new(reader.describe(step.id)?);
-        let items =
-            if first.is_empty() { None } else { Some(items(&reader, &mut versions, step, &commit, &first, keep)?) };
-        out.push(Read { commit, items, docs });
+    for parsing in run {
+        let mut sides = parsing.items.iter().map(|files| files.iter().map(|f| finish(&reader, known, f)).collect());
+        let items = match sides.next() {
+            Some(first) => {
+                let first: Vec<FileChange> = first?;
+                Some(items(&parsing.commit, &first, sides)?)
+            }
+            None => None,
+        };
+        out.push(Read { commit: parsing.commit, items, docs: parsing.docs });
     }
     Ok(out)
 }
 
-/// The item changes of one commit, from the files it changed against its first parent.
+/// A changed file with both sides parsed: a side the work tree holds is `check`'s item,
+/// else (a file `check` made no item of) read from git and parsed.
+fn finish(reader: &repo::Reader, known: &Known, file: &Pending) -> Result<FileChange, HistoryError> {
+    let side = |side: &Side| -> Result<Parsed, HistoryError> {
+        Ok(match side {
+            Side::Parsed(parsed) => parsed.clone(),
+            Side::WorkTree(id) => match known.get(file.rel.as_str()) {
+                Some(version) => Parsed::Item(version.clone()),
+                None => compare::parse_version(&file.rel, &reader.text(*id)?),
+            },
+        })
+    };
+    Ok(FileChange { rel: file.rel.clone(), before: side(&file.before)?, after: side(&file.after)? })
+}
+
+/// The item changes of one commit, from the files it changed against its first parent
+/// (and, in a merge, against the others).
 fn items(
-    reader: &repo::Reader,
-    versions: &mut Versions,
-    step: &repo::Step,
     commit: &Arc<Commit>,
-    first: &[FileDiff],
-    keep: &Keep<'_>,
+    first: &[FileChange],
+    others: impl Iterator<Item = Result<Vec<FileChange>, HistoryError>>,
 ) -> Result<(Vec<ItemChange>, Vec<Note>), HistoryError> {
     let mut notes = vec![];
-    let mut changes = compare::compare(commit, &versions.parse(reader, first)?, &mut notes);
-    // In a merge, only what differs from every parent is the merge's own change.
-    for other in step.parents.iter().skip(1) {
-        let files = versions.parse(reader, &reader.diff(*other, step.site, repo::ITEMS, keep)?)?;
-        let seen = compare::compare(commit, &files, &mut Vec::new());
+    let mut changes = compare::compare(commit, first, &mut notes);
+    for other in others {
+        let seen = compare::compare(commit, &other?, &mut Vec::new());
         changes.retain(|c| seen.iter().any(|s| same_change(s, c)));
     }
-    versions.keep_before(first);
     Ok((changes, notes))
 }
 
@@ -215,12 +348,19 @@ struct Versions {
 }
 
 impl Versions {
-    /// Both sides of each file, parsed; files not known yet are read, then parsed in
-    /// parallel (a commit that imports a site changes thousands).
-    fn parse(&mut self, reader: &repo::Reader, files: &[FileDiff]) -> Result<Vec<FileChange>, HistoryError> {
+    /// Both sides of each file: those the work tree holds left to `check`, the others
+    /// parsed; files not known yet are read, then parsed in parallel (a commit that
+    /// imports a site changes thousands).
+    fn parse(
+        &mut self,
+        reader: &repo::Reader,
+        vouched: &Vouched,
+        files: &[FileDiff],
+    ) -> Result<Vec<Pending>, HistoryError> {
+        let in_work_tree = |id: ObjectId, rel: &String| vouched.get(rel) == Some(&id);
         let sides = || files.iter().flat_map(|f| [f.before, f.after].into_iter().flatten().map(|id| (id, &f.rel)));
         let mut missing = vec![];
-        for (id, rel) in sides() {
+        for (id, rel) in sides().filter(|(id, rel)| !in_work_tree(*id, rel)) {
             let key = (id, rel.clone());
             // Within one diff each (blob, path) comes once: a file differs on its sides.
             if !self.known.contains_key(&key) {
@@ -231,12 +371,13 @@ impl Versions {
             missing.par_iter().map(|((_, rel), text)| compare::parse_version(rel, text)).collect();
         self.known.extend(missing.into_iter().map(|(key, _)| key).zip(parsed));
         let get = |id: Option<ObjectId>, rel: &String| match id {
-            Some(id) => self.known[&(id, rel.clone())].clone(),
-            None => Parsed::Absent,
+            Some(id) if in_work_tree(id, rel) => Side::WorkTree(id),
+            Some(id) => Side::Parsed(self.known[&(id, rel.clone())].clone()),
+            None => Side::Parsed(Parsed::Absent),
         };
         Ok(files
             .iter()
-            .map(|f| FileChange { rel: f.rel.clone(), before: get(f.before, &f.rel), after: get(f.after, &f.rel) })
+            .map(|f| Pending { rel: f.rel.clone(), before: get(f.before, &f.rel), after: get(f.after, &f.rel) })
             .collect())
     }
 
@@ -249,15 +390,15 @@ impl Versions {
     }
 }
 
-/// The history a build shows: `None` when `history: false` or when the site is not in a
-/// git repository; an error when the repository cannot be read.
-pub fn for_site(site: &Path, config: &crate::config::Config) -> Result<Option<History>, HistoryError> {
+/// The first half of the history a build shows: `None` when `history: false` or when
+/// the site is not in a git repository; an error when the repository cannot be read.
+pub fn for_site(site: &Path, config: &crate::config::Config) -> Result<Option<Changed>, HistoryError> {
     if !config.history.enabled {
         return Ok(None);
     }
     let ignore = crate::load::ignore_set(config);
-    match read(site, &Range::default(), &|rel| !ignore.is_match(rel)) {
-        Ok(history) => Ok(Some(history)),
+    match changed(site, &Range::default(), &|rel| !ignore.is_match(rel)) {
+        Ok(changed) => Ok(Some(changed)),
         Err(HistoryError::NotARepository { .. }) => Ok(None),
         Err(err) => Err(err),
     }

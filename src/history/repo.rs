@@ -10,10 +10,16 @@ use super::{Commit, HistoryError, Range};
 use crate::config::CONFIG_FILE;
 use crate::model::Date;
 use gix::ObjectId;
+use gix::index::entry::{Flags, Mode, Stat};
+use gix::index::fs::Metadata;
+use gix::objs::FindExt;
 use gix::objs::tree::EntryRef;
+use rayon::prelude::*;
+use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 /// The folders of a site whose files are items with history.
 pub const ITEMS: &[&str] = &["roadmap", "backlog"];
@@ -227,10 +233,55 @@ impl SiteRepo {
         Ok(tree)
     }
 
+    /// Where the site's files are in the work tree.
+    pub fn work(&self) -> WorkFiles {
+        WorkFiles { root: self.repo.workdir().map(Path::to_path_buf), prefix: self.prefix.clone() }
+    }
+
     /// A handle for one thread that compares steps: the repository can be shared
     /// between threads, each with its own handle and caches.
     pub fn shared(&self) -> gix::ThreadSafeRepository {
         self.repo.clone().into_sync()
+    }
+}
+
+/// Where the site's files are in the work tree, to ask git's index which blob each holds.
+pub struct WorkFiles {
+    /// The work tree's root; `None` in a bare repository.
+    root: Option<PathBuf>,
+    /// The site folder's path components inside the repository.
+    prefix: Vec<String>,
+}
+
+impl WorkFiles {
+    /// The blob each file (site path) holds in the work tree, for the files git's index
+    /// vouches for, as `git status` trusts it: the file's stat is what the index
+    /// recorded with the blob, and was not taken so close to the index's own writing
+    /// that an edit in the same instant could hide ("racy" files). Other files, and all
+    /// of them without an index, are left out: their versions are read from git.
+    pub fn blobs<'a>(
+        &self,
+        shared: &gix::ThreadSafeRepository,
+        rels: impl Iterator<Item = &'a str>,
+    ) -> Vec<(String, ObjectId)> {
+        let repo = shared.to_thread_local();
+        let (Some(root), Ok(Some(index)), Ok(options)) = (&self.root, repo.try_index(), repo.stat_options()) else {
+            return vec![];
+        };
+        let rels: Vec<&str> = rels.collect();
+        let blob = |rel: &&str| {
+            let path: String = self.prefix.iter().map(|p| format!("{p}/")).chain([rel.to_string()]).collect();
+            let entry = index.entry_by_path(path.as_str().into())?;
+            let unusual = Flags::ASSUME_VALID | Flags::SKIP_WORKTREE | Flags::INTENT_TO_ADD;
+            let plain = entry.stage_raw() == 0 && !entry.flags.intersects(unusual);
+            let file = entry.mode == Mode::FILE || entry.mode == Mode::FILE_EXECUTABLE;
+            if !plain || !file || entry.stat.is_racy(index.timestamp(), options) {
+                return None;
+            }
+            let on_disk = Stat::from_fs(&Metadata::from_path_no_follow(&root.join(&path)).ok()?).ok()?;
+            entry.stat.matches(&on_disk, options).then(|| (rel.to_string(), entry.id))
+        };
+        rels.par_iter().filter_map(blob).collect()
     }
 }
 
@@ -255,14 +306,35 @@ pub struct FileDiff {
 /// One thread's reader of trees, blobs and commits.
 pub struct Reader {
     repo: gix::Repository,
+    /// Trees decoded for the commit being compared and for the one before it. A
+    /// commit's parent tree is, in a straight history, the next commit's own tree: each
+    /// version of a large folder (a backlog of thousands of files) is decoded once and
+    /// held here, instead of going through gix's object cache, which copies the whole
+    /// tree in and out on every look-up.
+    trees: RefCell<Trees>,
+}
+
+#[derive(Default)]
+struct Trees {
+    now: HashMap<ObjectId, Rc<Vec<u8>>>,
+    before: HashMap<ObjectId, Rc<Vec<u8>>>,
+    /// Buffers of trees let go, to decode the next ones into: a fresh buffer for a tree
+    /// of hundreds of kilobytes costs its allocation and its growth while the tree's
+    /// deltas are applied.
+    spare: Vec<Vec<u8>>,
 }
 
 impl Reader {
     pub fn new(shared: &gix::ThreadSafeRepository) -> Reader {
-        let mut repo = shared.to_thread_local();
-        // A commit's parent tree is the next commit's own tree: keep recent ones whole.
-        repo.object_cache_size_if_unset(16 * 1024 * 1024);
-        Reader { repo }
+        Reader { repo: shared.to_thread_local(), trees: RefCell::default() }
+    }
+
+    /// Starts comparing the next commit: trees neither it nor the last one used are let go.
+    pub fn next_commit(&self) {
+        let mut trees = self.trees.borrow_mut();
+        let now = std::mem::take(&mut trees.now);
+        let gone = std::mem::replace(&mut trees.before, now);
+        trees.spare.extend(gone.into_values().filter_map(|data| Rc::try_unwrap(data).ok()));
     }
 
     /// The Markdown files of the `sections` folders that differ between two versions
@@ -279,8 +351,8 @@ impl Reader {
             return Ok(out);
         }
         for section in sections {
-            let old = old.map(|t| child_tree(&self.repo, t, section)).transpose()?.flatten();
-            let new = new.map(|t| child_tree(&self.repo, t, section)).transpose()?.flatten();
+            let old = old.map(|t| self.child_tree(t, section)).transpose()?.flatten();
+            let new = new.map(|t| self.child_tree(t, section)).transpose()?.flatten();
             self.diff_tree(old, new, section, keep, &mut out)?;
         }
         Ok(out)
@@ -303,7 +375,7 @@ impl Reader {
         }
         let (old, new) = (self.tree(old)?, self.tree(new)?);
         let hash = self.repo.object_hash();
-        let (mut a, mut b) = (Entries::new(old.as_ref(), hash), Entries::new(new.as_ref(), hash));
+        let (mut a, mut b) = (Entries::new(old.as_deref(), hash), Entries::new(new.as_deref(), hash));
         loop {
             a.skip_same(&mut b);
             let (x, y) = (a.peek()?, b.peek()?);
@@ -351,11 +423,42 @@ impl Reader {
         Ok(())
     }
 
-    fn tree(&self, id: Option<ObjectId>) -> Result<Option<gix::Tree<'_>>, HistoryError> {
-        Ok(match id {
-            Some(id) => Some(self.repo.find_tree(id)?),
-            None => None,
-        })
+    /// A tree's raw data, decoded once for this commit and the next.
+    fn tree(&self, id: Option<ObjectId>) -> Result<Option<Rc<Vec<u8>>>, HistoryError> {
+        let Some(id) = id else { return Ok(None) };
+        let mut trees = self.trees.borrow_mut();
+        let known = match trees.now.get(&id) {
+            Some(data) => Some(data.clone()),
+            None => trees.before.get(&id).cloned(),
+        };
+        let data = match known {
+            Some(data) => data,
+            // Never stored: a commit of nothing names it without the object existing.
+            None if id == ObjectId::empty_tree(id.kind()) => Rc::default(),
+            None => {
+                let mut buf = trees.spare.pop().unwrap_or_default();
+                let kind =
+                    self.repo.objects.find(&id, &mut buf).map_err(|err| HistoryError::Git(err.to_string()))?.kind;
+                if kind != gix::object::Kind::Tree {
+                    return Err(HistoryError::Git(format!("object {id} is a {kind}, not a tree")));
+                }
+                Rc::new(buf)
+            }
+        };
+        trees.now.insert(id, data.clone());
+        Ok(Some(data))
+    }
+
+    /// The sub-folder `name` of a tree, if it has one.
+    fn child_tree(&self, tree: ObjectId, name: &str) -> Result<Option<ObjectId>, HistoryError> {
+        let data = self.tree(Some(tree))?.unwrap_or_default();
+        for entry in gix::objs::TreeRefIter::from_bytes(&data, self.repo.object_hash()) {
+            let entry = entry.map_err(|err| HistoryError::Git(err.to_string()))?;
+            if entry.filename == name.as_bytes() && entry.mode.is_tree() {
+                return Ok(Some(entry.oid.to_owned()));
+            }
+        }
+        Ok(None)
     }
 
     /// A file's text (invalid UTF-8 replaced, as the parser would see it).
@@ -380,21 +483,26 @@ struct Entries<'a> {
 }
 
 impl<'a> Entries<'a> {
-    fn new(tree: Option<&'a gix::Tree<'_>>, hash: gix::hash::Kind) -> Entries<'a> {
-        Entries { data: tree.map_or(&[][..], |t| &t.data[..]), hash }
+    fn new(tree: Option<&'a Vec<u8>>, hash: gix::hash::Kind) -> Entries<'a> {
+        Entries { data: tree.map_or(&[][..], |t| &t[..]), hash }
     }
 
     /// Skips the entries that both cursors hold byte for byte (same mode, name and id),
     /// without decoding them: a commit changes a few files of a folder of thousands.
+    /// The common bytes are found first, in large blocks; the entries wholly inside
+    /// them are then stepped over by their names' ends.
     fn skip_same(&mut self, other: &mut Entries<'a>) {
-        while let Some(nul) = self.data.iter().position(|&b| b == 0) {
-            let len = (nul + 1 + self.hash.len_in_bytes()).min(self.data.len());
-            if other.data.get(..len) != Some(&self.data[..len]) {
-                return;
+        let same = common_prefix(self.data, other.data);
+        let mut at = 0;
+        while let Some(nul) = find_nul(&self.data[at..same]) {
+            let end = at + nul + 1 + self.hash.len_in_bytes();
+            if end > same {
+                break;
             }
-            self.data = &self.data[len..];
-            other.data = &other.data[len..];
+            at = end;
         }
+        self.data = &self.data[at..];
+        other.data = &other.data[at..];
     }
 
     /// The next entry and its length in bytes, decoded.
@@ -409,6 +517,35 @@ impl<'a> Entries<'a> {
     fn advance(&mut self, len: usize) {
         self.data = &self.data[len..];
     }
+}
+
+/// How many leading bytes two slices share, compared in blocks.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 256;
+    let len = a.len().min(b.len());
+    let mut at = 0;
+    while at + BLOCK <= len && a[at..at + BLOCK] == b[at..at + BLOCK] {
+        at += BLOCK;
+    }
+    at + a[at..len].iter().zip(&b[at..len]).take_while(|(x, y)| x == y).count()
+}
+
+/// Where the first NUL byte is, eight bytes at a time: it ends each entry's name, and
+/// a commit steps over every entry of a large folder to reach the few it changed.
+fn find_nul(data: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let mut chunks = data.chunks_exact(8);
+    for (n, chunk) in chunks.by_ref().enumerate() {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        // The lowest byte set here is the first zero byte (higher ones may be false).
+        let zero = word.wrapping_sub(ONES) & !word & HIGHS;
+        if zero != 0 {
+            return Some(n * 8 + (zero.trailing_zeros() / 8) as usize);
+        }
+    }
+    let rest = chunks.remainder();
+    rest.iter().position(|&b| b == 0).map(|at| data.len() - rest.len() + at)
 }
 
 fn child_tree(repo: &gix::Repository, tree: ObjectId, name: &str) -> Result<Option<ObjectId>, HistoryError> {

@@ -12,6 +12,7 @@ use crate::history::{Commit, Field, History, ItemChange, ItemKind, identify};
 use crate::markdown;
 use crate::model::{InitiativeId, StoryId, Timeframe};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// How many entries the feed keeps.
 const FEED_ENTRIES: usize = 50;
@@ -56,12 +57,50 @@ pub struct Week {
     pub entries: Vec<ChangeEntry>,
 }
 
+/// Every change the pages show, newest first, and where each initiative's are: an
+/// initiative page shows its whole history, and a roadmap has a thousand initiatives
+/// over a history of tens of thousands of changes.
+#[derive(Debug, Default)]
+pub struct Changes {
+    entries: Vec<ChangeEntry>,
+    /// Positions in `entries` of the changes of each initiative and of its stories.
+    by_initiative: HashMap<String, Vec<usize>>,
+}
+
+impl std::ops::Deref for Changes {
+    type Target = [ChangeEntry];
+
+    fn deref(&self) -> &[ChangeEntry] {
+        &self.entries
+    }
+}
+
+impl Changes {
+    /// The whole history of one initiative: its own changes and its stories'.
+    pub fn of_initiative(&self, id: &str) -> Vec<ChangeEntry> {
+        let at = self.by_initiative.get(id).map_or(&[][..], Vec::as_slice);
+        at.iter().map(|&n| self.entries[n].clone()).collect()
+    }
+}
+
 /// Every change the pages show, newest first; those within `window_days` of the newest
 /// commit are marked recent.
-pub fn entries(views: &Views, history: &History) -> Vec<ChangeEntry> {
+pub fn entries(views: &Views, history: &History) -> Changes {
     let newest = history.commits.first().map_or(0, |c| c.time);
     let since = newest - i64::from(views.site.config.history.window_days) * 86_400;
-    history.changes.iter().filter_map(|c| entry(views, c, c.commit.time > since)).collect()
+    let entries: Vec<ChangeEntry> =
+        history.changes.iter().filter_map(|c| entry(views, c, c.commit.time > since)).collect();
+    let mut by_initiative: HashMap<String, Vec<usize>> = HashMap::new();
+    for (n, e) in entries.iter().enumerate() {
+        let initiative = match e.item_kind {
+            ItemKind::Initiative => Some(&e.id),
+            ItemKind::Story => e.initiative.as_ref().map(|l| &l.id),
+        };
+        if let Some(id) = initiative {
+            by_initiative.entry(id.clone()).or_default().push(n);
+        }
+    }
+    Changes { entries, by_initiative }
 }
 
 /// The recent entries grouped by week, newest week first.
@@ -74,15 +113,6 @@ pub fn weeks(entries: &[ChangeEntry]) -> Vec<Week> {
         }
     }
     weeks
-}
-
-/// The whole history of one initiative: its own changes and its stories'.
-pub fn of_initiative(entries: &[ChangeEntry], id: &str) -> Vec<ChangeEntry> {
-    let own = |e: &&ChangeEntry| match e.item_kind {
-        ItemKind::Initiative => e.id == id,
-        ItemKind::Story => e.initiative.as_ref().is_some_and(|l| l.id == id),
-    };
-    entries.iter().filter(own).cloned().collect()
 }
 
 /// The newest `n` recent entries, for the home page.

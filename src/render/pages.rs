@@ -413,7 +413,7 @@ fn initiative(cx: &mut Context, views: &Views, i: &Initiative, file: &str) -> Re
         forecast: super::panel::panel(views, i),
     };
     cx.insert("initiative", &page);
-    cx.insert("history", &views.changes.as_deref().map(|all| super::changes::of_initiative(all, i.id.as_str())));
+    cx.insert("history", &views.changes.as_ref().map(|all| all.of_initiative(i.id.as_str())));
     Ok(markdown::plain(&i.title))
 }
 

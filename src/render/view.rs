@@ -143,7 +143,7 @@ pub struct Views<'a> {
     /// The forecast, computed over the whole site before filtering.
     pub plan: Plan,
     /// What changed (SPEC §11), newest first, when the site has a history.
-    pub changes: Option<Vec<super::changes::ChangeEntry>>,
+    pub changes: Option<super::changes::Changes>,
     /// The last commit that changed each docs page (by site path), from the history.
     pub docs_updated: BTreeMap<String, Arc<crate::history::Commit>>,
 }
