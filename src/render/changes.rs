@@ -17,7 +17,7 @@ use serde::Serialize;
 const FEED_ENTRIES: usize = 50;
 
 /// One change as the page, the feed and roadmap.json show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChangeEntry {
     /// The short hash of the commit (never its message).
     pub commit: String,
@@ -50,7 +50,7 @@ pub struct ChangeEntry {
 }
 
 /// The entries of one week, newest first.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Week {
     pub week: String,
     pub entries: Vec<ChangeEntry>,

@@ -174,12 +174,12 @@ fn roadmap_json(views: &Views, options: &Options, fragments: &Fragments) -> Vec<
                 let card = &views.cards[initiatives[n].id.as_str()];
                 (Same(initiatives[n].clone()), card.progress.progress.clone(), card.forecast.clone())
             };
-            let render = |n: usize| fragments::json(&initiative_json(views, &initiatives[n]));
+            let render = |n: usize| fragments::json(&initiative_json(views, &initiatives[n])).into();
             fragments.initiative_json.render(fragments.keep(), initiatives.len(), key, render)
         },
         || {
             let key = |n: usize| (Same(stories[n].clone()), views.rows[stories[n].id.as_str()].expected.clone());
-            let render = |n: usize| fragments::json(&story_json(views, &stories[n]));
+            let render = |n: usize| fragments::json(&story_json(views, &stories[n])).into();
             fragments.story_json.render(fragments.keep(), stories.len(), key, render)
         },
     );

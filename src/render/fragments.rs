@@ -21,6 +21,7 @@ use super::plan::{ExpectedView, ForecastView};
 use crate::metrics::Progress;
 use crate::model::{DocPage, Initiative, Person, Story};
 use rayon::prelude::*;
+use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -35,14 +36,17 @@ pub struct Fragments {
     pub(super) story_json: Memo<(Same<Story>, Option<ExpectedView>)>,
     /// Objects of `roadmap.json`'s `initiatives`.
     pub(super) initiative_json: Memo<(Same<Initiative>, Progress, Option<ForecastView>)>,
+    /// Story rows and initiative cards.
+    pub(super) views: super::view::Kept,
     /// Entries of `search-index.json`.
     pub(super) search_entry: Memo<Searched>,
     /// The entries' texts, as JSON strings, for the text shards.
     pub(super) search_text: Memo<Searched>,
 }
 
-/// A page's context and the bytes its template made of it.
-type RenderedPage = (tera::Context, Arc<[u8]>);
+/// A page's context (of the type the page's renderer gives) and the bytes its
+/// template made of it.
+type RenderedPage = (Box<dyn Any + Send + Sync>, Arc<[u8]>);
 
 impl Fragments {
     /// Fragments that keep nothing, for a one-time build.
@@ -57,21 +61,21 @@ impl Fragments {
 
     /// The list page `file` from context `cx`: the last render's bytes when its context
     /// was equal, else `render`'s.
-    pub(super) fn page<E>(
+    pub(super) fn page<C: PartialEq + Send + Sync + 'static, E>(
         &self,
         file: &str,
-        cx: tera::Context,
-        render: impl FnOnce(&tera::Context) -> Result<String, E>,
+        cx: C,
+        render: impl FnOnce(&C) -> Result<String, E>,
     ) -> Result<Arc<[u8]>, E> {
         let lock = || self.pages.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((known, bytes)) = lock().get(file)
-            && *known == cx
+            && known.downcast_ref::<C>() == Some(&cx)
         {
             return Ok(bytes.clone());
         }
         let bytes: Arc<[u8]> = Arc::from(render(&cx)?.into_bytes());
         if !self.off {
-            lock().insert(file.to_owned(), (cx, bytes.clone()));
+            lock().insert(file.to_owned(), (Box::new(cx), bytes.clone()));
         }
         Ok(bytes)
     }
@@ -109,17 +113,18 @@ impl<T> PartialEq for Same<T> {
 /// Fragments of one kind, in item order. An incremental render has the items of the
 /// last one in the same order (adding or removing an item needs a full render), so an
 /// item's fragment is looked up by position, and its key says whether it still holds.
-pub struct Memo<K> {
-    entries: Mutex<Vec<(K, Arc<str>)>>,
+/// A fragment is bytes of a data file, or a view many pages share (`V`).
+pub struct Memo<K, V = Arc<str>> {
+    entries: Mutex<Vec<(K, V)>>,
 }
 
-impl<K> Default for Memo<K> {
+impl<K, V> Default for Memo<K, V> {
     fn default() -> Self {
         Memo { entries: Mutex::new(vec![]) }
     }
 }
 
-impl<K: PartialEq + Send + Sync> Memo<K> {
+impl<K: PartialEq + Send + Sync, V: Clone + Send + Sync> Memo<K, V> {
     /// The fragments of items `0..len`, in order: the cached one when the item at that
     /// place has the same `key`, else `render`'s. With `keep`, the cache then holds
     /// exactly these items.
@@ -128,15 +133,15 @@ impl<K: PartialEq + Send + Sync> Memo<K> {
         keep: bool,
         len: usize,
         key: impl Fn(usize) -> K + Sync,
-        render: impl Fn(usize) -> String + Sync,
-    ) -> Vec<Arc<str>> {
+        render: impl Fn(usize) -> V + Sync,
+    ) -> Vec<V> {
         let old = std::mem::take(&mut *self.entries.lock().unwrap_or_else(|p| p.into_inner()));
-        let fresh: Vec<(K, Arc<str>)> = (0..len)
+        let fresh: Vec<(K, V)> = (0..len)
             .into_par_iter()
             .map(|n| {
                 let key = key(n);
                 let kept = old.get(n).filter(|(k, _)| *k == key).map(|(_, f)| f.clone());
-                let fragment = kept.unwrap_or_else(|| Arc::from(render(n)));
+                let fragment = kept.unwrap_or_else(|| render(n));
                 (key, fragment)
             })
             .collect();
@@ -182,7 +187,7 @@ mod tests {
                 |n| items[n],
                 move |n| {
                     calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    format!("<{}>", items[n])
+                    Arc::<str>::from(format!("<{}>", items[n]))
                 },
             )
         };

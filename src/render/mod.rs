@@ -117,7 +117,7 @@ pub fn render_into<E: Send>(
     let plan = plan::Plan::new(site, options.today, options.audience);
     let mut history = options.history.as_deref().map(|h| audience::history(h, site, options.audience));
     let site = audience::filter(site, options.audience);
-    let mut views = Views::new(&site, options.today, plan);
+    let mut views = Views::new(&site, options.today, plan, (&fragments.views, fragments.keep()));
     if let Some(history) = &mut history {
         views.docs_updated = std::mem::take(&mut history.docs);
     }

@@ -3,7 +3,7 @@
 
 use super::docs::DocsNav;
 use super::fragments::Fragments;
-use super::view::{Badge, InitiativeCard, Link, PersonRef, StoryRow, Views, backlog_order};
+use super::view::{Badge, InitiativeCard, Link, PersonRef, Shared, StoryRow, Views, backlog_order};
 use super::{Bytes, Options, svg};
 use crate::diag::Diagnostic;
 use crate::links;
@@ -59,7 +59,7 @@ pub struct Common {
     docs_nav: DocsNav,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, PartialEq, Serialize)]
 struct SiteInfo {
     title: String,
     description: Option<String>,
@@ -172,50 +172,131 @@ impl<'a> Page<'a> {
         fragments: &Fragments,
     ) -> Result<Bytes, Box<Diagnostic>> {
         let file = self.file(views);
-        let cx = self.context(views, common, &file);
-        let render = |cx: &Context| theme.render(self.template(), cx);
-        if self.is_list() {
+        if let Some((title, vars)) = self.list_vars(views, &file) {
+            let cx = ListContext { page: self.page_vars(views, common, &file, title), vars };
+            let render = |cx: &ListContext| theme.render(self.template(), &cx.context());
             return fragments.page(&file, cx, render).map(Bytes::Kept);
         }
-        Ok(Bytes::Fresh(render(&cx)?.into_bytes()))
-    }
-
-    /// The template's context.
-    fn context(&self, views: &Views, common: &Common, file: &str) -> Context {
-        let root = if matches!(self, Page::NotFound) { common.base_path.clone() } else { urls::root_prefix(file) };
         let mut cx = Context::new();
-        cx.insert("root", &root);
-        cx.insert("section", self.section());
-        cx.insert("site", &common.site);
-        cx.insert("edit_url", &self.source(views).and_then(|rel| links::edit_url(views.site, rel)));
-        let title = self.fill(&mut cx, views, common, file);
-        cx.insert("page_title", &title);
-        cx
+        let title = self.fill(&mut cx, views, common, &file);
+        cx.extend(Context::from_serialize(&self.page_vars(views, common, &file, title)).unwrap_or_default());
+        Ok(Bytes::Fresh(theme.render(self.template(), &cx)?.into_bytes()))
     }
 
-    /// Inserts the page's own variables; returns its plain-text title.
+    /// The variables every page has.
+    fn page_vars(&self, views: &Views, common: &Common, file: &str, page_title: String) -> PageVars {
+        let root = if matches!(self, Page::NotFound) { common.base_path.clone() } else { urls::root_prefix(file) };
+        PageVars {
+            root,
+            section: self.section(),
+            site: common.site.clone(),
+            edit_url: self.source(views).and_then(|rel| links::edit_url(views.site, rel)),
+            page_title,
+        }
+    }
+
+    /// A list page's plain-text title and own variables; `None` for item pages.
+    fn list_vars(&self, views: &Views, file: &str) -> Option<(String, ListVars)> {
+        Some(match self {
+            Page::Home => home(views),
+            Page::Roadmap => roadmap(views, file),
+            Page::Backlog => backlog(views, file),
+            Page::Team => ("Team".into(), team(views)),
+            Page::Sprints => ("Sprints".into(), sprints(views)),
+            Page::Changelog => ("Changelog".into(), ListVars::Changelog { entries: changelog_entries(views) }),
+            Page::Changes => {
+                let weeks = super::changes::weeks(views.changes.as_deref().unwrap_or_default());
+                ("What changed".into(), ListVars::Changes { weeks, window_days: views.site.config.history.window_days })
+            }
+            Page::NotFound => ("Page not found".into(), ListVars::NotFound {}),
+            Page::Initiative(_) | Page::Story(_) | Page::Person(_) | Page::Sprint(_) | Page::Doc(_) => return None,
+        })
+    }
+
+    /// Inserts an item page's own variables; returns its plain-text title.
     fn fill(&self, cx: &mut Context, views: &Views, common: &Common, file: &str) -> String {
         let site = views.site;
         match self {
-            Page::Home => home(cx, views),
-            Page::Roadmap => roadmap(cx, views, file),
             Page::Initiative(i) => initiative(cx, views, i, file),
-            Page::Backlog => backlog(cx, views, file),
             Page::Story(s) => story(cx, views, s, file),
-            Page::Team => team(cx, views),
             Page::Person(p) => person(cx, views, p),
-            Page::Sprints => sprints(cx, views),
             Page::Sprint(s) => sprint(cx, views, s),
             Page::Doc(i) => doc(cx, views, common, &site.docs[*i], file),
-            Page::Changelog => changelog(cx, views),
-            Page::Changes => {
-                cx.insert("weeks", &super::changes::weeks(views.changes.as_deref().unwrap_or_default()));
-                cx.insert("window_days", &views.site.config.history.window_days);
-                "What changed".into()
-            }
-            Page::NotFound => "Page not found".into(),
+            _ => String::new(),
         }
     }
+}
+
+/// The variables every page's template gets.
+#[derive(PartialEq, Serialize)]
+struct PageVars {
+    root: String,
+    section: &'static str,
+    site: SiteInfo,
+    edit_url: Option<String>,
+    page_title: String,
+}
+
+/// A list page's whole context, typed: serve compares it with the last render's to
+/// know whether the page changed, field by field (and shared rows and cards by
+/// address), which costs far less than comparing Tera values.
+#[derive(PartialEq)]
+pub struct ListContext {
+    page: PageVars,
+    vars: ListVars,
+}
+
+impl ListContext {
+    fn context(&self) -> Context {
+        let mut cx = Context::from_serialize(&self.vars).unwrap_or_default();
+        cx.extend(Context::from_serialize(&self.page).unwrap_or_default());
+        cx
+    }
+}
+
+/// The own variables of each list page (themes/default/CONTEXT.md).
+#[derive(PartialEq, Serialize)]
+#[serde(untagged)]
+enum ListVars {
+    Home {
+        vision_html: Option<String>,
+        counts: Counts,
+        now: Vec<Shared<InitiativeCard>>,
+        shipped: Vec<Shared<InitiativeCard>>,
+        latest_changes: Option<Vec<super::changes::ChangeEntry>>,
+    },
+    Roadmap {
+        #[serde(flatten)]
+        intro: IntroVars,
+        columns: Vec<Column>,
+        timeline: Option<Timeline>,
+        shipped: Vec<Shared<InitiativeCard>>,
+        dropped: Vec<Shared<InitiativeCard>>,
+    },
+    Backlog {
+        #[serde(flatten)]
+        intro: IntroVars,
+        backlogs: Vec<PoBacklog>,
+        has_forecast: bool,
+    },
+    Team {
+        pms: Vec<PersonView>,
+        pos: Vec<PersonView>,
+        others: Vec<PersonView>,
+    },
+    Sprints {
+        sprints: Vec<super::view::SprintView>,
+        average_velocity: Option<String>,
+        chart_svg: String,
+    },
+    Changelog {
+        entries: Vec<ChangelogEntry>,
+    },
+    Changes {
+        weeks: Vec<super::changes::Week>,
+        window_days: u32,
+    },
+    NotFound {},
 }
 
 fn body_html(views: &Views, doc: &crate::frontmatter::Document, file: &str) -> markdown::Rendered {
@@ -224,13 +305,19 @@ fn body_html(views: &Views, doc: &crate::frontmatter::Document, file: &str) -> m
     markdown::render(doc.body(), &MdContext { links: &links, unsafe_html: views.unsafe_html() })
 }
 
-fn intro(cx: &mut Context, views: &Views, intro: Option<&Arc<Intro>>, file: &str) {
-    let html = intro.map(|i| body_html(views, &i.doc, file).html).filter(|h| !h.trim().is_empty());
-    cx.insert("intro_html", &html);
-    cx.insert("intro_title", &intro.and_then(|i| i.title.clone()));
+/// A section's intro (`_index.md`) on its list page.
+#[derive(PartialEq, Serialize)]
+struct IntroVars {
+    intro_html: Option<String>,
+    intro_title: Option<String>,
 }
 
-fn cards<'a>(views: &Views, items: impl Iterator<Item = &'a Arc<Initiative>>) -> Vec<InitiativeCard> {
+fn intro(views: &Views, intro: Option<&Arc<Intro>>, file: &str) -> IntroVars {
+    let html = intro.map(|i| body_html(views, &i.doc, file).html).filter(|h| !h.trim().is_empty());
+    IntroVars { intro_html: html, intro_title: intro.and_then(|i| i.title.clone()) }
+}
+
+fn cards<'a>(views: &Views, items: impl Iterator<Item = &'a Arc<Initiative>>) -> Vec<Shared<InitiativeCard>> {
     items.map(|i| views.card(i.id.as_str())).collect()
 }
 
@@ -258,59 +345,58 @@ fn is_now(i: &Initiative) -> bool {
     i.horizon == Some(Horizon::Now) && !i.status.is_closed()
 }
 
-fn home(cx: &mut Context, views: &Views) -> String {
-    let site = views.site;
-    let vision = site.config.vision.as_ref().map(|v| markdown::inline(v, views.unsafe_html()));
-    cx.insert("vision_html", &vision);
-    #[derive(Serialize)]
-    struct Counts {
-        initiatives: usize,
-        now: usize,
-        stories: usize,
-        open_stories: usize,
-        velocity: Option<String>,
-    }
-    cx.insert(
-        "counts",
-        &Counts {
-            initiatives: site.initiatives.len(),
-            now: site.initiatives.iter().filter(|i| is_now(i)).count(),
-            stories: site.stories.len(),
-            open_stories: site.stories.iter().filter(|s| s.status.is_open()).count(),
-            velocity: views.average_velocity.map(format_points),
-        },
-    );
-    let mut now: Vec<&Arc<Initiative>> = site.initiatives.iter().filter(|i| is_now(i)).collect();
-    now.sort_by(|a, b| board_order(a, b));
-    cx.insert("now", &cards(views, now.into_iter()));
-    cx.insert("shipped", &cards(views, shipped_newest_first(site).into_iter().take(5)));
-    cx.insert("latest_changes", &views.changes.as_deref().map(|all| super::changes::latest(all, 5)));
-    site.config.title.clone()
+#[derive(PartialEq, Serialize)]
+struct Counts {
+    initiatives: usize,
+    now: usize,
+    stories: usize,
+    open_stories: usize,
+    velocity: Option<String>,
 }
 
-#[derive(Serialize)]
+fn home(views: &Views) -> (String, ListVars) {
+    let site = views.site;
+    let counts = Counts {
+        initiatives: site.initiatives.len(),
+        now: site.initiatives.iter().filter(|i| is_now(i)).count(),
+        stories: site.stories.len(),
+        open_stories: site.stories.iter().filter(|s| s.status.is_open()).count(),
+        velocity: views.average_velocity.map(format_points),
+    };
+    let mut now: Vec<&Arc<Initiative>> = site.initiatives.iter().filter(|i| is_now(i)).collect();
+    now.sort_by(|a, b| board_order(a, b));
+    let vars = ListVars::Home {
+        vision_html: site.config.vision.as_ref().map(|v| markdown::inline(v, views.unsafe_html())),
+        counts,
+        now: cards(views, now.into_iter()),
+        shipped: cards(views, shipped_newest_first(site).into_iter().take(5)),
+        latest_changes: views.changes.as_deref().map(|all| super::changes::latest(all, 5)),
+    };
+    (site.config.title.clone(), vars)
+}
+
+#[derive(PartialEq, Serialize)]
 struct Column {
     key: &'static str,
     label: &'static str,
-    initiatives: Vec<InitiativeCard>,
+    initiatives: Vec<Shared<InitiativeCard>>,
 }
 
-#[derive(Serialize)]
+#[derive(PartialEq, Serialize)]
 struct Timeline {
     periods: Vec<String>,
     rows: Vec<TimelineRow>,
 }
 
-#[derive(Serialize)]
+#[derive(PartialEq, Serialize)]
 struct TimelineRow {
-    initiative: InitiativeCard,
+    initiative: Shared<InitiativeCard>,
     start: usize,
     span: usize,
 }
 
-fn roadmap(cx: &mut Context, views: &Views, file: &str) -> String {
+fn roadmap(views: &Views, file: &str) -> (String, ListVars) {
     let site = views.site;
-    intro(cx, views, site.roadmap_intro.as_ref(), file);
     let columns: Vec<Column> = [(Horizon::Now, "Now"), (Horizon::Next, "Next"), (Horizon::Later, "Later")]
         .into_iter()
         .map(|(horizon, label)| {
@@ -320,11 +406,14 @@ fn roadmap(cx: &mut Context, views: &Views, file: &str) -> String {
             Column { key: horizon.key(), label, initiatives: cards(views, items.into_iter()) }
         })
         .collect();
-    cx.insert("columns", &columns);
-    cx.insert("timeline", &timeline(views));
-    cx.insert("shipped", &cards(views, shipped_newest_first(site).into_iter()));
-    cx.insert("dropped", &cards(views, site.initiatives.iter().filter(|i| i.status == InitiativeStatus::Dropped)));
-    site.roadmap_intro.as_ref().and_then(|i| i.title.clone()).unwrap_or_else(|| "Roadmap".into())
+    let vars = ListVars::Roadmap {
+        intro: intro(views, site.roadmap_intro.as_ref(), file),
+        columns,
+        timeline: timeline(views),
+        shipped: cards(views, shipped_newest_first(site).into_iter()),
+        dropped: cards(views, site.initiatives.iter().filter(|i| i.status == InitiativeStatus::Dropped)),
+    };
+    (site.roadmap_intro.as_ref().and_then(|i| i.title.clone()).unwrap_or_else(|| "Roadmap".into()), vars)
 }
 
 fn timeline(views: &Views) -> Option<Timeline> {
@@ -358,7 +447,7 @@ fn timeline(views: &Views) -> Option<Timeline> {
 #[derive(Serialize)]
 struct StoryGroup {
     status: Badge,
-    stories: Vec<StoryRow>,
+    stories: Vec<Shared<StoryRow>>,
 }
 
 #[derive(Serialize)]
@@ -394,7 +483,7 @@ fn initiative(cx: &mut Context, views: &Views, i: &Initiative, file: &str) -> St
         .collect();
     let dependents = views.initiative_dependents.get(i.id.as_str()).into_iter().flatten();
     let page = InitiativePage {
-        card: views.card(i.id.as_str()),
+        card: (*views.card(i.id.as_str())).clone(),
         pos: i.product_owners.iter().filter_map(|p| views.person_ref(p)).collect(),
         metrics: i.metrics.clone(),
         body_html: body_html(views, &i.doc, file).html,
@@ -410,17 +499,16 @@ fn initiative(cx: &mut Context, views: &Views, i: &Initiative, file: &str) -> St
     markdown::plain(&i.title)
 }
 
-#[derive(Serialize)]
+#[derive(PartialEq, Serialize)]
 struct PoBacklog {
     po: PersonRef,
     reports_to: Option<PersonRef>,
     health: super::view::HealthView,
-    stories: Vec<StoryRow>,
+    stories: Vec<Shared<StoryRow>>,
 }
 
-fn backlog(cx: &mut Context, views: &Views, file: &str) -> String {
+fn backlog(views: &Views, file: &str) -> (String, ListVars) {
     let site = views.site;
-    intro(cx, views, site.backlog_intro.as_ref(), file);
     let mut owners: Vec<&Person> =
         site.config.team.iter().filter(|p| p.is_po() || views.stories_by_po.contains_key(p.id.as_str())).collect();
     owners.sort_by(|a, b| (a.name.to_lowercase(), &a.id).cmp(&(b.name.to_lowercase(), &b.id)));
@@ -436,9 +524,12 @@ fn backlog(cx: &mut Context, views: &Views, file: &str) -> String {
             })
         })
         .collect();
-    cx.insert("backlogs", &backlogs);
-    cx.insert("has_forecast", &views.plan.forecast.is_some());
-    site.backlog_intro.as_ref().and_then(|i| i.title.clone()).unwrap_or_else(|| "Backlog".into())
+    let vars = ListVars::Backlog {
+        intro: intro(views, site.backlog_intro.as_ref(), file),
+        backlogs,
+        has_forecast: views.plan.forecast.is_some(),
+    };
+    (site.backlog_intro.as_ref().and_then(|i| i.title.clone()).unwrap_or_else(|| "Backlog".into()), vars)
 }
 
 #[derive(Serialize)]
@@ -464,7 +555,7 @@ fn story(cx: &mut Context, views: &Views, s: &Story, file: &str) -> String {
     let done = s.status == StoryStatus::Done;
     let blocks = views.story_dependents.get(s.id.as_str()).into_iter().flatten();
     let page = StoryPage {
-        row: views.row(s.id.as_str()),
+        row: (*views.row(s.id.as_str())).clone(),
         criteria: s
             .acceptance_criteria
             .iter()
@@ -481,7 +572,7 @@ fn story(cx: &mut Context, views: &Views, s: &Story, file: &str) -> String {
     format!("{}: {}", s.id, markdown::plain(&s.title))
 }
 
-#[derive(Serialize)]
+#[derive(PartialEq, Serialize)]
 struct PersonView {
     id: String,
     name: String,
@@ -492,7 +583,7 @@ struct PersonView {
     both_hats: bool,
     reports_to: Option<PersonRef>,
     reports: Vec<PersonRef>,
-    initiatives: Vec<InitiativeCard>,
+    initiatives: Vec<Shared<InitiativeCard>>,
     stories_open: usize,
     stories_total: usize,
 }
@@ -525,14 +616,11 @@ fn person_view(views: &Views, p: &Person) -> PersonView {
     }
 }
 
-fn team(cx: &mut Context, views: &Views) -> String {
+fn team(views: &Views) -> ListVars {
     let team = &views.site.config.team;
     let of =
         |keep: fn(&Person) -> bool| team.iter().filter(|p| keep(p)).map(|p| person_view(views, p)).collect::<Vec<_>>();
-    cx.insert("pms", &of(Person::is_pm));
-    cx.insert("pos", &of(Person::is_po));
-    cx.insert("others", &of(|p| !p.is_pm() && !p.is_po()));
-    "Team".into()
+    ListVars::Team { pms: of(Person::is_pm), pos: of(Person::is_po), others: of(|p| !p.is_pm() && !p.is_po()) }
 }
 
 fn person(cx: &mut Context, views: &Views, p: &Person) -> String {
@@ -540,7 +628,7 @@ fn person(cx: &mut Context, views: &Views, p: &Person) -> String {
     struct PersonPage {
         #[serde(flatten)]
         view: PersonView,
-        stories: Vec<StoryRow>,
+        stories: Vec<Shared<StoryRow>>,
         docs: Vec<Link>,
     }
     let stories = views.stories_by_po.get(p.id.as_str()).map(Vec::as_slice).unwrap_or_default();
@@ -562,13 +650,14 @@ fn person(cx: &mut Context, views: &Views, p: &Person) -> String {
     p.name.clone()
 }
 
-fn sprints(cx: &mut Context, views: &Views) -> String {
+fn sprints(views: &Views) -> ListVars {
     let mut sprints: Vec<&Sprint> = views.site.config.sprints.iter().collect();
     sprints.sort_by(|a, b| (b.start, &b.id).cmp(&(a.start, &a.id)));
-    cx.insert("sprints", &sprints.into_iter().map(|s| views.sprint_view(s)).collect::<Vec<_>>());
-    cx.insert("average_velocity", &views.average_velocity.map(format_points));
-    cx.insert("chart_svg", &svg::velocity_chart(&views.velocity, views.average_velocity));
-    "Sprints".into()
+    ListVars::Sprints {
+        sprints: sprints.into_iter().map(|s| views.sprint_view(s)).collect(),
+        average_velocity: views.average_velocity.map(format_points),
+        chart_svg: svg::velocity_chart(&views.velocity, views.average_velocity),
+    }
 }
 
 fn sprint(cx: &mut Context, views: &Views, s: &Sprint) -> String {
@@ -576,7 +665,7 @@ fn sprint(cx: &mut Context, views: &Views, s: &Sprint) -> String {
     struct SprintPage {
         #[serde(flatten)]
         view: super::view::SprintView,
-        stories: Vec<StoryRow>,
+        stories: Vec<Shared<StoryRow>>,
     }
     let mut stories: Vec<&Arc<Story>> =
         views.site.stories.iter().filter(|st| st.sprint.as_ref() == Some(&s.id)).collect();
@@ -627,7 +716,7 @@ fn doc(cx: &mut Context, views: &Views, common: &Common, d: &DocPage, file: &str
     d.title.clone()
 }
 
-#[derive(Serialize)]
+#[derive(PartialEq, Serialize)]
 pub struct ChangelogEntry {
     pub date: Option<String>,
     pub kind: &'static str,
@@ -663,9 +752,4 @@ pub fn changelog_entries(views: &Views) -> Vec<ChangelogEntry> {
         (std::cmp::Reverse(date.is_some()), std::cmp::Reverse(*date), e.kind, e.link.id.clone())
     });
     entries.into_iter().map(|(_, e)| e).collect()
-}
-
-fn changelog(cx: &mut Context, views: &Views) -> String {
-    cx.insert("entries", &changelog_entries(views));
-    "Changelog".into()
 }

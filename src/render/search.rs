@@ -36,8 +36,8 @@ struct SearchEntry<'a> {
 /// Each entry's object and text are fragments, rendered again only when its item changed.
 pub fn files(views: &Views, fragments: &Fragments) -> Vec<(String, Vec<u8>)> {
     let (entries, keys) = entries(views);
-    let render = |n: usize| fragments::json(&entries[n]);
-    let text = |n: usize| fragments::json(&entries[n].text);
+    let render = |n: usize| fragments::json(&entries[n]).into();
+    let text = |n: usize| fragments::json(&entries[n].text).into();
     let (objects, texts) = rayon::join(
         || fragments.search_entry.render(fragments.keep(), entries.len(), |n| keys[n].clone(), render),
         || fragments.search_text.render(fragments.keep(), entries.len(), |n| keys[n].clone(), text),
