@@ -2,7 +2,8 @@
 //! Built with serde_json and an escaping XML writer, so no front-matter text can break them.
 
 use super::changes::{self, ChangeEntry};
-use super::fragments::{self, Fragments, Same};
+use super::fragments::{self, Fragments};
+use super::memo::Same;
 use super::pages::{Page, changelog_entries};
 use super::plan::{ExpectedView, ForecastView};
 use super::view::Views;
@@ -244,8 +245,7 @@ const FEED_ENTRIES: usize = 50;
 
 fn feed(views: &Views, options: &Options) -> String {
     let base = &options.base_url;
-    let entries: Vec<_> =
-        changelog_entries(views).into_iter().filter(|e| e.date.is_some()).take(FEED_ENTRIES).collect();
+    let entries: Vec<_> = changelog_entries(views, FEED_ENTRIES).into_iter().filter(|e| e.date.is_some()).collect();
     let updated = entries.first().and_then(|e| e.date.clone()).unwrap_or_else(|| "1970-01-01".into());
     let title = escape_markup(&views.site.config.title);
     let mut out = format!(

@@ -7,7 +7,10 @@
 //!   by identity (parsed items are immutable and re-created when their file changes),
 //!   plus every value the fragment takes from elsewhere (URL, forecast, progress);
 //! - list pages (home, roadmap, backlog, team, sprints, changelog, changes, 404): the
-//!   page, next to its whole template context.
+//!   page, next to its whole template context (typed, so comparing it is cheap);
+//! - items' HTML on the longest list pages (backlog rows, changelog entries), by page
+//!   and item, next to the view each was rendered from: a page whose context changed
+//!   runs its template over a few hundred pieces, not ten thousand rows.
 //!
 //! A fragment or page is reused only when its key (context) is equal; otherwise it is
 //! rendered again. Every render keeps exactly what it rendered, so removed items are
@@ -17,6 +20,7 @@
 //! function of the same values either way. Public builds filter the site before any
 //! of this, so no key or fragment ever holds an internal item.
 
+use super::memo::{Memo, Same};
 use super::plan::{ExpectedView, ForecastView};
 use crate::metrics::Progress;
 use crate::model::{DocPage, Initiative, Person, Story};
@@ -32,12 +36,16 @@ pub struct Fragments {
     off: bool,
     /// List pages by output file, with the context each was rendered from.
     pages: Mutex<HashMap<String, RenderedPage>>,
+    /// Items' HTML by list page and item (see [`Fragments::snippets`]).
+    snippets: Mutex<HashMap<String, HashMap<String, Snippet>>>,
     /// Objects of `roadmap.json`'s `stories`, by what they show besides the story.
     pub(super) story_json: Memo<(Same<Story>, Option<ExpectedView>)>,
     /// Objects of `roadmap.json`'s `initiatives`.
     pub(super) initiative_json: Memo<(Same<Initiative>, Progress, Option<ForecastView>)>,
     /// Story rows and initiative cards.
     pub(super) views: super::view::Kept,
+    /// The assets each document links to or shows (see `published_assets`).
+    pub(super) assets: Memo<Same<crate::frontmatter::Document>, Arc<[String]>>,
     /// Entries of `search-index.json`.
     pub(super) search_entry: Memo<Searched>,
     /// The entries' texts, as JSON strings, for the text shards.
@@ -47,6 +55,9 @@ pub struct Fragments {
 /// A page's context (of the type the page's renderer gives) and the bytes its
 /// template made of it.
 type RenderedPage = (Box<dyn Any + Send + Sync>, Arc<[u8]>);
+
+/// An item's view (of the type its renderer gives) and the HTML made of it.
+type Snippet = (Box<dyn Any + Send + Sync>, Arc<str>);
 
 impl Fragments {
     /// Fragments that keep nothing, for a one-time build.
@@ -81,6 +92,37 @@ impl Fragments {
     }
 }
 
+impl Fragments {
+    /// The HTML of the items `(id, view)` of list page `file`, in order (made in
+    /// parallel): the last render's when the item's view was equal, else `render`'s.
+    /// Then keeps exactly these items of the page.
+    pub(super) fn snippets<K: PartialEq + Send + Sync + 'static, E: Send>(
+        &self,
+        file: &str,
+        items: Vec<(String, K)>,
+        render: impl Fn(&K) -> Result<String, E> + Sync,
+    ) -> Result<Vec<Arc<str>>, E> {
+        let lock = || self.snippets.lock().unwrap_or_else(|p| p.into_inner());
+        let old = lock().remove(file).unwrap_or_default();
+        let made: Vec<(String, Snippet)> = items
+            .into_par_iter()
+            .map(|(id, view)| {
+                let kept = old.get(&id).filter(|(known, _)| known.downcast_ref::<K>() == Some(&view));
+                let html = match kept {
+                    Some((_, html)) => html.clone(),
+                    None => Arc::from(render(&view)?),
+                };
+                Ok((id, (Box::new(view) as Box<dyn Any + Send + Sync>, html)))
+            })
+            .collect::<Result<_, E>>()?;
+        let html = made.iter().map(|(_, (_, html))| html.clone()).collect();
+        if self.keep() {
+            lock().insert(file.to_owned(), made.into_iter().collect());
+        }
+        Ok(html)
+    }
+}
+
 /// What a search entry is made from: the item alone (its URL follows from it). A docs
 /// `README.md` standing for its folder gets a new `DocPage` each time the site is
 /// assembled, so its entry is always rendered again.
@@ -90,67 +132,6 @@ pub(super) enum Searched {
     Story(Same<Story>),
     Doc(Same<DocPage>),
     Person(Person),
-}
-
-/// An item compared by identity: the same allocation is the same immutable value.
-/// Holding the `Arc` keeps the allocation alive, so an address is never reused for
-/// another item while it is a key.
-#[derive(Debug)]
-pub struct Same<T>(pub Arc<T>);
-
-impl<T> Clone for Same<T> {
-    fn clone(&self) -> Self {
-        Same(self.0.clone())
-    }
-}
-
-impl<T> PartialEq for Same<T> {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-/// Fragments of one kind, in item order. An incremental render has the items of the
-/// last one in the same order (adding or removing an item needs a full render), so an
-/// item's fragment is looked up by position, and its key says whether it still holds.
-/// A fragment is bytes of a data file, or a view many pages share (`V`).
-pub struct Memo<K, V = Arc<str>> {
-    entries: Mutex<Vec<(K, V)>>,
-}
-
-impl<K, V> Default for Memo<K, V> {
-    fn default() -> Self {
-        Memo { entries: Mutex::new(vec![]) }
-    }
-}
-
-impl<K: PartialEq + Send + Sync, V: Clone + Send + Sync> Memo<K, V> {
-    /// The fragments of items `0..len`, in order: the cached one when the item at that
-    /// place has the same `key`, else `render`'s. With `keep`, the cache then holds
-    /// exactly these items.
-    pub fn render(
-        &self,
-        keep: bool,
-        len: usize,
-        key: impl Fn(usize) -> K + Sync,
-        render: impl Fn(usize) -> V + Sync,
-    ) -> Vec<V> {
-        let old = std::mem::take(&mut *self.entries.lock().unwrap_or_else(|p| p.into_inner()));
-        let fresh: Vec<(K, V)> = (0..len)
-            .into_par_iter()
-            .map(|n| {
-                let key = key(n);
-                let kept = old.get(n).filter(|(k, _)| *k == key).map(|(_, f)| f.clone());
-                let fragment = kept.unwrap_or_else(|| render(n));
-                (key, fragment)
-            })
-            .collect();
-        let fragments = fresh.iter().map(|(_, f)| f.clone()).collect();
-        if keep {
-            *self.entries.lock().unwrap_or_else(|p| p.into_inner()) = fresh;
-        }
-        fragments
-    }
 }
 
 /// Appends `[a,b,...]` to `out`: a JSON array of already-serialized values.
@@ -176,35 +157,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_fragment_is_rendered_again_only_when_its_key_changes() {
-        let memo: Memo<u32> = Memo::default();
-        let calls = std::sync::atomic::AtomicUsize::new(0);
-        let render = |items: &[u32]| {
-            let calls = &calls;
-            memo.render(
-                true,
-                items.len(),
-                |n| items[n],
-                move |n| {
-                    calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    Arc::<str>::from(format!("<{}>", items[n]))
-                },
-            )
-        };
-        let first = render(&[1, 2]);
-        let second = render(&[1, 3, 4]);
-        assert_eq!(first.iter().map(|f| &**f).collect::<Vec<_>>(), ["<1>", "<2>"]);
-        assert_eq!(second.iter().map(|f| &**f).collect::<Vec<_>>(), ["<1>", "<3>", "<4>"]);
-        assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 4, "the first was kept");
+    fn fragments_join_into_a_json_array() {
         let mut out = vec![];
-        json_array(&mut out, &second);
-        assert_eq!(out, b"[<1>,<3>,<4>]");
+        json_array(&mut out, &[Arc::from("1"), Arc::from("{}")]);
+        assert_eq!(out, b"[1,{}]");
     }
 
     #[test]
-    fn identity_not_equality_makes_items_the_same() {
-        let a = Arc::new(String::from("x"));
-        assert_eq!(Same(a.clone()), Same(a));
-        assert_ne!(Same(Arc::new(String::from("x"))), Same(Arc::new(String::from("x"))));
+    fn an_item_s_html_is_made_again_only_when_its_view_changes() {
+        let fragments = Fragments::default();
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let render = |items: &[(&str, u32)]| {
+            let items = items.iter().map(|(id, v)| (id.to_string(), *v)).collect();
+            fragments.snippets("list.html", items, |v: &u32| {
+                calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                Ok::<_, ()>(format!("<li>{v}</li>"))
+            })
+        };
+        render(&[("a", 1), ("b", 2)]).unwrap();
+        let second = render(&[("b", 2), ("a", 3), ("c", 4)]).unwrap();
+        assert_eq!(second.iter().map(|h| &**h).collect::<Vec<_>>(), ["<li>2</li>", "<li>3</li>", "<li>4</li>"]);
+        assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 4, "b was kept though it moved");
     }
 }

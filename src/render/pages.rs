@@ -172,14 +172,16 @@ impl<'a> Page<'a> {
         fragments: &Fragments,
     ) -> Result<Bytes, Box<Diagnostic>> {
         let file = self.file(views);
-        if let Some((title, vars)) = self.list_vars(views, &file) {
-            let cx = ListContext { page: self.page_vars(views, common, &file, title), vars };
+        let page = |title| self.page_vars(views, common, &file, title);
+        let pieces = Pieces { theme, fragments, file: &file, root: urls::root_prefix(&file) };
+        if let Some((title, vars)) = self.list_vars(views, &pieces)? {
+            let cx = ListContext { page: page(title), vars };
             let render = |cx: &ListContext| theme.render(self.template(), &cx.context());
             return fragments.page(&file, cx, render).map(Bytes::Kept);
         }
         let mut cx = Context::new();
         let title = self.fill(&mut cx, views, common, &file);
-        cx.extend(Context::from_serialize(&self.page_vars(views, common, &file, title)).unwrap_or_default());
+        cx.extend(Context::from_serialize(&page(title)).unwrap_or_default());
         Ok(Bytes::Fresh(theme.render(self.template(), &cx)?.into_bytes()))
     }
 
@@ -196,21 +198,22 @@ impl<'a> Page<'a> {
     }
 
     /// A list page's plain-text title and own variables; `None` for item pages.
-    fn list_vars(&self, views: &Views, file: &str) -> Option<(String, ListVars)> {
-        Some(match self {
+    fn list_vars(&self, views: &Views, pieces: &Pieces) -> Result<Option<(String, ListVars)>, Box<Diagnostic>> {
+        let file = pieces.file;
+        Ok(Some(match self {
             Page::Home => home(views),
             Page::Roadmap => roadmap(views, file),
-            Page::Backlog => backlog(views, file),
+            Page::Backlog => backlog(views, pieces)?,
             Page::Team => ("Team".into(), team(views)),
             Page::Sprints => ("Sprints".into(), sprints(views)),
-            Page::Changelog => ("Changelog".into(), ListVars::Changelog { entries: changelog_entries(views) }),
+            Page::Changelog => ("Changelog".into(), changelog(views, pieces)?),
             Page::Changes => {
                 let weeks = super::changes::weeks(views.changes.as_deref().unwrap_or_default());
                 ("What changed".into(), ListVars::Changes { weeks, window_days: views.site.config.history.window_days })
             }
             Page::NotFound => ("Page not found".into(), ListVars::NotFound {}),
-            Page::Initiative(_) | Page::Story(_) | Page::Person(_) | Page::Sprint(_) | Page::Doc(_) => return None,
-        })
+            Page::Initiative(_) | Page::Story(_) | Page::Person(_) | Page::Sprint(_) | Page::Doc(_) => return Ok(None),
+        }))
     }
 
     /// Inserts an item page's own variables; returns its plain-text title.
@@ -225,6 +228,40 @@ impl<'a> Page<'a> {
             _ => String::new(),
         }
     }
+}
+
+/// What a list page needs to render its items' HTML: each item through a component
+/// of the theme (which a site may override), kept in `fragments` while its view is the
+/// same.
+struct Pieces<'a> {
+    theme: &'a Theme,
+    fragments: &'a Fragments,
+    file: &'a str,
+    root: String,
+}
+
+impl Pieces<'_> {
+    /// The HTML of every item (`(id, view)`) the page shows, each made by `component`
+    /// from the arguments `args` gives.
+    fn render<K: PartialEq + Send + Sync + 'static>(
+        &self,
+        component: &str,
+        items: Vec<(String, K)>,
+        args: impl Fn(&K) -> Context + Sync,
+    ) -> Result<Vec<Arc<str>>, Box<Diagnostic>> {
+        let render = |view: &K| self.theme.render_component(component, &args(view), &self.root);
+        self.fragments.snippets(self.file, items, render)
+    }
+}
+
+/// Pieces as one string: each on a new line, indented as the default theme's lists are.
+fn join(pieces: &[Arc<str>]) -> String {
+    let mut html = String::with_capacity(pieces.iter().map(|p| p.len() + 5).sum());
+    for piece in pieces {
+        html.push_str("\n    ");
+        html.push_str(piece);
+    }
+    html
 }
 
 /// The variables every page's template gets.
@@ -291,6 +328,7 @@ enum ListVars {
     },
     Changelog {
         entries: Vec<ChangelogEntry>,
+        months: Vec<Month>,
     },
     Changes {
         weeks: Vec<super::changes::Week>,
@@ -505,10 +543,19 @@ struct PoBacklog {
     reports_to: Option<PersonRef>,
     health: super::view::HealthView,
     stories: Vec<Shared<StoryRow>>,
+    /// The stories' rows, each as `ui.story_row` writes it.
+    rows_html: String,
 }
 
-fn backlog(views: &Views, file: &str) -> (String, ListVars) {
+fn backlog(views: &Views, pieces: &Pieces) -> Result<(String, ListVars), Box<Diagnostic>> {
     let site = views.site;
+    let has_forecast = views.plan.forecast.is_some();
+    let row_args = |row: &Shared<StoryRow>| {
+        let mut args = Context::new();
+        args.insert("s", row);
+        args.insert("expected", &has_forecast);
+        args
+    };
     let mut owners: Vec<&Person> =
         site.config.team.iter().filter(|p| p.is_po() || views.stories_by_po.contains_key(p.id.as_str())).collect();
     owners.sort_by(|a, b| (a.name.to_lowercase(), &a.id).cmp(&(b.name.to_lowercase(), &b.id)));
@@ -521,15 +568,19 @@ fn backlog(views: &Views, file: &str) -> (String, ListVars) {
                 reports_to: p.reports_to.as_ref().and_then(|b| views.person_ref(b)),
                 health: metrics::health(stories.iter().map(|s| &***s), views.average_velocity).into(),
                 stories: stories.iter().filter(|s| s.status.is_open()).map(|s| views.row(s.id.as_str())).collect(),
+                rows_html: String::new(),
             })
         })
         .collect();
-    let vars = ListVars::Backlog {
-        intro: intro(views, site.backlog_intro.as_ref(), file),
-        backlogs,
-        has_forecast: views.plan.forecast.is_some(),
-    };
-    (site.backlog_intro.as_ref().and_then(|i| i.title.clone()).unwrap_or_else(|| "Backlog".into()), vars)
+    let mut backlogs = backlogs;
+    let rows = backlogs.iter().flat_map(|b| &b.stories).map(|r| (r.url.clone(), r.clone())).collect();
+    let mut html = pieces.render("ui.story_row", rows, row_args)?.into_iter();
+    for b in &mut backlogs {
+        b.rows_html = join(&html.by_ref().take(b.stories.len()).collect::<Vec<_>>());
+    }
+    let vars =
+        ListVars::Backlog { intro: intro(views, site.backlog_intro.as_ref(), pieces.file), backlogs, has_forecast };
+    Ok((site.backlog_intro.as_ref().and_then(|i| i.title.clone()).unwrap_or_else(|| "Backlog".into()), vars))
 }
 
 #[derive(Serialize)]
@@ -716,7 +767,42 @@ fn doc(cx: &mut Context, views: &Views, common: &Common, d: &DocPage, file: &str
     d.title.clone()
 }
 
+/// The changelog's entries of one month (`YYYY-MM`, or `undated`), newest first.
 #[derive(PartialEq, Serialize)]
+struct Month {
+    month: String,
+    /// The entries, each as `ui.changelog_entry` writes it.
+    entries_html: String,
+}
+
+fn changelog(views: &Views, pieces: &Pieces) -> Result<ListVars, Box<Diagnostic>> {
+    let entries = changelog_entries(views, usize::MAX);
+    let month = |e: &ChangelogEntry| e.date.as_ref().map_or("undated", |d| d.get(..7).unwrap_or(d)).to_owned();
+    let mut months: Vec<(String, Vec<(String, ChangelogEntry)>)> = vec![];
+    for e in &entries {
+        let m = month(e);
+        let item = (e.link.url.clone(), e.clone());
+        match months.iter_mut().find(|(known, _)| *known == m) {
+            Some((_, items)) => items.push(item),
+            None => months.push((m, vec![item])),
+        }
+    }
+    let args = |e: &ChangelogEntry| {
+        let mut args = Context::new();
+        args.insert("e", e);
+        args
+    };
+    let sizes: Vec<(String, usize)> = months.iter().map(|(m, items)| (m.clone(), items.len())).collect();
+    let mut html =
+        pieces.render("ui.changelog_entry", months.into_iter().flat_map(|(_, i)| i).collect(), args)?.into_iter();
+    let months = sizes
+        .into_iter()
+        .map(|(month, len)| Month { month, entries_html: join(&html.by_ref().take(len).collect::<Vec<_>>()) })
+        .collect();
+    Ok(ListVars::Changelog { entries, months })
+}
+
+#[derive(Clone, PartialEq, Serialize)]
 pub struct ChangelogEntry {
     pub date: Option<String>,
     pub kind: &'static str,
@@ -724,32 +810,32 @@ pub struct ChangelogEntry {
     pub status: Badge,
 }
 
-/// Shipped initiatives and done stories, newest first (undated ones last).
-pub fn changelog_entries(views: &Views) -> Vec<ChangelogEntry> {
+/// Shipped initiatives and done stories, newest first (undated ones last), at most
+/// `limit` (the feed's few are made without making all the others).
+pub fn changelog_entries(views: &Views, limit: usize) -> Vec<ChangelogEntry> {
     let site = views.site;
-    let mut entries: Vec<(Option<Date>, ChangelogEntry)> = vec![];
+    // (date, kind, id): the order of the entries.
+    let mut done: Vec<(Option<Date>, &'static str, &str)> = vec![];
     for i in site.initiatives.iter().filter(|i| i.status == InitiativeStatus::Shipped) {
-        let Some(link) = views.initiative_link(&i.id) else { continue };
-        entries.push((
-            i.shipped_on,
-            ChangelogEntry {
-                date: i.shipped_on.map(|d| d.to_string()),
-                kind: "initiative",
-                link,
-                status: Badge::of(i.status),
-            },
-        ));
+        done.push((i.shipped_on, "initiative", i.id.as_str()));
     }
     for s in site.stories.iter().filter(|s| s.status == StoryStatus::Done) {
         let date = s.done_on.or_else(|| s.sprint.as_ref().and_then(|id| site.sprint(id.as_str())).map(|sp| sp.end));
-        let Some(link) = views.story_link(&s.id) else { continue };
-        entries.push((
-            date,
-            ChangelogEntry { date: date.map(|d| d.to_string()), kind: "story", link, status: Badge::of(s.status) },
-        ));
+        done.push((date, "story", s.id.as_str()));
     }
-    entries.sort_by_key(|(date, e)| {
-        (std::cmp::Reverse(date.is_some()), std::cmp::Reverse(*date), e.kind, e.link.id.clone())
-    });
-    entries.into_iter().map(|(_, e)| e).collect()
+    done.sort_by_key(|&(date, kind, id)| (std::cmp::Reverse(date.is_some()), std::cmp::Reverse(date), kind, id));
+    let entry = |(date, kind, id): (Option<Date>, &'static str, &str)| {
+        let (link, status) = match kind {
+            "initiative" => {
+                let card = views.cards.get(id)?;
+                (Link::to(&card.id, &card.title_html, &card.title, &card.url, card.internal), card.status.clone())
+            }
+            _ => {
+                let row = views.rows.get(id)?;
+                (Link::to(&row.id, &row.title_html, &row.title, &row.url, row.internal), row.status.clone())
+            }
+        };
+        Some(ChangelogEntry { date: date.map(|d| d.to_string()), kind, link, status })
+    };
+    done.into_iter().filter_map(entry).take(limit).collect()
 }

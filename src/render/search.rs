@@ -8,7 +8,8 @@
 //!   [`SHARD_ENTRIES`] entries, loaded after the first results show. Title and id
 //!   matches appear at once; matches in the text join them as the shards arrive.
 
-use super::fragments::{self, Fragments, Same, Searched};
+use super::fragments::{self, Fragments, Searched};
+use super::memo::Same;
 use super::view::Views;
 use crate::markdown;
 use crate::model::Keyword;

@@ -1,7 +1,7 @@
 //! View data for templates (see themes/default/CONTEXT.md), computed once per build:
 //! cards, rows, figures and indexes that many pages share.
 
-use super::fragments::{Memo, Same};
+use super::memo::{Memo, Same};
 use super::plan::{ExpectedView, ForecastView, Plan};
 use crate::links::Resolver;
 use crate::markdown;
@@ -40,6 +40,19 @@ pub struct Link {
     pub title: String,
     pub url: String,
     pub internal: bool,
+}
+
+impl Link {
+    /// A link from the parts of a row or card (which show the same as a link).
+    pub fn to(id: &str, title_html: &str, title: &str, url: &str, internal: bool) -> Link {
+        Link {
+            id: id.to_owned(),
+            title_html: title_html.to_owned(),
+            title: title.to_owned(),
+            url: url.to_owned(),
+            internal,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
