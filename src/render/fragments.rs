@@ -48,6 +48,8 @@ pub struct Fragments {
     pub(super) assets: Memo<Same<crate::frontmatter::Document>, Arc<[String]>>,
     /// Entries of `search-index.json`.
     pub(super) search_entry: Memo<Searched>,
+    /// Rows of `search-index.js`, by entry and the index of its status.
+    pub(super) search_row: Memo<(Searched, Option<usize>)>,
     /// The entries' texts, as JSON strings, for the text shards.
     pub(super) search_text: Memo<Searched>,
 }
@@ -71,12 +73,12 @@ impl Fragments {
     }
 
     /// The list page `file` from context `cx`: the last render's bytes when its context
-    /// was equal, else `render`'s.
+    /// was equal, else `render`'s (which may complete the context first).
     pub(super) fn page<C: PartialEq + Send + Sync + 'static, E>(
         &self,
         file: &str,
-        cx: C,
-        render: impl FnOnce(&C) -> Result<String, E>,
+        mut cx: C,
+        render: impl FnOnce(&mut C) -> Result<String, E>,
     ) -> Result<Arc<[u8]>, E> {
         let lock = || self.pages.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((known, bytes)) = lock().get(file)
@@ -84,7 +86,7 @@ impl Fragments {
         {
             return Ok(bytes.clone());
         }
-        let bytes: Arc<[u8]> = Arc::from(render(&cx)?.into_bytes());
+        let bytes: Arc<[u8]> = Arc::from(render(&mut cx)?.into_bytes());
         if !self.off {
             lock().insert(file.to_owned(), (Box::new(cx), bytes.clone()));
         }
@@ -95,27 +97,34 @@ impl Fragments {
 impl Fragments {
     /// The HTML of the items `(id, view)` of list page `file`, in order (made in
     /// parallel): the last render's when the item's view was equal, else `render`'s.
-    /// Then keeps exactly these items of the page.
-    pub(super) fn snippets<K: PartialEq + Send + Sync + 'static, E: Send>(
+    /// Then keeps exactly these items of the page. Each comes with the view it was made
+    /// from: the kept one when equal (a `Shared` view keeps its Tera value with it).
+    pub(super) fn snippets<K: PartialEq + Clone + Send + Sync + 'static, E: Send>(
         &self,
         file: &str,
         items: Vec<(String, K)>,
         render: impl Fn(&K) -> Result<String, E> + Sync,
-    ) -> Result<Vec<Arc<str>>, E> {
+    ) -> Result<Vec<(K, Arc<str>)>, E> {
         let lock = || self.snippets.lock().unwrap_or_else(|p| p.into_inner());
         let old = lock().remove(file).unwrap_or_default();
         let made: Vec<(String, Snippet)> = items
             .into_par_iter()
             .map(|(id, view)| {
-                let kept = old.get(&id).filter(|(known, _)| known.downcast_ref::<K>() == Some(&view));
-                let html = match kept {
-                    Some((_, html)) => html.clone(),
-                    None => Arc::from(render(&view)?),
+                let known = old.get(&id).and_then(|(known, html)| Some((known.downcast_ref::<K>()?, html)));
+                let (view, html) = match known.filter(|(known, _)| **known == view) {
+                    Some((known, html)) => (known.clone(), html.clone()),
+                    None => {
+                        let html = Arc::from(render(&view)?);
+                        (view, html)
+                    }
                 };
                 Ok((id, (Box::new(view) as Box<dyn Any + Send + Sync>, html)))
             })
             .collect::<Result<_, E>>()?;
-        let html = made.iter().map(|(_, (_, html))| html.clone()).collect();
+        let html = made
+            .iter()
+            .filter_map(|(_, (view, html))| Some((view.downcast_ref::<K>()?.clone(), html.clone())))
+            .collect();
         if self.keep() {
             lock().insert(file.to_owned(), made.into_iter().collect());
         }
@@ -176,7 +185,7 @@ mod tests {
         };
         render(&[("a", 1), ("b", 2)]).unwrap();
         let second = render(&[("b", 2), ("a", 3), ("c", 4)]).unwrap();
-        assert_eq!(second.iter().map(|h| &**h).collect::<Vec<_>>(), ["<li>2</li>", "<li>3</li>", "<li>4</li>"]);
+        assert_eq!(second.iter().map(|(_, h)| &**h).collect::<Vec<_>>(), ["<li>2</li>", "<li>3</li>", "<li>4</li>"]);
         assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 4, "b was kept though it moved");
     }
 }

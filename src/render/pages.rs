@@ -173,10 +173,19 @@ impl<'a> Page<'a> {
     ) -> Result<Bytes, Box<Diagnostic>> {
         let file = self.file(views);
         let page = |title| self.page_vars(views, common, &file, title);
-        let pieces = Pieces { theme, fragments, file: &file, root: urls::root_prefix(&file) };
-        if let Some((title, vars)) = self.list_vars(views, &pieces)? {
+        let pieces = Pieces {
+            theme,
+            fragments,
+            file: &file,
+            root: urls::root_prefix(&file),
+            has_forecast: views.plan.forecast.is_some(),
+        };
+        if let Some((title, vars)) = self.list_vars(views, pieces.file) {
             let cx = ListContext { page: page(title), vars };
-            let render = |cx: &ListContext| theme.render(self.template(), &cx.context());
+            let render = |cx: &mut ListContext| {
+                cx.vars.make_pieces(&pieces)?;
+                theme.render(self.template(), &cx.context())
+            };
             return fragments.page(&file, cx, render).map(Bytes::Kept);
         }
         let mut cx = Context::new();
@@ -198,22 +207,21 @@ impl<'a> Page<'a> {
     }
 
     /// A list page's plain-text title and own variables; `None` for item pages.
-    fn list_vars(&self, views: &Views, pieces: &Pieces) -> Result<Option<(String, ListVars)>, Box<Diagnostic>> {
-        let file = pieces.file;
-        Ok(Some(match self {
+    fn list_vars(&self, views: &Views, file: &str) -> Option<(String, ListVars)> {
+        Some(match self {
             Page::Home => home(views),
             Page::Roadmap => roadmap(views, file),
-            Page::Backlog => backlog(views, pieces)?,
+            Page::Backlog => backlog(views, file),
             Page::Team => ("Team".into(), team(views)),
             Page::Sprints => ("Sprints".into(), sprints(views)),
-            Page::Changelog => ("Changelog".into(), changelog(views, pieces)?),
+            Page::Changelog => ("Changelog".into(), changelog(views)),
             Page::Changes => {
                 let weeks = super::changes::weeks(views.changes.as_deref().unwrap_or_default());
                 ("What changed".into(), ListVars::Changes { weeks, window_days: views.site.config.history.window_days })
             }
             Page::NotFound => ("Page not found".into(), ListVars::NotFound {}),
-            Page::Initiative(_) | Page::Story(_) | Page::Person(_) | Page::Sprint(_) | Page::Doc(_) => return Ok(None),
-        }))
+            Page::Initiative(_) | Page::Story(_) | Page::Person(_) | Page::Sprint(_) | Page::Doc(_) => return None,
+        })
     }
 
     /// Inserts an item page's own variables; returns its plain-text title.
@@ -238,26 +246,51 @@ struct Pieces<'a> {
     fragments: &'a Fragments,
     file: &'a str,
     root: String,
+    has_forecast: bool,
 }
 
 impl Pieces<'_> {
     /// The HTML of every item (`(id, view)`) the page shows, each made by `component`
     /// from the arguments `args` gives.
-    fn render<K: PartialEq + Send + Sync + 'static>(
+    fn render<K: PartialEq + Clone + Send + Sync + 'static>(
         &self,
         component: &str,
         items: Vec<(String, K)>,
         args: impl Fn(&K) -> Context + Sync,
-    ) -> Result<Vec<Arc<str>>, Box<Diagnostic>> {
+    ) -> Result<Vec<(K, Arc<str>)>, Box<Diagnostic>> {
         let render = |view: &K| self.theme.render_component(component, &args(view), &self.root);
         self.fragments.snippets(self.file, items, render)
     }
 }
 
+/// What is made from the items beside it in a page's context (their pieces), only when
+/// the page is rendered: no part of the comparison that tells whether the page
+/// changed, since those items are.
+#[derive(Default, Serialize)]
+#[serde(transparent)]
+struct Made<T>(T);
+
+impl<T> PartialEq for Made<T> {
+    fn eq(&self, _: &Made<T>) -> bool {
+        true
+    }
+}
+
+impl ListVars {
+    /// Makes the pieces of the items of a page about to be rendered.
+    fn make_pieces(&mut self, pieces: &Pieces) -> Result<(), Box<Diagnostic>> {
+        match self {
+            ListVars::Backlog { backlogs, .. } => backlog_rows(backlogs, pieces),
+            ListVars::Changelog { entries, months } => changelog_months(entries, months, pieces),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Pieces as one string: each on a new line, indented as the default theme's lists are.
-fn join(pieces: &[Arc<str>]) -> String {
-    let mut html = String::with_capacity(pieces.iter().map(|p| p.len() + 5).sum());
-    for piece in pieces {
+fn join<'p, K: 'p>(pieces: impl Iterator<Item = &'p (K, Arc<str>)> + Clone) -> String {
+    let mut html = String::with_capacity(pieces.clone().map(|(_, p)| p.len() + 5).sum());
+    for (_, piece) in pieces {
         html.push_str("\n    ");
         html.push_str(piece);
     }
@@ -327,8 +360,8 @@ enum ListVars {
         chart_svg: String,
     },
     Changelog {
-        entries: Vec<ChangelogEntry>,
-        months: Vec<Month>,
+        entries: Vec<Shared<ChangelogEntry>>,
+        months: Made<Vec<Month>>,
     },
     Changes {
         weeks: Vec<super::changes::Week>,
@@ -544,18 +577,11 @@ struct PoBacklog {
     health: super::view::HealthView,
     stories: Vec<Shared<StoryRow>>,
     /// The stories' rows, each as `ui.story_row` writes it.
-    rows_html: String,
+    rows_html: Made<String>,
 }
 
-fn backlog(views: &Views, pieces: &Pieces) -> Result<(String, ListVars), Box<Diagnostic>> {
+fn backlog(views: &Views, file: &str) -> (String, ListVars) {
     let site = views.site;
-    let has_forecast = views.plan.forecast.is_some();
-    let row_args = |row: &Shared<StoryRow>| {
-        let mut args = Context::new();
-        args.insert("s", row);
-        args.insert("expected", &has_forecast);
-        args
-    };
     let mut owners: Vec<&Person> =
         site.config.team.iter().filter(|p| p.is_po() || views.stories_by_po.contains_key(p.id.as_str())).collect();
     owners.sort_by(|a, b| (a.name.to_lowercase(), &a.id).cmp(&(b.name.to_lowercase(), &b.id)));
@@ -568,19 +594,31 @@ fn backlog(views: &Views, pieces: &Pieces) -> Result<(String, ListVars), Box<Dia
                 reports_to: p.reports_to.as_ref().and_then(|b| views.person_ref(b)),
                 health: metrics::health(stories.iter().map(|s| &***s), views.average_velocity).into(),
                 stories: stories.iter().filter(|s| s.status.is_open()).map(|s| views.row(s.id.as_str())).collect(),
-                rows_html: String::new(),
+                rows_html: Made::default(),
             })
         })
         .collect();
-    let mut backlogs = backlogs;
+    let has_forecast = views.plan.forecast.is_some();
+    let vars = ListVars::Backlog { intro: intro(views, site.backlog_intro.as_ref(), file), backlogs, has_forecast };
+    (site.backlog_intro.as_ref().and_then(|i| i.title.clone()).unwrap_or_else(|| "Backlog".into()), vars)
+}
+
+/// Each backlog's rows, as `ui.story_row` writes them in the backlog's table.
+fn backlog_rows(backlogs: &mut [PoBacklog], pieces: &Pieces) -> Result<(), Box<Diagnostic>> {
+    let row_args = |row: &Shared<StoryRow>| {
+        let mut args = Context::new();
+        args.insert("s", row);
+        args.insert("expected", &pieces.has_forecast);
+        args
+    };
     let rows = backlogs.iter().flat_map(|b| &b.stories).map(|r| (r.url.clone(), r.clone())).collect();
-    let mut html = pieces.render("ui.story_row", rows, row_args)?.into_iter();
-    for b in &mut backlogs {
-        b.rows_html = join(&html.by_ref().take(b.stories.len()).collect::<Vec<_>>());
+    let html = pieces.render("ui.story_row", rows, row_args)?;
+    let mut start = 0;
+    for b in backlogs {
+        b.rows_html = Made(join(html[start..start + b.stories.len()].iter()));
+        start += b.stories.len();
     }
-    let vars =
-        ListVars::Backlog { intro: intro(views, site.backlog_intro.as_ref(), pieces.file), backlogs, has_forecast };
-    Ok((site.backlog_intro.as_ref().and_then(|i| i.title.clone()).unwrap_or_else(|| "Backlog".into()), vars))
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -775,31 +813,35 @@ struct Month {
     entries_html: String,
 }
 
-fn changelog(views: &Views, pieces: &Pieces) -> Result<ListVars, Box<Diagnostic>> {
-    let entries = changelog_entries(views, usize::MAX);
-    let month = |e: &ChangelogEntry| e.date.as_ref().map_or("undated", |d| d.get(..7).unwrap_or(d)).to_owned();
-    let mut months: Vec<(String, Vec<(String, ChangelogEntry)>)> = vec![];
-    for e in &entries {
-        let m = month(e);
-        let item = (e.link.url.clone(), e.clone());
-        match months.iter_mut().find(|(known, _)| *known == m) {
-            Some((_, items)) => items.push(item),
-            None => months.push((m, vec![item])),
-        }
-    }
-    let args = |e: &ChangelogEntry| {
+fn changelog(views: &Views) -> ListVars {
+    let entries = changelog_entries(views, usize::MAX).into_iter().map(Shared::new).collect();
+    ListVars::Changelog { entries, months: Made::default() }
+}
+
+/// The entries by month, each as `ui.changelog_entry` writes it; the entries become
+/// the ones kept with their HTML (whose Tera values are made already).
+fn changelog_months(
+    entries: &mut Vec<Shared<ChangelogEntry>>,
+    months: &mut Made<Vec<Month>>,
+    pieces: &Pieces,
+) -> Result<(), Box<Diagnostic>> {
+    let args = |e: &Shared<ChangelogEntry>| {
         let mut args = Context::new();
         args.insert("e", e);
         args
     };
-    let sizes: Vec<(String, usize)> = months.iter().map(|(m, items)| (m.clone(), items.len())).collect();
-    let mut html =
-        pieces.render("ui.changelog_entry", months.into_iter().flat_map(|(_, i)| i).collect(), args)?.into_iter();
-    let months = sizes
-        .into_iter()
-        .map(|(month, len)| Month { month, entries_html: join(&html.by_ref().take(len).collect::<Vec<_>>()) })
-        .collect();
-    Ok(ListVars::Changelog { entries, months })
+    let items = entries.iter().map(|e| (e.link.url.clone(), e.clone())).collect();
+    let made = pieces.render("ui.changelog_entry", items, args)?;
+    let month = |e: &ChangelogEntry| e.date.as_ref().map_or("undated", |d| d.get(..7).unwrap_or(d)).to_owned();
+    let mut start = 0;
+    for (n, (e, _)) in made.iter().enumerate() {
+        if made.get(n + 1).is_none_or(|(next, _)| month(next) != month(e)) {
+            months.0.push(Month { month: month(e), entries_html: join(made[start..=n].iter()) });
+            start = n + 1;
+        }
+    }
+    *entries = made.into_iter().map(|(e, _)| e).collect();
+    Ok(())
 }
 
 #[derive(Clone, PartialEq, Serialize)]
