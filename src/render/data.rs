@@ -171,15 +171,12 @@ fn roadmap_json(views: &Views, options: &Options, fragments: &Fragments) -> Vec<
     let (initiatives, stories) = (&site.initiatives, &site.stories);
     let (initiatives, stories) = rayon::join(
         || {
-            let key = |n: usize| {
-                let card = &views.cards[initiatives[n].id.as_str()];
-                (Same(initiatives[n].clone()), card.progress.progress.clone(), card.forecast.clone())
-            };
+            let key = |n: usize| (Same(initiatives[n].clone()), views.card(initiatives[n].id.as_str()));
             let render = |n: usize| fragments::json(&initiative_json(views, &initiatives[n])).into();
             fragments.initiative_json.render(fragments.keep(), initiatives.len(), key, render)
         },
         || {
-            let key = |n: usize| (Same(stories[n].clone()), views.rows[stories[n].id.as_str()].expected.clone());
+            let key = |n: usize| (Same(stories[n].clone()), views.row(stories[n].id.as_str()));
             let render = |n: usize| fragments::json(&story_json(views, &stories[n])).into();
             fragments.story_json.render(fragments.keep(), stories.len(), key, render)
         },

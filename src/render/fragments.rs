@@ -21,8 +21,7 @@
 //! of this, so no key or fragment ever holds an internal item.
 
 use super::memo::{Memo, Same};
-use super::plan::{ExpectedView, ForecastView};
-use crate::metrics::Progress;
+use super::view::{InitiativeCard, Shared, StoryRow};
 use crate::model::{DocPage, Initiative, Person, Story};
 use rayon::prelude::*;
 use std::any::Any;
@@ -38,10 +37,12 @@ pub struct Fragments {
     pages: Mutex<HashMap<String, RenderedPage>>,
     /// Items' HTML by list page and item (see [`Fragments::snippets`]).
     snippets: Mutex<HashMap<String, HashMap<String, Snippet>>>,
-    /// Objects of `roadmap.json`'s `stories`, by what they show besides the story.
-    pub(super) story_json: Memo<(Same<Story>, Option<ExpectedView>)>,
-    /// Objects of `roadmap.json`'s `initiatives`.
-    pub(super) initiative_json: Memo<(Same<Initiative>, Progress, Option<ForecastView>)>,
+    /// Objects of `roadmap.json`'s `stories`, by the story and its row (URL and
+    /// expected sprint; a kept row is the same allocation, so this compares cheaply).
+    pub(super) story_json: Memo<(Same<Story>, Shared<StoryRow>)>,
+    /// Objects of `roadmap.json`'s `initiatives`, by the initiative and its card
+    /// (progress, forecast).
+    pub(super) initiative_json: Memo<(Same<Initiative>, Shared<InitiativeCard>)>,
     /// Story rows and initiative cards.
     pub(super) views: super::view::Kept,
     /// The assets each document links to or shows (see `published_assets`).
