@@ -106,6 +106,13 @@ impl Fragments {
         items: Vec<(String, K)>,
         render: impl Fn(&K) -> Result<String, E> + Sync,
     ) -> Result<Vec<(K, Arc<str>)>, E> {
+        if self.off {
+            // A one-time build: nothing to look up, nothing to keep.
+            return items
+                .into_par_iter()
+                .map(|(_, view)| Ok((Arc::from(render(&view)?), view)).map(|(h, v)| (v, h)))
+                .collect();
+        }
         let lock = || self.snippets.lock().unwrap_or_else(|p| p.into_inner());
         let old = lock().remove(file).unwrap_or_default();
         let made: Vec<(String, Snippet)> = items
@@ -126,9 +133,7 @@ impl Fragments {
             .iter()
             .filter_map(|(_, (view, html))| Some((view.downcast_ref::<K>()?.clone(), html.clone())))
             .collect();
-        if self.keep() {
-            lock().insert(file.to_owned(), made.into_iter().collect());
-        }
+        lock().insert(file.to_owned(), made.into_iter().collect());
         Ok(html)
     }
 }

@@ -48,6 +48,10 @@ impl<K: PartialEq + Send + Sync, V: Clone + Send + Sync> Memo<K, V> {
         key: impl Fn(usize) -> K + Sync,
         render: impl Fn(usize) -> V + Sync,
     ) -> Vec<V> {
+        if !keep {
+            // Nothing was kept and nothing will be: no key is needed (a one-time build).
+            return (0..len).into_par_iter().map(&render).collect();
+        }
         let old = std::mem::take(&mut *self.entries.lock().unwrap_or_else(|p| p.into_inner()));
         let fresh: Vec<(K, V)> = (0..len)
             .into_par_iter()
@@ -59,9 +63,7 @@ impl<K: PartialEq + Send + Sync, V: Clone + Send + Sync> Memo<K, V> {
             })
             .collect();
         let fragments = fresh.iter().map(|(_, f)| f.clone()).collect();
-        if keep {
-            *self.entries.lock().unwrap_or_else(|p| p.into_inner()) = fresh;
-        }
+        *self.entries.lock().unwrap_or_else(|p| p.into_inner()) = fresh;
         fragments
     }
 }

@@ -814,7 +814,7 @@ struct Month {
 }
 
 fn changelog(views: &Views) -> ListVars {
-    let entries = changelog_entries(views, usize::MAX).into_iter().map(Shared::new).collect();
+    let entries = changelog_entries(views, usize::MAX).into_iter().map(|e| views.shared(e)).collect();
     ListVars::Changelog { entries, months: Made::default() }
 }
 

@@ -140,15 +140,17 @@ pub struct SprintView {
 }
 
 /// A view many pages show (a story's row, an initiative's card), made once and kept
-/// between serve rebuilds while what it shows is the same: clones share it, templates
-/// get the same Tera value each time (made on first use, never serialized again), and
-/// equal copies compare by address before field by field.
+/// between serve rebuilds while what it shows is the same: clones share it, and equal
+/// copies compare by address before field by field. A kept view also keeps its Tera
+/// value (made on first use, never serialized again); a one-time build's does not, so
+/// the build holds no second copy of every row.
 #[derive(Debug)]
-pub struct Shared<T>(Arc<(T, OnceLock<tera::Value>)>);
+pub struct Shared<T>(Arc<(T, Option<OnceLock<tera::Value>>)>);
 
 impl<T> Shared<T> {
-    pub fn new(view: T) -> Shared<T> {
-        Shared(Arc::new((view, OnceLock::new())))
+    /// A view; `keep` (serve) also keeps its Tera value.
+    pub fn new(view: T, keep: bool) -> Shared<T> {
+        Shared(Arc::new((view, keep.then(OnceLock::new))))
     }
 }
 
@@ -173,7 +175,10 @@ impl<T: PartialEq> PartialEq for Shared<T> {
 
 impl<T: Serialize> Serialize for Shared<T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.1.get_or_init(|| tera::Value::from_serializable(&self.0.0)).serialize(serializer)
+        match &self.0.1 {
+            Some(value) => value.get_or_init(|| tera::Value::from_serializable(&self.0.0)).serialize(serializer),
+            None => self.0.0.serialize(serializer),
+        }
     }
 }
 
@@ -214,6 +219,8 @@ pub struct Views<'a> {
     pub changes: Option<Vec<super::changes::ChangeEntry>>,
     /// The last commit that changed each docs page (by site path), from the history.
     pub docs_updated: BTreeMap<String, Arc<crate::history::Commit>>,
+    /// Whether views are kept for the next render (serve), not one build's.
+    keep: bool,
 }
 
 impl<'a> Views<'a> {
@@ -258,6 +265,7 @@ impl<'a> Views<'a> {
             plan,
             changes: None,
             docs_updated: BTreeMap::new(),
+            keep,
         };
         views.rows = views.kept_rows(&kept.rows, keep);
         views.cards = views.kept_cards(&kept.cards, keep);
@@ -271,7 +279,7 @@ impl<'a> Views<'a> {
             let initiative = s.initiative.as_ref().and_then(|id| self.site.initiative(id.as_str()));
             (Same(s.clone()), initiative.map(|i| Same(i.clone())), self.plan.story(s))
         };
-        let rows = memo.render(keep, stories.len(), key, |n| Shared::new(self.story_row(&stories[n])));
+        let rows = memo.render(keep, stories.len(), key, |n| Shared::new(self.story_row(&stories[n]), keep));
         stories.iter().map(|s| s.id.as_str()).zip(rows).collect()
     }
 
@@ -286,8 +294,14 @@ impl<'a> Views<'a> {
             let progress = metrics::progress(self.site.stories_of(&i.id).map(|s| &**s));
             (Same(i.clone()), progress, self.site.stories_of(&i.id).count(), self.plan.initiative(i))
         };
-        let cards = memo.render(keep, initiatives.len(), key, |n| Shared::new(self.initiative_card(&initiatives[n])));
+        let cards =
+            memo.render(keep, initiatives.len(), key, |n| Shared::new(self.initiative_card(&initiatives[n]), keep));
         initiatives.iter().map(|i| i.id.as_str()).zip(cards).collect()
+    }
+
+    /// A view shared by the pages of this render (see [`Shared`]).
+    pub fn shared<T>(&self, view: T) -> Shared<T> {
+        Shared::new(view, self.keep)
     }
 
     pub fn unsafe_html(&self) -> bool {
