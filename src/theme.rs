@@ -96,6 +96,19 @@ impl Theme {
     }
 }
 
+impl Theme {
+    /// Renders one component (`ui.story_row`) with `args`, and `root` for the
+    /// components that read it from their caller: the same HTML a template calling it
+    /// writes. Serve keeps such pieces of the longest list pages between rebuilds.
+    pub fn render_component(&self, name: &str, args: &tera::Context, root: &str) -> Result<String, Box<Diagnostic>> {
+        let mut implicits = tera::Context::new();
+        implicits.insert("root", root);
+        self.tera
+            .render_component_with_implicits(name, args, &implicits, None, true)
+            .map_err(|err| Box::new(template_diagnostic(&err, &self.sources)))
+    }
+}
+
 fn read_template(file: &TemplateFile) -> Result<TemplateSource, Box<Diagnostic>> {
     let label = file.rel.clone();
     let text = std::fs::read_to_string(&file.path).map_err(|err| {

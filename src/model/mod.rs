@@ -105,6 +105,11 @@ pub enum Page<'a> {
 impl<'a> Page<'a> {
     /// The document the page was parsed from.
     pub fn doc(self) -> &'a crate::frontmatter::Document {
+        self.shared_doc()
+    }
+
+    /// The document, as the site shares it (one allocation per parse of the file).
+    pub fn shared_doc(self) -> &'a Arc<crate::frontmatter::Document> {
         match self {
             Page::Initiative(i) => &i.doc,
             Page::Story(s) => &s.doc,

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 const FEED_ENTRIES: usize = 50;
 
 /// One change as the page, the feed and roadmap.json show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChangeEntry {
     /// The short hash of the commit (never its message).
     pub commit: String,
@@ -51,7 +51,7 @@ pub struct ChangeEntry {
 }
 
 /// The entries of one week, newest first.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Week {
     pub week: String,
     pub entries: Vec<ChangeEntry>,

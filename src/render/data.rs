@@ -2,7 +2,8 @@
 //! Built with serde_json and an escaping XML writer, so no front-matter text can break them.
 
 use super::changes::{self, ChangeEntry};
-use super::fragments::{self, Fragments, Same};
+use super::fragments::{self, Fragments};
+use super::memo::Same;
 use super::pages::{Page, changelog_entries};
 use super::plan::{ExpectedView, ForecastView};
 use super::view::Views;
@@ -178,16 +179,13 @@ fn roadmap_json(views: &Views, options: &Options, fragments: &Fragments) -> Vec<
     let (initiatives, stories) = (&site.initiatives, &site.stories);
     let (initiatives, stories) = rayon::join(
         || {
-            let key = |n: usize| {
-                let card = &views.cards[initiatives[n].id.as_str()];
-                (Same(initiatives[n].clone()), card.progress.progress.clone(), card.forecast.clone())
-            };
-            let render = |n: usize| fragments::json(&initiative_json(views, &initiatives[n]));
+            let key = |n: usize| (Same(initiatives[n].clone()), views.card(initiatives[n].id.as_str()));
+            let render = |n: usize| fragments::json(&initiative_json(views, &initiatives[n])).into();
             fragments.initiative_json.render(fragments.keep(), initiatives.len(), key, render)
         },
         || {
-            let key = |n: usize| (Same(stories[n].clone()), views.rows[stories[n].id.as_str()].expected.clone());
-            let render = |n: usize| fragments::json(&story_json(views, &stories[n]));
+            let key = |n: usize| (Same(stories[n].clone()), views.row(stories[n].id.as_str()));
+            let render = |n: usize| fragments::json(&story_json(views, &stories[n])).into();
             fragments.story_json.render(fragments.keep(), stories.len(), key, render)
         },
     );
@@ -252,8 +250,7 @@ const FEED_ENTRIES: usize = 50;
 
 fn feed(views: &Views, options: &Options) -> String {
     let base = &options.base_url;
-    let entries: Vec<_> =
-        changelog_entries(views).into_iter().filter(|e| e.date.is_some()).take(FEED_ENTRIES).collect();
+    let entries: Vec<_> = changelog_entries(views, FEED_ENTRIES).into_iter().filter(|e| e.date.is_some()).collect();
     let updated = entries.first().and_then(|e| e.date.clone()).unwrap_or_else(|| "1970-01-01".into());
     let title = escape_markup(&views.site.config.title);
     let mut out = format!(

@@ -7,7 +7,10 @@
 //!   by identity (parsed items are immutable and re-created when their file changes),
 //!   plus every value the fragment takes from elsewhere (URL, forecast, progress);
 //! - list pages (home, roadmap, backlog, team, sprints, changelog, changes, 404): the
-//!   page, next to its whole template context.
+//!   page, next to its whole template context (typed, so comparing it is cheap);
+//! - items' HTML on the longest list pages (backlog rows, changelog entries), by page
+//!   and item, next to the view each was rendered from: a page whose context changed
+//!   runs its template over a few hundred pieces, not ten thousand rows.
 //!
 //! A fragment or page is reused only when its key (context) is equal; otherwise it is
 //! rendered again. Every render keeps exactly what it rendered, so removed items are
@@ -17,10 +20,11 @@
 //! function of the same values either way. Public builds filter the site before any
 //! of this, so no key or fragment ever holds an internal item.
 
-use super::plan::{ExpectedView, ForecastView};
-use crate::metrics::Progress;
+use super::memo::{Memo, Same};
+use super::view::{InitiativeCard, Shared, StoryRow};
 use crate::model::{DocPage, Initiative, Person, Story};
 use rayon::prelude::*;
+use std::any::Any;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -31,18 +35,32 @@ pub struct Fragments {
     off: bool,
     /// List pages by output file, with the context each was rendered from.
     pages: Mutex<HashMap<String, RenderedPage>>,
-    /// Objects of `roadmap.json`'s `stories`, by what they show besides the story.
-    pub(super) story_json: Memo<(Same<Story>, Option<ExpectedView>)>,
-    /// Objects of `roadmap.json`'s `initiatives`.
-    pub(super) initiative_json: Memo<(Same<Initiative>, Progress, Option<ForecastView>)>,
+    /// Items' HTML by list page and item (see [`Fragments::snippets`]).
+    snippets: Mutex<HashMap<String, HashMap<String, Snippet>>>,
+    /// Objects of `roadmap.json`'s `stories`, by the story and its row (URL and
+    /// expected sprint; a kept row is the same allocation, so this compares cheaply).
+    pub(super) story_json: Memo<(Same<Story>, Shared<StoryRow>)>,
+    /// Objects of `roadmap.json`'s `initiatives`, by the initiative and its card
+    /// (progress, forecast).
+    pub(super) initiative_json: Memo<(Same<Initiative>, Shared<InitiativeCard>)>,
+    /// Story rows and initiative cards.
+    pub(super) views: super::view::Kept,
+    /// The assets each document links to or shows (see `published_assets`).
+    pub(super) assets: Memo<Same<crate::frontmatter::Document>, Arc<[String]>>,
     /// Entries of `search-index.json`.
     pub(super) search_entry: Memo<Searched>,
+    /// Rows of `search-index.js`, by entry and the index of its status.
+    pub(super) search_row: Memo<(Searched, Option<usize>)>,
     /// The entries' texts, as JSON strings, for the text shards.
     pub(super) search_text: Memo<Searched>,
 }
 
-/// A page's context and the bytes its template made of it.
-type RenderedPage = (tera::Context, Arc<[u8]>);
+/// A page's context (of the type the page's renderer gives) and the bytes its
+/// template made of it.
+type RenderedPage = (Box<dyn Any + Send + Sync>, Arc<[u8]>);
+
+/// An item's view (of the type its renderer gives) and the HTML made of it.
+type Snippet = (Box<dyn Any + Send + Sync>, Arc<str>);
 
 impl Fragments {
     /// Fragments that keep nothing, for a one-time build.
@@ -56,24 +74,67 @@ impl Fragments {
     }
 
     /// The list page `file` from context `cx`: the last render's bytes when its context
-    /// was equal, else `render`'s.
-    pub(super) fn page<E>(
+    /// was equal, else `render`'s (which may complete the context first).
+    pub(super) fn page<C: PartialEq + Send + Sync + 'static, E>(
         &self,
         file: &str,
-        cx: tera::Context,
-        render: impl FnOnce(&tera::Context) -> Result<String, E>,
+        mut cx: C,
+        render: impl FnOnce(&mut C) -> Result<String, E>,
     ) -> Result<Arc<[u8]>, E> {
         let lock = || self.pages.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((known, bytes)) = lock().get(file)
-            && *known == cx
+            && known.downcast_ref::<C>() == Some(&cx)
         {
             return Ok(bytes.clone());
         }
-        let bytes: Arc<[u8]> = Arc::from(render(&cx)?.into_bytes());
+        let bytes: Arc<[u8]> = Arc::from(render(&mut cx)?.into_bytes());
         if !self.off {
-            lock().insert(file.to_owned(), (cx, bytes.clone()));
+            lock().insert(file.to_owned(), (Box::new(cx), bytes.clone()));
         }
         Ok(bytes)
+    }
+}
+
+impl Fragments {
+    /// The HTML of the items `(id, view)` of list page `file`, in order (made in
+    /// parallel): the last render's when the item's view was equal, else `render`'s.
+    /// Then keeps exactly these items of the page. Each comes with the view it was made
+    /// from: the kept one when equal (a `Shared` view keeps its Tera value with it).
+    pub(super) fn snippets<K: PartialEq + Clone + Send + Sync + 'static, E: Send>(
+        &self,
+        file: &str,
+        items: Vec<(String, K)>,
+        render: impl Fn(&K) -> Result<String, E> + Sync,
+    ) -> Result<Vec<(K, Arc<str>)>, E> {
+        if self.off {
+            // A one-time build: nothing to look up, nothing to keep.
+            return items
+                .into_par_iter()
+                .map(|(_, view)| Ok((Arc::from(render(&view)?), view)).map(|(h, v)| (v, h)))
+                .collect();
+        }
+        let lock = || self.snippets.lock().unwrap_or_else(|p| p.into_inner());
+        let old = lock().remove(file).unwrap_or_default();
+        let made: Vec<(String, Snippet)> = items
+            .into_par_iter()
+            .map(|(id, view)| {
+                let known = old.get(&id).and_then(|(known, html)| Some((known.downcast_ref::<K>()?, html)));
+                let (view, html) = match known.filter(|(known, _)| **known == view) {
+                    Some((known, html)) => (known.clone(), html.clone()),
+                    None => {
+                        let html = Arc::from(render(&view)?);
+                        (view, html)
+                    }
+                };
+                Ok((id, (Box::new(view) as Box<dyn Any + Send + Sync>, html)))
+            })
+            .collect::<Result<_, E>>()?;
+        let html = made
+            .iter()
+            .filter_map(|(_, (view, html))| Some((view.downcast_ref::<K>()?.clone(), html.clone())))
+            .collect();
+        lock().insert(file.to_owned(), made.into_iter().collect());
+        Ok(html)
     }
 }
 
@@ -86,66 +147,6 @@ pub(super) enum Searched {
     Story(Same<Story>),
     Doc(Same<DocPage>),
     Person(Person),
-}
-
-/// An item compared by identity: the same allocation is the same immutable value.
-/// Holding the `Arc` keeps the allocation alive, so an address is never reused for
-/// another item while it is a key.
-#[derive(Debug)]
-pub struct Same<T>(pub Arc<T>);
-
-impl<T> Clone for Same<T> {
-    fn clone(&self) -> Self {
-        Same(self.0.clone())
-    }
-}
-
-impl<T> PartialEq for Same<T> {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-/// Fragments of one kind, in item order. An incremental render has the items of the
-/// last one in the same order (adding or removing an item needs a full render), so an
-/// item's fragment is looked up by position, and its key says whether it still holds.
-pub struct Memo<K> {
-    entries: Mutex<Vec<(K, Arc<str>)>>,
-}
-
-impl<K> Default for Memo<K> {
-    fn default() -> Self {
-        Memo { entries: Mutex::new(vec![]) }
-    }
-}
-
-impl<K: PartialEq + Send + Sync> Memo<K> {
-    /// The fragments of items `0..len`, in order: the cached one when the item at that
-    /// place has the same `key`, else `render`'s. With `keep`, the cache then holds
-    /// exactly these items.
-    pub fn render(
-        &self,
-        keep: bool,
-        len: usize,
-        key: impl Fn(usize) -> K + Sync,
-        render: impl Fn(usize) -> String + Sync,
-    ) -> Vec<Arc<str>> {
-        let old = std::mem::take(&mut *self.entries.lock().unwrap_or_else(|p| p.into_inner()));
-        let fresh: Vec<(K, Arc<str>)> = (0..len)
-            .into_par_iter()
-            .map(|n| {
-                let key = key(n);
-                let kept = old.get(n).filter(|(k, _)| *k == key).map(|(_, f)| f.clone());
-                let fragment = kept.unwrap_or_else(|| Arc::from(render(n)));
-                (key, fragment)
-            })
-            .collect();
-        let fragments = fresh.iter().map(|(_, f)| f.clone()).collect();
-        if keep {
-            *self.entries.lock().unwrap_or_else(|p| p.into_inner()) = fresh;
-        }
-        fragments
-    }
 }
 
 /// Appends `[a,b,...]` to `out`: a JSON array of already-serialized values.
@@ -171,35 +172,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_fragment_is_rendered_again_only_when_its_key_changes() {
-        let memo: Memo<u32> = Memo::default();
-        let calls = std::sync::atomic::AtomicUsize::new(0);
-        let render = |items: &[u32]| {
-            let calls = &calls;
-            memo.render(
-                true,
-                items.len(),
-                |n| items[n],
-                move |n| {
-                    calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    format!("<{}>", items[n])
-                },
-            )
-        };
-        let first = render(&[1, 2]);
-        let second = render(&[1, 3, 4]);
-        assert_eq!(first.iter().map(|f| &**f).collect::<Vec<_>>(), ["<1>", "<2>"]);
-        assert_eq!(second.iter().map(|f| &**f).collect::<Vec<_>>(), ["<1>", "<3>", "<4>"]);
-        assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 4, "the first was kept");
+    fn fragments_join_into_a_json_array() {
         let mut out = vec![];
-        json_array(&mut out, &second);
-        assert_eq!(out, b"[<1>,<3>,<4>]");
+        json_array(&mut out, &[Arc::from("1"), Arc::from("{}")]);
+        assert_eq!(out, b"[1,{}]");
     }
 
     #[test]
-    fn identity_not_equality_makes_items_the_same() {
-        let a = Arc::new(String::from("x"));
-        assert_eq!(Same(a.clone()), Same(a));
-        assert_ne!(Same(Arc::new(String::from("x"))), Same(Arc::new(String::from("x"))));
+    fn an_item_s_html_is_made_again_only_when_its_view_changes() {
+        let fragments = Fragments::default();
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let render = |items: &[(&str, u32)]| {
+            let items = items.iter().map(|(id, v)| (id.to_string(), *v)).collect();
+            fragments.snippets("list.html", items, |v: &u32| {
+                calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                Ok::<_, ()>(format!("<li>{v}</li>"))
+            })
+        };
+        render(&[("a", 1), ("b", 2)]).unwrap();
+        let second = render(&[("b", 2), ("a", 3), ("c", 4)]).unwrap();
+        assert_eq!(second.iter().map(|(_, h)| &**h).collect::<Vec<_>>(), ["<li>2</li>", "<li>3</li>", "<li>4</li>"]);
+        assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 4, "b was kept though it moved");
     }
 }

@@ -7,6 +7,7 @@ mod changes;
 mod data;
 mod docs;
 mod fragments;
+mod memo;
 mod pages;
 mod panel;
 mod plan;
@@ -117,7 +118,7 @@ pub fn render_into<E: Send>(
     let plan = plan::Plan::new(site, options.today, options.audience);
     let mut history = options.history.as_deref().map(|h| audience::history(h, site, options.audience));
     let site = audience::filter(site, options.audience);
-    let mut views = Views::new(&site, options.today, plan);
+    let mut views = Views::new(&site, options.today, plan, (&fragments.views, fragments.keep()));
     if let Some(history) = &mut history {
         views.docs_updated = std::mem::take(&mut history.docs);
     }
@@ -135,7 +136,7 @@ pub fn render_into<E: Send>(
         Ok(())
     };
     data::write(&views, &list, options, fragments, &mut put).map_err(Stop::Sink)?;
-    for asset in published_assets(&views) {
+    for asset in published_assets(&views, fragments) {
         let bytes = std::fs::read(&asset.path).map_err(|err| Stop::Invalid(vec![unreadable(&asset.rel, &err)]))?;
         sink(&asset.output, Bytes::Fresh(bytes)).map_err(Stop::Sink)?;
         written.insert(asset.output.clone());
@@ -203,13 +204,16 @@ fn render_pages<E: Send>(
 }
 
 /// The assets that the pages of this build link to or show: an attachment that only
-/// internal items name is not published in a public build.
-fn published_assets<'a>(views: &Views<'a>) -> Vec<&'a crate::model::StaticFile> {
+/// internal items name is not published in a public build. Each document's assets are
+/// kept in `fragments` while the document is the same (the files links can lead to do
+/// not change while fragments are kept).
+fn published_assets<'a>(views: &Views<'a>, fragments: &Fragments) -> Vec<&'a crate::model::StaticFile> {
     let site = views.site;
-    let mut rels = std::collections::BTreeSet::new();
-    for doc in site.documents() {
-        rels.extend(views.links.assets_of(&doc.source.rel, doc.scan()));
-    }
+    let docs: Vec<&Arc<crate::frontmatter::Document>> = site.pages().map(|p| p.shared_doc()).collect();
+    let key = |n: usize| memo::Same(docs[n].clone());
+    let assets = |n: usize| -> Arc<[String]> { views.links.assets_of(&docs[n].source.rel, docs[n].scan()).collect() };
+    let of_each = fragments.assets.render(fragments.keep(), docs.len(), key, assets);
+    let rels: std::collections::BTreeSet<&String> = of_each.iter().flat_map(|a| a.iter()).collect();
     rels.iter()
         .filter_map(|rel| site.assets.binary_search_by(|a| a.rel.as_str().cmp(rel)).ok().map(|i| &site.assets[i]))
         .collect()

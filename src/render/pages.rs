@@ -3,7 +3,7 @@
 
 use super::docs::DocsNav;
 use super::fragments::Fragments;
-use super::view::{Badge, InitiativeCard, Link, PersonRef, StoryRow, Views, backlog_order};
+use super::view::{Badge, InitiativeCard, Link, PersonRef, Shared, StoryRow, Views, backlog_order};
 use super::{Bytes, Options, svg};
 use crate::diag::Diagnostic;
 use crate::links;
@@ -59,7 +59,7 @@ pub struct Common {
     docs_nav: DocsNav,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, PartialEq, Serialize)]
 struct SiteInfo {
     title: String,
     description: Option<String>,
@@ -172,51 +172,203 @@ impl<'a> Page<'a> {
         fragments: &Fragments,
     ) -> Result<Bytes, Box<Diagnostic>> {
         let file = self.file(views);
-        let cx = self.context(views, common, &file)?;
-        let render = |cx: &Context| theme.render(self.template(), cx);
-        if self.is_list() {
+        let page = |title| self.page_vars(views, common, &file, title);
+        let pieces = Pieces {
+            theme,
+            fragments,
+            file: &file,
+            root: urls::root_prefix(&file),
+            has_forecast: views.plan.forecast.is_some(),
+        };
+        if let Some((title, vars)) = self.list_vars(views, pieces.file)? {
+            let cx = ListContext { page: page(title), vars };
+            let render = |cx: &mut ListContext| {
+                cx.vars.make_pieces(&pieces)?;
+                theme.render(self.template(), &cx.context())
+            };
             return fragments.page(&file, cx, render).map(Bytes::Kept);
         }
-        Ok(Bytes::Fresh(render(&cx)?.into_bytes()))
-    }
-
-    /// The template's context; an error when a page's file cannot be read again.
-    fn context(&self, views: &Views, common: &Common, file: &str) -> Result<Context, Box<Diagnostic>> {
-        let root = if matches!(self, Page::NotFound) { common.base_path.clone() } else { urls::root_prefix(file) };
         let mut cx = Context::new();
-        cx.insert("root", &root);
-        cx.insert("section", self.section());
-        cx.insert("site", &common.site);
-        cx.insert("edit_url", &self.source(views).and_then(|rel| links::edit_url(views.site, rel)));
-        let title = self.fill(&mut cx, views, common, file)?;
-        cx.insert("page_title", &title);
-        Ok(cx)
+        let title = self.fill(&mut cx, views, common, &file)?;
+        cx.extend(Context::from_serialize(&page(title)).unwrap_or_default());
+        Ok(Bytes::Fresh(theme.render(self.template(), &cx)?.into_bytes()))
     }
 
-    /// Inserts the page's own variables; returns its plain-text title.
+    /// The variables every page has.
+    fn page_vars(&self, views: &Views, common: &Common, file: &str, page_title: String) -> PageVars {
+        let root = if matches!(self, Page::NotFound) { common.base_path.clone() } else { urls::root_prefix(file) };
+        PageVars {
+            root,
+            section: self.section(),
+            site: common.site.clone(),
+            edit_url: self.source(views).and_then(|rel| links::edit_url(views.site, rel)),
+            page_title,
+        }
+    }
+
+    /// A list page's plain-text title and own variables; `None` for item pages.
+    fn list_vars(&self, views: &Views, file: &str) -> Result<Option<(String, ListVars)>, Box<Diagnostic>> {
+        Ok(Some(match self {
+            Page::Home => home(views),
+            Page::Roadmap => roadmap(views, file)?,
+            Page::Backlog => backlog(views, file)?,
+            Page::Team => ("Team".into(), team(views)),
+            Page::Sprints => ("Sprints".into(), sprints(views)),
+            Page::Changelog => ("Changelog".into(), changelog(views)),
+            Page::Changes => {
+                let weeks = super::changes::weeks(views.changes.as_deref().unwrap_or_default());
+                ("What changed".into(), ListVars::Changes { weeks, window_days: views.site.config.history.window_days })
+            }
+            Page::NotFound => ("Page not found".into(), ListVars::NotFound {}),
+            Page::Initiative(_) | Page::Story(_) | Page::Person(_) | Page::Sprint(_) | Page::Doc(_) => return Ok(None),
+        }))
+    }
+
+    /// Inserts an item page's own variables; returns its plain-text title.
+    /// An error when a build cannot read the page's file again.
     fn fill(&self, cx: &mut Context, views: &Views, common: &Common, file: &str) -> Result<String, Box<Diagnostic>> {
         let site = views.site;
-        let title = match self {
-            Page::Home => home(cx, views),
-            Page::Roadmap => roadmap(cx, views, file)?,
+        Ok(match self {
             Page::Initiative(i) => initiative(cx, views, i, file)?,
-            Page::Backlog => backlog(cx, views, file)?,
             Page::Story(s) => story(cx, views, s, file)?,
-            Page::Team => team(cx, views),
             Page::Person(p) => person(cx, views, p),
-            Page::Sprints => sprints(cx, views),
             Page::Sprint(s) => sprint(cx, views, s),
             Page::Doc(i) => doc(cx, views, common, &site.docs[*i], file)?,
-            Page::Changelog => changelog(cx, views),
-            Page::Changes => {
-                cx.insert("weeks", &super::changes::weeks(views.changes.as_deref().unwrap_or_default()));
-                cx.insert("window_days", &views.site.config.history.window_days);
-                "What changed".into()
-            }
-            Page::NotFound => "Page not found".into(),
-        };
-        Ok(title)
+            _ => String::new(),
+        })
     }
+}
+
+/// What a list page needs to render its items' HTML: each item through a component
+/// of the theme (which a site may override), kept in `fragments` while its view is the
+/// same.
+struct Pieces<'a> {
+    theme: &'a Theme,
+    fragments: &'a Fragments,
+    file: &'a str,
+    root: String,
+    has_forecast: bool,
+}
+
+impl Pieces<'_> {
+    /// The HTML of every item (`(id, view)`) the page shows, each made by `component`
+    /// from the arguments `args` gives.
+    fn render<K: PartialEq + Clone + Send + Sync + 'static>(
+        &self,
+        component: &str,
+        items: Vec<(String, K)>,
+        args: impl Fn(&K) -> Context + Sync,
+    ) -> Result<Vec<(K, Arc<str>)>, Box<Diagnostic>> {
+        let render = |view: &K| self.theme.render_component(component, &args(view), &self.root);
+        self.fragments.snippets(self.file, items, render)
+    }
+}
+
+/// What is made from the items beside it in a page's context (their pieces), only when
+/// the page is rendered: no part of the comparison that tells whether the page
+/// changed, since those items are.
+#[derive(Default, Serialize)]
+#[serde(transparent)]
+struct Made<T>(T);
+
+impl<T> PartialEq for Made<T> {
+    fn eq(&self, _: &Made<T>) -> bool {
+        true
+    }
+}
+
+impl ListVars {
+    /// Makes the pieces of the items of a page about to be rendered.
+    fn make_pieces(&mut self, pieces: &Pieces) -> Result<(), Box<Diagnostic>> {
+        match self {
+            ListVars::Backlog { backlogs, .. } => backlog_rows(backlogs, pieces),
+            ListVars::Changelog { entries, months } => changelog_months(entries, months, pieces),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Pieces as one string: each on a new line, indented as the default theme's lists are.
+fn join<'p, K: 'p>(pieces: impl Iterator<Item = &'p (K, Arc<str>)> + Clone) -> String {
+    let mut html = String::with_capacity(pieces.clone().map(|(_, p)| p.len() + 5).sum());
+    for (_, piece) in pieces {
+        html.push_str("\n    ");
+        html.push_str(piece);
+    }
+    html
+}
+
+/// The variables every page's template gets.
+#[derive(PartialEq, Serialize)]
+struct PageVars {
+    root: String,
+    section: &'static str,
+    site: SiteInfo,
+    edit_url: Option<String>,
+    page_title: String,
+}
+
+/// A list page's whole context, typed: serve compares it with the last render's to
+/// know whether the page changed, field by field (and shared rows and cards by
+/// address), which costs far less than comparing Tera values.
+#[derive(PartialEq)]
+pub struct ListContext {
+    page: PageVars,
+    vars: ListVars,
+}
+
+impl ListContext {
+    fn context(&self) -> Context {
+        let mut cx = Context::from_serialize(&self.vars).unwrap_or_default();
+        cx.extend(Context::from_serialize(&self.page).unwrap_or_default());
+        cx
+    }
+}
+
+/// The own variables of each list page (themes/default/CONTEXT.md).
+#[derive(PartialEq, Serialize)]
+#[serde(untagged)]
+enum ListVars {
+    Home {
+        vision_html: Option<String>,
+        counts: Counts,
+        now: Vec<Shared<InitiativeCard>>,
+        shipped: Vec<Shared<InitiativeCard>>,
+        latest_changes: Option<Vec<super::changes::ChangeEntry>>,
+    },
+    Roadmap {
+        #[serde(flatten)]
+        intro: IntroVars,
+        columns: Vec<Column>,
+        timeline: Option<Timeline>,
+        shipped: Vec<Shared<InitiativeCard>>,
+        dropped: Vec<Shared<InitiativeCard>>,
+    },
+    Backlog {
+        #[serde(flatten)]
+        intro: IntroVars,
+        backlogs: Vec<PoBacklog>,
+        has_forecast: bool,
+    },
+    Team {
+        pms: Vec<PersonView>,
+        pos: Vec<PersonView>,
+        others: Vec<PersonView>,
+    },
+    Sprints {
+        sprints: Vec<super::view::SprintView>,
+        average_velocity: Option<String>,
+        chart_svg: String,
+    },
+    Changelog {
+        entries: Vec<Shared<ChangelogEntry>>,
+        months: Made<Vec<Month>>,
+    },
+    Changes {
+        weeks: Vec<super::changes::Week>,
+        window_days: u32,
+    },
+    NotFound {},
 }
 
 /// The body of `doc` as HTML; an error when a build cannot read its file again.
@@ -230,14 +382,22 @@ fn body_html(
     Ok(markdown::render(&doc.body_to_render()?, &MdContext { links: &links, unsafe_html: views.unsafe_html() }))
 }
 
-fn intro(cx: &mut Context, views: &Views, intro: Option<&Arc<Intro>>, file: &str) -> Result<(), Box<Diagnostic>> {
-    let html = intro.map(|i| body_html(views, &i.doc, file)).transpose()?.map(|r| r.html);
-    cx.insert("intro_html", &html.filter(|h| !h.trim().is_empty()));
-    cx.insert("intro_title", &intro.and_then(|i| i.title.clone()));
-    Ok(())
+/// A section's intro (`_index.md`) on its list page.
+#[derive(PartialEq, Serialize)]
+struct IntroVars {
+    intro_html: Option<String>,
+    intro_title: Option<String>,
 }
 
-fn cards<'a>(views: &Views, items: impl Iterator<Item = &'a Arc<Initiative>>) -> Vec<InitiativeCard> {
+fn intro(views: &Views, intro: Option<&Arc<Intro>>, file: &str) -> Result<IntroVars, Box<Diagnostic>> {
+    let html = intro.map(|i| body_html(views, &i.doc, file)).transpose()?.map(|r| r.html);
+    Ok(IntroVars {
+        intro_html: html.filter(|h| !h.trim().is_empty()),
+        intro_title: intro.and_then(|i| i.title.clone()),
+    })
+}
+
+fn cards<'a>(views: &Views, items: impl Iterator<Item = &'a Arc<Initiative>>) -> Vec<Shared<InitiativeCard>> {
     items.map(|i| views.card(i.id.as_str())).collect()
 }
 
@@ -265,59 +425,58 @@ fn is_now(i: &Initiative) -> bool {
     i.horizon == Some(Horizon::Now) && !i.status.is_closed()
 }
 
-fn home(cx: &mut Context, views: &Views) -> String {
-    let site = views.site;
-    let vision = site.config.vision.as_ref().map(|v| markdown::inline(v, views.unsafe_html()));
-    cx.insert("vision_html", &vision);
-    #[derive(Serialize)]
-    struct Counts {
-        initiatives: usize,
-        now: usize,
-        stories: usize,
-        open_stories: usize,
-        velocity: Option<String>,
-    }
-    cx.insert(
-        "counts",
-        &Counts {
-            initiatives: site.initiatives.len(),
-            now: site.initiatives.iter().filter(|i| is_now(i)).count(),
-            stories: site.stories.len(),
-            open_stories: site.stories.iter().filter(|s| s.status.is_open()).count(),
-            velocity: views.average_velocity.map(format_points),
-        },
-    );
-    let mut now: Vec<&Arc<Initiative>> = site.initiatives.iter().filter(|i| is_now(i)).collect();
-    now.sort_by(|a, b| board_order(a, b));
-    cx.insert("now", &cards(views, now.into_iter()));
-    cx.insert("shipped", &cards(views, shipped_newest_first(site).into_iter().take(5)));
-    cx.insert("latest_changes", &views.changes.as_deref().map(|all| super::changes::latest(all, 5)));
-    site.config.title.clone()
+#[derive(PartialEq, Serialize)]
+struct Counts {
+    initiatives: usize,
+    now: usize,
+    stories: usize,
+    open_stories: usize,
+    velocity: Option<String>,
 }
 
-#[derive(Serialize)]
+fn home(views: &Views) -> (String, ListVars) {
+    let site = views.site;
+    let counts = Counts {
+        initiatives: site.initiatives.len(),
+        now: site.initiatives.iter().filter(|i| is_now(i)).count(),
+        stories: site.stories.len(),
+        open_stories: site.stories.iter().filter(|s| s.status.is_open()).count(),
+        velocity: views.average_velocity.map(format_points),
+    };
+    let mut now: Vec<&Arc<Initiative>> = site.initiatives.iter().filter(|i| is_now(i)).collect();
+    now.sort_by(|a, b| board_order(a, b));
+    let vars = ListVars::Home {
+        vision_html: site.config.vision.as_ref().map(|v| markdown::inline(v, views.unsafe_html())),
+        counts,
+        now: cards(views, now.into_iter()),
+        shipped: cards(views, shipped_newest_first(site).into_iter().take(5)),
+        latest_changes: views.changes.as_deref().map(|all| super::changes::latest(all, 5)),
+    };
+    (site.config.title.clone(), vars)
+}
+
+#[derive(PartialEq, Serialize)]
 struct Column {
     key: &'static str,
     label: &'static str,
-    initiatives: Vec<InitiativeCard>,
+    initiatives: Vec<Shared<InitiativeCard>>,
 }
 
-#[derive(Serialize)]
+#[derive(PartialEq, Serialize)]
 struct Timeline {
     periods: Vec<String>,
     rows: Vec<TimelineRow>,
 }
 
-#[derive(Serialize)]
+#[derive(PartialEq, Serialize)]
 struct TimelineRow {
-    initiative: InitiativeCard,
+    initiative: Shared<InitiativeCard>,
     start: usize,
     span: usize,
 }
 
-fn roadmap(cx: &mut Context, views: &Views, file: &str) -> Result<String, Box<Diagnostic>> {
+fn roadmap(views: &Views, file: &str) -> Result<(String, ListVars), Box<Diagnostic>> {
     let site = views.site;
-    intro(cx, views, site.roadmap_intro.as_ref(), file)?;
     let columns: Vec<Column> = [(Horizon::Now, "Now"), (Horizon::Next, "Next"), (Horizon::Later, "Later")]
         .into_iter()
         .map(|(horizon, label)| {
@@ -327,11 +486,14 @@ fn roadmap(cx: &mut Context, views: &Views, file: &str) -> Result<String, Box<Di
             Column { key: horizon.key(), label, initiatives: cards(views, items.into_iter()) }
         })
         .collect();
-    cx.insert("columns", &columns);
-    cx.insert("timeline", &timeline(views));
-    cx.insert("shipped", &cards(views, shipped_newest_first(site).into_iter()));
-    cx.insert("dropped", &cards(views, site.initiatives.iter().filter(|i| i.status == InitiativeStatus::Dropped)));
-    Ok(site.roadmap_intro.as_ref().and_then(|i| i.title.clone()).unwrap_or_else(|| "Roadmap".into()))
+    let vars = ListVars::Roadmap {
+        intro: intro(views, site.roadmap_intro.as_ref(), file)?,
+        columns,
+        timeline: timeline(views),
+        shipped: cards(views, shipped_newest_first(site).into_iter()),
+        dropped: cards(views, site.initiatives.iter().filter(|i| i.status == InitiativeStatus::Dropped)),
+    };
+    Ok((site.roadmap_intro.as_ref().and_then(|i| i.title.clone()).unwrap_or_else(|| "Roadmap".into()), vars))
 }
 
 fn timeline(views: &Views) -> Option<Timeline> {
@@ -365,7 +527,7 @@ fn timeline(views: &Views) -> Option<Timeline> {
 #[derive(Serialize)]
 struct StoryGroup {
     status: Badge,
-    stories: Vec<StoryRow>,
+    stories: Vec<Shared<StoryRow>>,
 }
 
 #[derive(Serialize)]
@@ -401,7 +563,7 @@ fn initiative(cx: &mut Context, views: &Views, i: &Initiative, file: &str) -> Re
         .collect();
     let dependents = views.initiative_dependents.get(i.id.as_str()).into_iter().flatten();
     let page = InitiativePage {
-        card: views.card(i.id.as_str()),
+        card: (*views.card(i.id.as_str())).clone(),
         pos: i.product_owners.iter().filter_map(|p| views.person_ref(p)).collect(),
         metrics: i.metrics.clone(),
         body_html: body_html(views, &i.doc, file)?.html,
@@ -417,17 +579,18 @@ fn initiative(cx: &mut Context, views: &Views, i: &Initiative, file: &str) -> Re
     Ok(markdown::plain(&i.title))
 }
 
-#[derive(Serialize)]
+#[derive(PartialEq, Serialize)]
 struct PoBacklog {
     po: PersonRef,
     reports_to: Option<PersonRef>,
     health: super::view::HealthView,
-    stories: Vec<StoryRow>,
+    stories: Vec<Shared<StoryRow>>,
+    /// The stories' rows, each as `ui.story_row` writes it.
+    rows_html: Made<String>,
 }
 
-fn backlog(cx: &mut Context, views: &Views, file: &str) -> Result<String, Box<Diagnostic>> {
+fn backlog(views: &Views, file: &str) -> Result<(String, ListVars), Box<Diagnostic>> {
     let site = views.site;
-    intro(cx, views, site.backlog_intro.as_ref(), file)?;
     let mut owners: Vec<&Person> =
         site.config.team.iter().filter(|p| p.is_po() || views.stories_by_po.contains_key(p.id.as_str())).collect();
     owners.sort_by(|a, b| (a.name.to_lowercase(), &a.id).cmp(&(b.name.to_lowercase(), &b.id)));
@@ -440,12 +603,31 @@ fn backlog(cx: &mut Context, views: &Views, file: &str) -> Result<String, Box<Di
                 reports_to: p.reports_to.as_ref().and_then(|b| views.person_ref(b)),
                 health: metrics::health(stories.iter().map(|s| &***s), views.average_velocity).into(),
                 stories: stories.iter().filter(|s| s.status.is_open()).map(|s| views.row(s.id.as_str())).collect(),
+                rows_html: Made::default(),
             })
         })
         .collect();
-    cx.insert("backlogs", &backlogs);
-    cx.insert("has_forecast", &views.plan.forecast.is_some());
-    Ok(site.backlog_intro.as_ref().and_then(|i| i.title.clone()).unwrap_or_else(|| "Backlog".into()))
+    let has_forecast = views.plan.forecast.is_some();
+    let vars = ListVars::Backlog { intro: intro(views, site.backlog_intro.as_ref(), file)?, backlogs, has_forecast };
+    Ok((site.backlog_intro.as_ref().and_then(|i| i.title.clone()).unwrap_or_else(|| "Backlog".into()), vars))
+}
+
+/// Each backlog's rows, as `ui.story_row` writes them in the backlog's table.
+fn backlog_rows(backlogs: &mut [PoBacklog], pieces: &Pieces) -> Result<(), Box<Diagnostic>> {
+    let row_args = |row: &Shared<StoryRow>| {
+        let mut args = Context::new();
+        args.insert("s", row);
+        args.insert("expected", &pieces.has_forecast);
+        args
+    };
+    let rows = backlogs.iter().flat_map(|b| &b.stories).map(|r| (r.url.clone(), r.clone())).collect();
+    let html = pieces.render("ui.story_row", rows, row_args)?;
+    let mut start = 0;
+    for b in backlogs {
+        b.rows_html = Made(join(html[start..start + b.stories.len()].iter()));
+        start += b.stories.len();
+    }
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -471,7 +653,7 @@ fn story(cx: &mut Context, views: &Views, s: &Story, file: &str) -> Result<Strin
     let done = s.status == StoryStatus::Done;
     let blocks = views.story_dependents.get(s.id.as_str()).into_iter().flatten();
     let page = StoryPage {
-        row: views.row(s.id.as_str()),
+        row: (*views.row(s.id.as_str())).clone(),
         criteria: s
             .acceptance_criteria
             .iter()
@@ -488,7 +670,7 @@ fn story(cx: &mut Context, views: &Views, s: &Story, file: &str) -> Result<Strin
     Ok(format!("{}: {}", s.id, markdown::plain(&s.title)))
 }
 
-#[derive(Serialize)]
+#[derive(PartialEq, Serialize)]
 struct PersonView {
     id: String,
     name: String,
@@ -499,7 +681,7 @@ struct PersonView {
     both_hats: bool,
     reports_to: Option<PersonRef>,
     reports: Vec<PersonRef>,
-    initiatives: Vec<InitiativeCard>,
+    initiatives: Vec<Shared<InitiativeCard>>,
     stories_open: usize,
     stories_total: usize,
 }
@@ -532,14 +714,11 @@ fn person_view(views: &Views, p: &Person) -> PersonView {
     }
 }
 
-fn team(cx: &mut Context, views: &Views) -> String {
+fn team(views: &Views) -> ListVars {
     let team = &views.site.config.team;
     let of =
         |keep: fn(&Person) -> bool| team.iter().filter(|p| keep(p)).map(|p| person_view(views, p)).collect::<Vec<_>>();
-    cx.insert("pms", &of(Person::is_pm));
-    cx.insert("pos", &of(Person::is_po));
-    cx.insert("others", &of(|p| !p.is_pm() && !p.is_po()));
-    "Team".into()
+    ListVars::Team { pms: of(Person::is_pm), pos: of(Person::is_po), others: of(|p| !p.is_pm() && !p.is_po()) }
 }
 
 fn person(cx: &mut Context, views: &Views, p: &Person) -> String {
@@ -547,7 +726,7 @@ fn person(cx: &mut Context, views: &Views, p: &Person) -> String {
     struct PersonPage {
         #[serde(flatten)]
         view: PersonView,
-        stories: Vec<StoryRow>,
+        stories: Vec<Shared<StoryRow>>,
         docs: Vec<Link>,
     }
     let stories = views.stories_by_po.get(p.id.as_str()).map(Vec::as_slice).unwrap_or_default();
@@ -569,13 +748,14 @@ fn person(cx: &mut Context, views: &Views, p: &Person) -> String {
     p.name.clone()
 }
 
-fn sprints(cx: &mut Context, views: &Views) -> String {
+fn sprints(views: &Views) -> ListVars {
     let mut sprints: Vec<&Sprint> = views.site.config.sprints.iter().collect();
     sprints.sort_by(|a, b| (b.start, &b.id).cmp(&(a.start, &a.id)));
-    cx.insert("sprints", &sprints.into_iter().map(|s| views.sprint_view(s)).collect::<Vec<_>>());
-    cx.insert("average_velocity", &views.average_velocity.map(format_points));
-    cx.insert("chart_svg", &svg::velocity_chart(&views.velocity, views.average_velocity));
-    "Sprints".into()
+    ListVars::Sprints {
+        sprints: sprints.into_iter().map(|s| views.sprint_view(s)).collect(),
+        average_velocity: views.average_velocity.map(format_points),
+        chart_svg: svg::velocity_chart(&views.velocity, views.average_velocity),
+    }
 }
 
 fn sprint(cx: &mut Context, views: &Views, s: &Sprint) -> String {
@@ -583,7 +763,7 @@ fn sprint(cx: &mut Context, views: &Views, s: &Sprint) -> String {
     struct SprintPage {
         #[serde(flatten)]
         view: super::view::SprintView,
-        stories: Vec<StoryRow>,
+        stories: Vec<Shared<StoryRow>>,
     }
     let mut stories: Vec<&Arc<Story>> =
         views.site.stories.iter().filter(|st| st.sprint.as_ref() == Some(&s.id)).collect();
@@ -634,7 +814,46 @@ fn doc(cx: &mut Context, views: &Views, common: &Common, d: &DocPage, file: &str
     Ok(d.title.clone())
 }
 
-#[derive(Serialize)]
+/// The changelog's entries of one month (`YYYY-MM`, or `undated`), newest first.
+#[derive(PartialEq, Serialize)]
+struct Month {
+    month: String,
+    /// The entries, each as `ui.changelog_entry` writes it.
+    entries_html: String,
+}
+
+fn changelog(views: &Views) -> ListVars {
+    let entries = changelog_entries(views, usize::MAX).into_iter().map(|e| views.shared(e)).collect();
+    ListVars::Changelog { entries, months: Made::default() }
+}
+
+/// The entries by month, each as `ui.changelog_entry` writes it; the entries become
+/// the ones kept with their HTML (whose Tera values are made already).
+fn changelog_months(
+    entries: &mut Vec<Shared<ChangelogEntry>>,
+    months: &mut Made<Vec<Month>>,
+    pieces: &Pieces,
+) -> Result<(), Box<Diagnostic>> {
+    let args = |e: &Shared<ChangelogEntry>| {
+        let mut args = Context::new();
+        args.insert("e", e);
+        args
+    };
+    let items = entries.iter().map(|e| (e.link.url.clone(), e.clone())).collect();
+    let made = pieces.render("ui.changelog_entry", items, args)?;
+    let month = |e: &ChangelogEntry| e.date.as_ref().map_or("undated", |d| d.get(..7).unwrap_or(d)).to_owned();
+    let mut start = 0;
+    for (n, (e, _)) in made.iter().enumerate() {
+        if made.get(n + 1).is_none_or(|(next, _)| month(next) != month(e)) {
+            months.0.push(Month { month: month(e), entries_html: join(made[start..=n].iter()) });
+            start = n + 1;
+        }
+    }
+    *entries = made.into_iter().map(|(e, _)| e).collect();
+    Ok(())
+}
+
+#[derive(Clone, PartialEq, Serialize)]
 pub struct ChangelogEntry {
     pub date: Option<String>,
     pub kind: &'static str,
@@ -642,37 +861,32 @@ pub struct ChangelogEntry {
     pub status: Badge,
 }
 
-/// Shipped initiatives and done stories, newest first (undated ones last).
-pub fn changelog_entries(views: &Views) -> Vec<ChangelogEntry> {
+/// Shipped initiatives and done stories, newest first (undated ones last), at most
+/// `limit` (the feed's few are made without making all the others).
+pub fn changelog_entries(views: &Views, limit: usize) -> Vec<ChangelogEntry> {
     let site = views.site;
-    let mut entries: Vec<(Option<Date>, ChangelogEntry)> = vec![];
+    // (date, kind, id): the order of the entries.
+    let mut done: Vec<(Option<Date>, &'static str, &str)> = vec![];
     for i in site.initiatives.iter().filter(|i| i.status == InitiativeStatus::Shipped) {
-        let Some(link) = views.initiative_link(&i.id) else { continue };
-        entries.push((
-            i.shipped_on,
-            ChangelogEntry {
-                date: i.shipped_on.map(|d| d.to_string()),
-                kind: "initiative",
-                link,
-                status: Badge::of(i.status),
-            },
-        ));
+        done.push((i.shipped_on, "initiative", i.id.as_str()));
     }
     for s in site.stories.iter().filter(|s| s.status == StoryStatus::Done) {
         let date = s.done_on.or_else(|| s.sprint.as_ref().and_then(|id| site.sprint(id.as_str())).map(|sp| sp.end));
-        let Some(link) = views.story_link(&s.id) else { continue };
-        entries.push((
-            date,
-            ChangelogEntry { date: date.map(|d| d.to_string()), kind: "story", link, status: Badge::of(s.status) },
-        ));
+        done.push((date, "story", s.id.as_str()));
     }
-    entries.sort_by_key(|(date, e)| {
-        (std::cmp::Reverse(date.is_some()), std::cmp::Reverse(*date), e.kind, e.link.id.clone())
-    });
-    entries.into_iter().map(|(_, e)| e).collect()
-}
-
-fn changelog(cx: &mut Context, views: &Views) -> String {
-    cx.insert("entries", &changelog_entries(views));
-    "Changelog".into()
+    done.sort_by_key(|&(date, kind, id)| (std::cmp::Reverse(date.is_some()), std::cmp::Reverse(date), kind, id));
+    let entry = |(date, kind, id): (Option<Date>, &'static str, &str)| {
+        let (link, status) = match kind {
+            "initiative" => {
+                let card = views.cards.get(id)?;
+                (Link::to(&card.id, &card.title_html, &card.title, &card.url, card.internal), card.status.clone())
+            }
+            _ => {
+                let row = views.rows.get(id)?;
+                (Link::to(&row.id, &row.title_html, &row.title, &row.url, row.internal), row.status.clone())
+            }
+        };
+        Some(ChangelogEntry { date: date.map(|d| d.to_string()), kind, link, status })
+    };
+    done.into_iter().filter_map(entry).take(limit).collect()
 }

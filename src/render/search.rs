@@ -9,7 +9,8 @@
 //!   matches appear at once; matches in the text join them as the shards arrive.
 
 use super::data::Put;
-use super::fragments::{self, Fragments, Same, Searched};
+use super::fragments::{self, Fragments, Searched};
+use super::memo::Same;
 use super::view::Views;
 use crate::markdown;
 use crate::model::Keyword;
@@ -38,8 +39,8 @@ struct SearchEntry<'a> {
 /// when its item changed.
 pub fn write<E>(views: &Views, fragments: &Fragments, put: &mut Put<E>) -> Result<(), E> {
     let (entries, keys) = entries(views);
-    let render = |n: usize| fragments::json(&entries[n]);
-    let text = |n: usize| fragments::json(&entries[n].text);
+    let render = |n: usize| fragments::json(&entries[n]).into();
+    let text = |n: usize| fragments::json(&entries[n].text).into();
     let (objects, texts) = rayon::join(
         || fragments.search_entry.render(fragments.keep(), entries.len(), |n| keys[n].clone(), render),
         || fragments.search_text.render(fragments.keep(), entries.len(), |n| keys[n].clone(), text),
@@ -49,7 +50,7 @@ pub fn write<E>(views: &Views, fragments: &Fragments, put: &mut Put<E>) -> Resul
     drop(objects);
     index.push(b'\n');
     put("search-index.json".to_owned(), index)?;
-    put("search-index.js".to_owned(), head_script(&entries))?;
+    put("search-index.js".to_owned(), head_script(&entries, &keys, fragments))?;
     for (n, shard) in texts.chunks(SHARD_ENTRIES).enumerate() {
         let mut script = format!("(window.charterSearchText = window.charterSearchText || [])[{n}] = ").into_bytes();
         fragments::json_array(&mut script, shard);
@@ -64,8 +65,9 @@ pub fn write<E>(views: &Views, fragments: &Fragments, put: &mut Put<E>) -> Resul
 type Row<'a> = (usize, &'a str, &'a str, Option<&'a str>, Option<usize>);
 
 /// The first script: `window.charterSearch = {kinds, statuses, shards, shardEntries,
-/// entries: [Row, ...]}`.
-fn head_script(entries: &[SearchEntry<'_>]) -> Vec<u8> {
+/// entries: [Row, ...]}`, each row a fragment kept while its item and status index are
+/// the same.
+fn head_script(entries: &[SearchEntry<'_>], keys: &[Searched], fragments: &Fragments) -> Vec<u8> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Head<'a> {
@@ -73,14 +75,20 @@ fn head_script(entries: &[SearchEntry<'_>]) -> Vec<u8> {
         statuses: Vec<&'a str>,
         shards: usize,
         shard_entries: usize,
-        entries: Vec<Row<'a>>,
     }
     let mut statuses: Vec<&str> = vec![];
-    let rows = entries.iter().map(|e| row(e, &mut statuses)).collect();
+    let rows: Vec<Row> = entries.iter().map(|e| row(e, &mut statuses)).collect();
     let shards = entries.len().div_ceil(SHARD_ENTRIES);
-    let head = Head { kinds: KINDS, statuses, shards, shard_entries: SHARD_ENTRIES, entries: rows };
-    let json = serde_json::to_string(&head).unwrap_or_else(|_| "null".into());
-    format!("window.charterSearch = {json};\n").into_bytes()
+    let head = Head { kinds: KINDS, statuses, shards, shard_entries: SHARD_ENTRIES };
+    let key = |n: usize| (keys[n].clone(), rows[n].4);
+    let rows = fragments.search_row.render(fragments.keep(), rows.len(), key, |n| fragments::json(&rows[n]).into());
+    let mut script = b"window.charterSearch = ".to_vec();
+    script.extend_from_slice(fragments::json(&head).as_bytes());
+    script.pop(); // the head's closing brace: the object goes on
+    script.extend_from_slice(b",\"entries\":");
+    fragments::json_array(&mut script, &rows);
+    script.extend_from_slice(b"};\n");
+    script
 }
 
 /// The compact form of an entry; its status is added to `statuses` when new.
@@ -206,7 +214,16 @@ mod tests {
         let ids: Vec<String> = (0..100).map(|n| format!("CHK-{n}")).collect();
         let entries: Vec<SearchEntry> =
             ids.iter().enumerate().map(|(n, id)| story(id, &format!("backlog/chk-{n}/index.html"))).collect();
-        let script = String::from_utf8(head_script(&entries)).unwrap();
+        let person = |n: usize| crate::model::Person {
+            id: crate::model::PersonId(format!("p{n}")),
+            name: String::new(),
+            roles: vec![],
+            reports_to: None,
+            git: vec![],
+            index: n,
+        };
+        let keys: Vec<Searched> = (0..entries.len()).map(|n| Searched::Person(person(n))).collect();
+        let script = String::from_utf8(head_script(&entries, &keys, &Fragments::off())).unwrap();
         assert!(!script.contains("words"));
         let payload: usize = entries.iter().map(|e| e.id.len() + e.title.len()).sum();
         assert!(script.len() < payload + 20 * entries.len() + 200, "{} bytes for {payload}", script.len());

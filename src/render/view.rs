@@ -1,6 +1,7 @@
 //! View data for templates (see themes/default/CONTEXT.md), computed once per build:
 //! cards, rows, figures and indexes that many pages share.
 
+use super::memo::{Memo, Same};
 use super::plan::{ExpectedView, ForecastView, Plan};
 use crate::links::Resolver;
 use crate::markdown;
@@ -9,10 +10,10 @@ use crate::model::*;
 use crate::urls;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A status or horizon word with its label.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Badge {
     pub key: &'static str,
     pub label: String,
@@ -25,14 +26,14 @@ impl Badge {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PersonRef {
     pub id: String,
     pub name: String,
     pub url: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Link {
     pub id: String,
     pub title_html: String,
@@ -41,14 +42,27 @@ pub struct Link {
     pub internal: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+impl Link {
+    /// A link from the parts of a row or card (which show the same as a link).
+    pub fn to(id: &str, title_html: &str, title: &str, url: &str, internal: bool) -> Link {
+        Link {
+            id: id.to_owned(),
+            title_html: title_html.to_owned(),
+            title: title.to_owned(),
+            url: url.to_owned(),
+            internal,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProgressView {
     #[serde(flatten)]
     pub progress: Progress,
     pub label: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InitiativeCard {
     pub id: String,
     pub title_html: String,
@@ -67,7 +81,7 @@ pub struct InitiativeCard {
     pub forecast: Option<ForecastView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoryRow {
     pub id: String,
     pub title_html: String,
@@ -86,7 +100,7 @@ pub struct StoryRow {
     pub expected: Option<ExpectedView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HealthView {
     pub stories: usize,
     pub ready: usize,
@@ -111,7 +125,7 @@ impl From<Health> for HealthView {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SprintView {
     pub id: String,
     pub url: String,
@@ -125,14 +139,73 @@ pub struct SprintView {
     pub story_count: usize,
 }
 
+/// A view many pages show (a story's row, an initiative's card), made once and kept
+/// between serve rebuilds while what it shows is the same: clones share it, and equal
+/// copies compare by address before field by field. A kept view also keeps its Tera
+/// value (made on first use, never serialized again); a one-time build's does not, so
+/// the build holds no second copy of every row.
+#[derive(Debug)]
+pub struct Shared<T>(Arc<(T, Option<OnceLock<tera::Value>>)>);
+
+impl<T> Shared<T> {
+    /// A view; `keep` (serve) also keeps its Tera value.
+    pub fn new(view: T, keep: bool) -> Shared<T> {
+        Shared(Arc::new((view, keep.then(OnceLock::new))))
+    }
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0.0
+    }
+}
+
+impl<T: PartialEq> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.0.0 == other.0.0
+    }
+}
+
+impl<T: Serialize> Serialize for Shared<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.0.1 {
+            Some(value) => value.get_or_init(|| tera::Value::from_serializable(&self.0.0)).serialize(serializer),
+            None => self.0.0.serialize(serializer),
+        }
+    }
+}
+
+/// What a story's row shows besides the story: its initiative (title, visibility)
+/// and its expected sprint. People and sprints come from charter.yaml, which does not
+/// change while rows are kept.
+type RowKey = (Same<Story>, Option<Same<Initiative>>, Option<ExpectedView>);
+
+/// What an initiative's card shows besides the initiative: its stories' progress and
+/// count, and its forecast.
+type CardKey = (Same<Initiative>, Progress, usize, Option<ForecastView>);
+
+/// The rows and cards of the last render, for the next.
+#[derive(Default)]
+pub struct Kept {
+    rows: Memo<RowKey, Shared<StoryRow>>,
+    cards: Memo<CardKey, Shared<InitiativeCard>>,
+}
+
 /// Everything shared between pages, computed once.
 pub struct Views<'a> {
     pub site: &'a Site,
     pub today: Date,
     /// Where the relative links of bodies lead.
     pub links: Resolver<'a>,
-    pub cards: HashMap<&'a str, InitiativeCard>,
-    pub rows: HashMap<&'a str, StoryRow>,
+    pub cards: HashMap<&'a str, Shared<InitiativeCard>>,
+    pub rows: HashMap<&'a str, Shared<StoryRow>>,
     pub stories_by_po: HashMap<&'a str, Vec<&'a Arc<Story>>>,
     pub velocity: Vec<Velocity>,
     pub average_velocity: Option<f64>,
@@ -146,11 +219,14 @@ pub struct Views<'a> {
     pub changes: Option<super::changes::Changes>,
     /// The last commit that changed each docs page (by site path), from the history.
     pub docs_updated: BTreeMap<String, Arc<crate::history::Commit>>,
+    /// Whether views are kept for the next render (serve), not one build's.
+    keep: bool,
 }
 
 impl<'a> Views<'a> {
-    /// Computes the shared views of a (filtered) site.
-    pub fn new(site: &'a Site, today: Date, plan: Plan) -> Views<'a> {
+    /// Computes the shared views of a (filtered) site, taking the rows and cards whose
+    /// inputs did not change from `kept` (which then keeps this render's).
+    pub fn new(site: &'a Site, today: Date, plan: Plan, (kept, keep): (&Kept, bool)) -> Views<'a> {
         let mut stories_by_po: HashMap<&str, Vec<&Arc<Story>>> = HashMap::new();
         for s in &site.stories {
             if let Some(po) = &s.product_owner {
@@ -189,10 +265,43 @@ impl<'a> Views<'a> {
             plan,
             changes: None,
             docs_updated: BTreeMap::new(),
+            keep,
         };
-        views.rows = site.stories.iter().map(|s| (s.id.as_str(), views.story_row(s))).collect();
-        views.cards = site.initiatives.iter().map(|i| (i.id.as_str(), views.initiative_card(i))).collect();
+        views.rows = views.kept_rows(&kept.rows, keep);
+        views.cards = views.kept_cards(&kept.cards, keep);
         views
+    }
+
+    fn kept_rows(&self, memo: &Memo<RowKey, Shared<StoryRow>>, keep: bool) -> HashMap<&'a str, Shared<StoryRow>> {
+        let stories = &self.site.stories;
+        let key = |n: usize| {
+            let s = &stories[n];
+            let initiative = s.initiative.as_ref().and_then(|id| self.site.initiative(id.as_str()));
+            (Same(s.clone()), initiative.map(|i| Same(i.clone())), self.plan.story(s))
+        };
+        let rows = memo.render(keep, stories.len(), key, |n| Shared::new(self.story_row(&stories[n]), keep));
+        stories.iter().map(|s| s.id.as_str()).zip(rows).collect()
+    }
+
+    fn kept_cards(
+        &self,
+        memo: &Memo<CardKey, Shared<InitiativeCard>>,
+        keep: bool,
+    ) -> HashMap<&'a str, Shared<InitiativeCard>> {
+        let initiatives = &self.site.initiatives;
+        let key = |n: usize| {
+            let i = &initiatives[n];
+            let progress = metrics::progress(self.site.stories_of(&i.id).map(|s| &**s));
+            (Same(i.clone()), progress, self.site.stories_of(&i.id).count(), self.plan.initiative(i))
+        };
+        let cards =
+            memo.render(keep, initiatives.len(), key, |n| Shared::new(self.initiative_card(&initiatives[n]), keep));
+        initiatives.iter().map(|i| i.id.as_str()).zip(cards).collect()
+    }
+
+    /// A view shared by the pages of this render (see [`Shared`]).
+    pub fn shared<T>(&self, view: T) -> Shared<T> {
+        Shared::new(view, self.keep)
     }
 
     pub fn unsafe_html(&self) -> bool {
@@ -275,11 +384,11 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub fn card(&self, id: &str) -> InitiativeCard {
+    pub fn card(&self, id: &str) -> Shared<InitiativeCard> {
         self.cards[id].clone()
     }
 
-    pub fn row(&self, id: &str) -> StoryRow {
+    pub fn row(&self, id: &str) -> Shared<StoryRow> {
         self.rows[id].clone()
     }
 

@@ -164,7 +164,11 @@ fn publish(live: &Live, outcome: Outcome, started: Instant) {
             // Told after the reload event: comparing megabytes of data files with the last
             // build's, or printing warnings, is no reason to keep the browser waiting.
             diag::eprint(&warnings);
-            let changed = output.files.iter().filter(|(k, v)| previous.output.files.get(*k) != Some(*v)).count();
+            // Files kept from the last build share its bytes: those need no comparing.
+            let same = |k: &String, v: &Arc<[u8]>| {
+                previous.output.files.get(k).is_some_and(|old| Arc::ptr_eq(old, v) || old == v)
+            };
+            let changed = output.files.iter().filter(|(k, v)| !same(k, v)).count();
             eprintln!("built in {elapsed} ms ({changed} files changed)");
         }
         Outcome::Failed(errors) => {

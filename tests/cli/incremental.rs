@@ -59,7 +59,7 @@ fn step(root: &Path, rng: &mut Rng, n: usize) -> (String, Vec<PathBuf>) {
     let pick = |rng: &mut Rng, files: &[PathBuf]| files[rng.below(files.len())].clone();
     let read = |p: &Path| fs::read_to_string(p).unwrap_or_default();
     let write = |p: &Path, text: &str| fs::write(p, text).expect("write site file");
-    match rng.below(12) {
+    match rng.below(16) {
         0 | 1 => {
             let p = pick(rng, &stories);
             write(&p, &set_field(&read(&p), "title", &format!("Edited story title {n}")));
@@ -102,6 +102,36 @@ fn step(root: &Path, rng: &mut Rng, n: usize) -> (String, Vec<PathBuf>) {
             let p = pick(rng, &docs);
             write(&p, &format!("{}\nAn added paragraph {n}.\n", read(&p)));
             (format!("append to {}", p.display()), vec![p])
+        }
+        12 => {
+            // Reorders a backlog: the kept rows of the backlog page move.
+            let p = pick(rng, &stories);
+            write(&p, &set_field(&read(&p), "rank", &(1 + rng.below(9)).to_string()));
+            (format!("re-rank {}", p.display()), vec![p])
+        }
+        13 => {
+            // Moves the row to another owner's backlog.
+            let p = pick(rng, &stories);
+            let owner = ["bob", "eve", "dan", "farid"][rng.below(4)];
+            write(&p, &set_field(&read(&p), "product_owner", owner));
+            (format!("owner {owner} of {}", p.display()), vec![p])
+        }
+        14 => {
+            // Done in another month: the changelog entry moves between months.
+            let p = pick(rng, &stories);
+            let date = format!("2026-0{}-1{}", 1 + rng.below(9), rng.below(10));
+            write(&p, &set_field(&set_field(&read(&p), "status", "done"), "done_on", &date));
+            (format!("done on {date}: {}", p.display()), vec![p])
+        }
+        15 => {
+            // Links an attachment from a page, or stops linking it: published assets change.
+            let p = pick(rng, &docs);
+            let text = read(&p);
+            let rel = p.strip_prefix(root).expect("in the site").to_string_lossy().replace('\\', "/");
+            let link = format!("\n[The diagram]({})\n", charter::links::relative(&rel, "docs/guide/img/ownership.svg"));
+            let text = if text.contains(&link) { text.replace(&link, "") } else { format!("{text}{link}") };
+            write(&p, &text);
+            (format!("toggle an attachment link in {}", p.display()), vec![p])
         }
         10 => {
             let p = pick(rng, &stories);

@@ -152,3 +152,16 @@ fn check_reports_template_errors_as_build_does() {
         assert!(build.stderr.contains(&at), "build reports {at} too: {}", build.stderr);
     }
 }
+
+/// The backlog gets each owner's rows already written by the theme's `ui.story_row`
+/// (what serve keeps between rebuilds), and still every row's fields for a template
+/// that writes its own.
+#[test]
+fn a_backlog_override_gets_the_rows_fields_and_the_rows_written() {
+    let backlog = "{% for b in backlogs %}{% for s in b.stories %}<i>{{ s.id }}: {{ s.title }}</i>{% endfor %}\
+                   {{ b.rows_html | safe }}{% endfor %}";
+    let (_out, tree) = build(&site(None).file("templates/backlog.html", backlog));
+    let page = tree.text("backlog/index.html");
+    assert!(page.starts_with("<i>S-1: A story</i>\n    <tr class=\"story-row\">"), "{page}");
+    assert!(page.contains("<td class=\"id\">S-1</td>"), "{page}");
+}
