@@ -6,10 +6,11 @@
 //! escaped and left plain.
 //!
 //! Two engines, chosen by language. The languages product docs are mostly written in
-//! (JSON, YAML, TOML, shell, Markdown) go through small lexers of their own ([`lex`]):
-//! syntect's Sublime grammars cost 15-80 µs a line on them (every pattern of a context
-//! is tried at every token), which made highlighting add +65% to `build` on a corpus
-//! with code on a third of its pages; the lexers take well under a microsecond a line.
+//! (JSON, YAML, TOML, shell, Markdown, Rust, Python) go through small lexers of their
+//! own ([`lex`]): syntect's Sublime grammars cost 15-80 µs a line on them (every pattern
+//! of a context is tried at every token), which made highlighting add +65% to `build` on
+//! a corpus with code on a third of its pages; the lexers take well under a microsecond
+//! a line.
 //! Every other language keeps syntect's grammars ([`sublime`]).
 
 mod json;
