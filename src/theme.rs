@@ -1,6 +1,11 @@
 //! Themes: the built-in `default` theme compiled into the binary, a site-local
 //! `themes/NAME/`, and the site's `templates/` overrides, looked up in that order:
 //! site templates/ > themes/NAME/templates/ > built-in.
+//!
+//! The built-in templates are always there, under [`BUILTIN`], as Tera's fallback: a
+//! name no layer above defines is the built-in one, and so is a component that an
+//! overriding file does not define. A `components.html` copied from an older release
+//! keeps working when the theme gains a component (`ui.changelog_entry`).
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Rule};
@@ -40,6 +45,10 @@ pub struct Theme {
     pub assets: BTreeMap<String, Asset>,
 }
 
+/// The prefix of the built-in templates' names in Tera, which looks a name up under it
+/// when no other layer has it, and gives components of other layers precedence.
+const BUILTIN: &str = "(built-in)/";
+
 /// The built-in templates by name (relative to `templates/`).
 pub fn builtin_templates() -> impl Iterator<Item = (&'static str, &'static [u8])> {
     embedded::FILES.iter().filter_map(|(path, bytes)| path.strip_prefix("templates/").map(|name| (name, *bytes)))
@@ -65,7 +74,8 @@ impl Theme {
         let mut sources = BTreeMap::new();
         for (name, bytes) in builtin_templates() {
             let text = String::from_utf8_lossy(bytes).into_owned();
-            sources.insert(name.to_owned(), TemplateSource { label: format!("(built-in theme) {name}"), text });
+            sources
+                .insert(format!("{BUILTIN}{name}"), TemplateSource { label: format!("(built-in theme) {name}"), text });
         }
         for file in inventory.theme_templates.iter().chain(&inventory.templates) {
             match read_template(file) {
@@ -84,7 +94,8 @@ impl Theme {
         }
         let mut tera = tera::Tera::new();
         let templates = sources.iter().map(|(name, s)| (name.as_str(), s.text.as_str()));
-        if let Err(err) = tera.add_raw_templates(templates) {
+        let added = tera.set_fallback_prefixes([BUILTIN]).and_then(|()| tera.add_raw_templates(templates));
+        if let Err(err) = added {
             diags.push(template_diagnostic(&err, &sources));
         }
         if diags.is_empty() { Ok(Theme { tera, sources, assets }) } else { Err(diags) }
@@ -147,7 +158,8 @@ pub fn template_diagnostic(err: &tera::Error, sources: &BTreeMap<String, Templat
     let source = Source::new(label, &name, text);
     let location = source.locate_line_col(line, column, width.max(1));
     let help = "fix the template, or remove the override to fall back to the built-in theme";
-    Diagnostic::at(Rule::TemplateError, &source, location, format!("in template `{name}`: {message}")).help(help)
+    let shown = name.strip_prefix(BUILTIN).unwrap_or(&name);
+    Diagnostic::at(Rule::TemplateError, &source, location, format!("in template `{shown}`: {message}")).help(help)
 }
 
 /// Tera reports unknown filters, tests and functions (and blocks missing from the

@@ -165,3 +165,20 @@ fn a_backlog_override_gets_the_rows_fields_and_the_rows_written() {
     assert!(page.starts_with("<i>S-1: A story</i>\n    <tr class=\"story-row\">"), "{page}");
     assert!(page.contains("<td class=\"id\">S-1</td>"), "{page}");
 }
+
+/// A `components.html` override that defines only some components (one copied from an
+/// older release, say) keeps the built-in ones it lacks: here `ui.story_row` and
+/// `ui.changelog_entry`, which the backlog and the changelog are written with.
+#[test]
+fn a_components_override_falls_back_to_the_builtin_components_it_lacks() {
+    let components = "{% component ui.badge(b: map, kind: string = \"status\") -%}\
+                      <b class=\"mine\">{{ b.label }}</b>{%- endcomponent ui.badge %}\n";
+    let done = "---\ntitle: Shipped story\nproduct_owner: olga\nstatus: done\ndone_on: 2026-03-02\n\
+                acceptance_criteria: [It ships]\n---\nBody.\n";
+    let site = site(None).file("templates/components.html", components).file("backlog/S-2.md", done);
+    let (_out, tree) = build(&site);
+    let backlog = tree.text("backlog/index.html");
+    assert!(backlog.contains("<tr class=\"story-row\">") && backlog.contains("<b class=\"mine\">"), "{backlog}");
+    let changelog = tree.text("changelog/index.html");
+    assert!(changelog.contains("Shipped story") && changelog.contains("<b class=\"mine\">"), "{changelog}");
+}
