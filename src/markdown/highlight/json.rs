@@ -9,7 +9,7 @@ pub(super) fn lex(lx: &mut Lexer) {
         match b {
             b'"' => quoted(lx, b'"', Some(Kind::Constant), false),
             b'/' if lx.peek(1) == Some(b'/') => lx.token(lx.line_end(), Some(Kind::Comment)),
-            b'/' if lx.peek(1) == Some(b'*') => block_comment(lx),
+            b'/' if lx.peek(1) == Some(b'*') => lx.delimited(2, b"*/", Kind::Comment),
             _ if starts_number(lx.bytes(), lx.at()) => lx.token(number_end(lx.bytes(), lx.at()), Some(Kind::Constant)),
             _ if is_word(b) => word(lx),
             _ => lx.step(),
@@ -22,13 +22,6 @@ fn word(lx: &mut Lexer) {
     let end = lx.run(lx.at(), is_word);
     let constant = matches!(&lx.bytes()[lx.at()..end], b"true" | b"false" | b"null" | b"Infinity" | b"NaN");
     lx.token(end, constant.then_some(Kind::Constant));
-}
-
-/// `/* ... */`, to the end of the block when it is not closed.
-fn block_comment(lx: &mut Lexer) {
-    let from = lx.at() + 2;
-    let end = lx.bytes()[from..].windows(2).position(|w| w == b"*/").map_or(lx.bytes().len(), |i| from + i + 2);
-    lx.token(end, Some(Kind::Comment));
 }
 
 #[cfg(test)]

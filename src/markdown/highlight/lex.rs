@@ -55,6 +55,18 @@ impl<'c, 'h, 'o> Lexer<'c, 'h, 'o> {
         self.at = end;
     }
 
+    /// Writes a token of `kind` that opens with `open` bytes and runs through the first
+    /// `close` after them (a block comment, a multi-line string), or to the end of the
+    /// block when it is not closed.
+    pub(super) fn delimited(&mut self, open: usize, close: &[u8], kind: Kind) {
+        let from = (self.at + open).min(self.b.len());
+        let end = self.b[from..]
+            .windows(close.len())
+            .position(|w| w == close)
+            .map_or(self.b.len(), |i| from + i + close.len());
+        self.token(end, Some(kind));
+    }
+
     /// Writes the next `n` bytes as one token of `kind`.
     pub(super) fn take(&mut self, n: usize, kind: Option<Kind>) {
         self.token(self.at + n, kind);

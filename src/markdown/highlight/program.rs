@@ -139,10 +139,10 @@ fn string(lx: &mut Lexer, g: &Grammar, raw: bool) {
     if raw || hashes > 0 {
         let mut close = vec![quote];
         close.extend(std::iter::repeat_n(b'#', hashes));
-        return delimited(lx, hashes + 1, &close);
+        return lx.delimited(hashes + 1, &close, Kind::String);
     }
     if triple {
-        return delimited(lx, 3, &[quote; 3]);
+        return lx.delimited(3, &[quote; 3], Kind::String);
     }
     lx.take(1, Some(Kind::String));
     loop {
@@ -167,14 +167,6 @@ fn placeholder(lx: &mut Lexer, quote: u8) {
     } else {
         lx.token(close, Some(Kind::String));
     }
-}
-
-/// A string without escapes from its `open` bytes to the `close` sequence.
-fn delimited(lx: &mut Lexer, open: usize, close: &[u8]) {
-    let from = lx.at() + open;
-    let b = lx.bytes();
-    let end = b[from..].windows(close.len()).position(|w| w == close).map_or(b.len(), |i| from + i + close.len());
-    lx.token(end, Some(Kind::String));
 }
 
 /// Rust's `'a'` or `'\n'` (a character, a string) or `'a` (a lifetime, a keyword).

@@ -13,8 +13,8 @@ pub(super) fn lex(lx: &mut Lexer) {
         }
         match b {
             b'#' => lx.token(lx.line_end(), Some(Kind::Comment)),
-            b'"' if lx.looking_at(b"\"\"\"") => multiline(lx, b"\"\"\""),
-            b'\'' if lx.looking_at(b"'''") => multiline(lx, b"'''"),
+            b'"' if lx.looking_at(b"\"\"\"") => lx.delimited(3, b"\"\"\"", Kind::String),
+            b'\'' if lx.looking_at(b"'''") => lx.delimited(3, b"'''", Kind::String),
             b'"' => quoted(lx, b'"', Some(Kind::Constant), false),
             b'\'' => quoted(lx, b'\'', None, false),
             b'[' if depth == 0 && lx.at_line_start() => header(lx),
@@ -64,13 +64,6 @@ fn header(lx: &mut Lexer) {
     let name = lx.run(open, |c| c != b']' && c != b'\n');
     lx.token(name, Some(Kind::Type));
     lx.token(lx.run(name, |c| c == b']'), None);
-}
-
-/// A multi-line string, `"""..."""` or `'''...'''`, to its closing quotes.
-fn multiline(lx: &mut Lexer, quotes: &[u8]) {
-    let from = lx.at() + 3;
-    let end = lx.bytes()[from..].windows(3).position(|w| w == quotes).map_or(lx.bytes().len(), |i| from + i + 3);
-    lx.token(end, Some(Kind::String));
 }
 
 #[cfg(test)]
