@@ -16,6 +16,7 @@ use super::{CHECKS, Check, PageCheck, is_on};
 use crate::dates;
 use crate::diag::Diagnostic;
 use crate::model::{Date, Page, Site};
+use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 
 /// Something a rule reads of a page other than the one it reports on (for a site rule,
@@ -91,7 +92,7 @@ impl Findings {
     /// Runs every rule on the whole site.
     pub fn of(site: &Site) -> Findings {
         let found = CHECKS
-            .iter()
+            .par_iter()
             .map(|(rule, check)| match check {
                 _ if !is_on(site, *rule) => Found::Off,
                 Check::Each(each, _) => Found::Pages(each_page(site, *each)),
@@ -163,8 +164,10 @@ fn on_page(site: &Site, each: PageCheck, page: Page) -> Option<Vec<Diagnostic>> 
     (!out.is_empty()).then_some(out)
 }
 
-/// A page rule's findings on every page of the site.
+/// A page rule's findings on every page of the site, the pages taken on every core.
 fn each_page(site: &Site, each: PageCheck) -> HashMap<String, Vec<Diagnostic>> {
-    let found = site.pages().filter_map(|page| Some((page.doc().source.rel.clone(), on_page(site, each, page)?)));
+    let pages: Vec<Page> = site.pages().collect();
+    let found =
+        pages.into_par_iter().filter_map(|page| Some((page.doc().source.rel.clone(), on_page(site, each, page)?)));
     found.collect()
 }
