@@ -3,7 +3,11 @@
 //! gives the same bytes.
 
 use crate::support::output::{Tree, assert_same_tree};
-use crate::support::{Charter, OutDir, Site, example_site, fixture};
+use crate::support::serve::{WAIT, forward_lines};
+use crate::support::{Charter, OutDir, SOURCE_DATE_EPOCH, Site, example_site, fixture};
+use std::fs;
+use std::process::{Command, Stdio};
+use std::sync::mpsc::Receiver;
 
 /// A story override whose render fails on line 3.
 const FAILING_STORY: &str = "<!DOCTYPE html>\n<title>{{ page_title }}</title>\n{{ throw(message=\"boom\") }}\n";
@@ -234,4 +238,62 @@ fn replacing_the_output_removes_links_in_it_without_following_them() {
     assert_eq!(std::fs::read_to_string(keep.path().join("notes/plan.txt")).unwrap(), "mine");
     assert!(!out.out().join("backlog/elsewhere").exists() && !out.out().join("elsewhere").exists());
     assert_eq!(out.siblings(), ["out"], "no temporary folder is left beside the output");
+}
+
+/// The next line `build --watch` prints after `what`, that starts with "built" or
+/// "build failed" (diagnostics come before it).
+#[track_caller]
+fn next_outcome(lines: &Receiver<String>, what: &str) -> String {
+    loop {
+        match lines.recv_timeout(WAIT) {
+            Ok(line) if line.starts_with("built ") || line.starts_with("build failed") => return line,
+            Ok(_) => {}
+            Err(err) => panic!("{what}: no outcome line from build --watch ({err})"),
+        }
+    }
+}
+
+#[test]
+fn build_watch_rebuilds_each_edit_and_keeps_the_last_good_output_on_errors() {
+    let site = valid_site();
+    let out = OutDir::new();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_charter"))
+        .args(["build", "--watch", "--out"])
+        .arg(out.out())
+        .arg(site.path())
+        .env("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start charter build --watch");
+    let lines = forward_lines(child.stderr.take().unwrap());
+    let first = next_outcome(&lines, "the first build");
+    assert!(first.ends_with("; watching for changes"), "{first}");
+    let story = |out: &OutDir| fs::read_to_string(out.out().join("backlog/chk-1/index.html")).unwrap();
+    assert!(!story(&out).contains("Pay by bank transfer"));
+
+    // An edit: rebuilt, and the page shows it.
+    let path = site.path().join("backlog/CHK-1.md");
+    let text = fs::read_to_string(&path).unwrap();
+    let old_title = text.lines().find(|l| l.starts_with("title: ")).unwrap().to_string();
+    fs::write(&path, text.replacen(&old_title, "title: Pay by bank transfer", 1)).unwrap();
+    let line = next_outcome(&lines, "a title edited");
+    assert!(line.starts_with("built "), "{line}");
+    assert!(story(&out).contains("Pay by bank transfer"));
+    let good = Tree::read(out.out());
+
+    // A broken edit: the failure said, the output left as it was.
+    fs::write(&path, "---\ntitle: [unclosed\n---\n").unwrap();
+    let line = next_outcome(&lines, "a broken front-matter");
+    assert_eq!(line, "build failed: the previous output is untouched; watching for changes");
+    assert_same_tree(&Tree::read(out.out()), &good);
+
+    // Fixed again: rebuilt.
+    fs::write(&path, &text).unwrap();
+    let line = next_outcome(&lines, "the front-matter fixed");
+    assert!(line.starts_with("built "), "{line}");
+    assert!(!story(&out).contains("Pay by bank transfer"));
+    child.kill().unwrap();
+    child.wait().unwrap();
 }

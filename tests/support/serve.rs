@@ -253,7 +253,7 @@ fn agent() -> ureq::Agent {
 
 /// Forwards each line of `from` to the returned channel, and keeps reading (so the
 /// child never blocks on a full pipe) after the receiver is gone.
-fn forward_lines(from: impl Read + Send + 'static) -> Receiver<String> {
+pub fn forward_lines(from: impl Read + Send + 'static) -> Receiver<String> {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(from).lines() {
