@@ -180,9 +180,9 @@ impl<'a> Resolver<'a> {
     }
 }
 
-/// The paths outside the site (`../src/main.rs`) that links of the site name. This is
-/// where each document's body is first scanned for links, so documents are taken on
-/// every core (one after another, the scan was a third of `check`).
+/// The paths outside the site (`../src/main.rs`) that links of the site name. In
+/// `serve` and `lsp`, this is where each document's body is first scanned for links,
+/// so documents are taken on every core.
 pub fn outside_paths(site: &Site) -> BTreeSet<String> {
     let documents: Vec<&Document> = site.documents().collect();
     documents.into_par_iter().flat_map_iter(outside_paths_of).collect()

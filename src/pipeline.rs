@@ -67,9 +67,15 @@ pub fn check_texts(config: &str, files: &[(&str, &str)]) -> Vec<Diagnostic> {
     diag::finish(diagnostics, &site.config.rules)
 }
 
-/// Reads and parses every content file, in parallel.
-pub fn parse_all(entries: &[Entry]) -> Vec<ParsedFile> {
-    entries.par_iter().map(parse_entry).collect()
+/// Reads and parses every content file, in parallel, letting go of each body once it
+/// is scanned (see [`Item::release_text`]).
+fn parse_all(entries: &[Entry]) -> Vec<ParsedFile> {
+    let parse = |entry| {
+        let mut parsed = parse_entry(entry);
+        parsed.item.iter_mut().for_each(Item::release_text);
+        parsed
+    };
+    entries.par_iter().map(parse).collect()
 }
 
 /// Reads and parses one content file.

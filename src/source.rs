@@ -20,8 +20,8 @@ pub struct Source {
     /// Byte offset of the start of each line, built when a position is first needed,
     /// so that locating many diagnostics in one big file stays linear.
     line_starts: OnceLock<Vec<usize>>,
-    /// `Some` once the text was let go (see [`Source::release`]): `text` is then empty
-    /// and [`Source::text_again`] reads the file back.
+    /// `Some` once the text was let go (see [`Source::release`]): `text` then holds only
+    /// its start and [`Source::text_again`] reads the file back.
     released: Option<Fingerprint>,
 }
 
@@ -67,13 +67,15 @@ impl Source {
         Source { rel: rel.into(), path: path.into(), text: as_read(text), line_starts: OnceLock::new(), released: None }
     }
 
-    /// Lets go of the text, which [`Source::text_again`] then reads back from the file.
-    /// A build lets go of every text once the site is validated, so that the Markdown is
-    /// not all in memory while pages are rendered (peak memory, SPEC §10).
-    pub fn release(&mut self) {
+    /// Lets go of the text past the byte offset `keep` (a document's body, kept up to
+    /// its front-matter), which [`Source::text_again`] then reads back whole from the
+    /// file. `check` and `build` let go of each body once it is scanned for links, so
+    /// that the Markdown is never all in memory (peak memory, SPEC §10).
+    pub fn release(&mut self, keep: usize) {
         if self.released.is_none() {
             self.released = Some(Fingerprint::of(&self.text));
-            self.text = String::new();
+            self.text.truncate(floor_char_boundary(&self.text, keep.min(self.text.len())));
+            self.text.shrink_to_fit();
             self.line_starts = OnceLock::new();
         }
     }
@@ -90,37 +92,70 @@ impl Source {
     }
 
     fn line_starts(&self) -> &[usize] {
-        self.line_starts
-            .get_or_init(|| std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect())
+        self.line_starts.get_or_init(|| line_starts(&self.text))
+    }
+
+    /// The lines to find a position in: the text held or, when `past_held` says the
+    /// position lies past the part of a released text that is held (a diagnostic in a
+    /// body), the file read again. Should it have changed since, the held part stands
+    /// in (the build then stops on that file anyway: its page cannot be rendered).
+    fn lines(&self, past_held: impl FnOnce(&str, &[usize]) -> bool) -> Lines<'_> {
+        let held = Lines { text: Cow::Borrowed(&self.text), starts: Cow::Borrowed(self.line_starts()) };
+        if self.released.is_none() || !past_held(&self.text, self.line_starts()) {
+            return held;
+        }
+        match self.text_again() {
+            Ok(text) => Lines { starts: Cow::Owned(line_starts(&text)), text: Cow::Owned(text.into_owned()) },
+            Err(_) => held,
+        }
     }
 
     /// The location of the byte range `start..end`, clamped to the line of `start`.
     pub fn locate(&self, start: usize, end: usize) -> Location {
-        let start = floor_char_boundary(&self.text, start.min(self.text.len()));
-        let starts = self.line_starts();
-        let index = starts.partition_point(|&s| s <= start) - 1;
-        let line_start = starts[index];
-        let line_end = starts.get(index + 1).map_or(self.text.len(), |&next| next - 1);
-        let line_text = self.text[line_start..line_end].trim_end_matches('\r');
-        let line = index + 1;
-        let column = self.text[line_start..start].chars().count() + 1;
-        let end = floor_char_boundary(&self.text, end.clamp(start, line_start + line_text.len()));
-        let width = self.text[start..end].chars().count().max(1);
-        Location { line, column, width, line_text: line_text.to_owned() }
+        self.lines(|held, _| start >= held.len()).locate(start, end)
     }
 
     /// The location of a 1-based line and character column, underlining `width` characters.
     pub fn locate_line_col(&self, line: usize, column: usize, width: usize) -> Location {
-        let start = self.offset_of(line, column);
-        let end = self.text[start..].char_indices().nth(width).map_or(self.text.len(), |(i, _)| start + i);
-        self.locate(start, end)
+        let lines = self.lines(|_, starts| line >= starts.len());
+        let start = lines.offset_of(line, column);
+        let end = lines.text[start..].char_indices().nth(width).map_or(lines.text.len(), |(i, _)| start + i);
+        lines.locate(start, end)
     }
 
     /// Byte offset of a 1-based line and character column (clamped to the text).
     pub fn offset_of(&self, line: usize, column: usize) -> usize {
-        let Some(&offset) = self.line_starts().get(line.saturating_sub(1)) else { return self.text.len() };
-        let line_len = self.text[offset..].find('\n').unwrap_or(self.text.len() - offset);
-        let line_text = &self.text[offset..offset + line_len];
+        self.lines(|_, starts| line >= starts.len()).offset_of(line, column)
+    }
+}
+
+/// A text and the byte offset of the start of each of its lines. A held text's ends
+/// where a line does (before a body), so a line is either wholly held or not at all.
+struct Lines<'a> {
+    text: Cow<'a, str>,
+    starts: Cow<'a, [usize]>,
+}
+
+impl Lines<'_> {
+    fn locate(&self, start: usize, end: usize) -> Location {
+        let text = self.text.as_ref();
+        let start = floor_char_boundary(text, start.min(text.len()));
+        let index = self.starts.partition_point(|&s| s <= start) - 1;
+        let line_start = self.starts[index];
+        let line_end = self.starts.get(index + 1).map_or(text.len(), |&next| next - 1);
+        let line_text = text[line_start..line_end].trim_end_matches('\r');
+        let line = index + 1;
+        let column = text[line_start..start].chars().count() + 1;
+        let end = floor_char_boundary(text, end.clamp(start, line_start + line_text.len()));
+        let width = text[start..end].chars().count().max(1);
+        Location { line, column, width, line_text: line_text.to_owned() }
+    }
+
+    fn offset_of(&self, line: usize, column: usize) -> usize {
+        let text = self.text.as_ref();
+        let Some(&offset) = self.starts.get(line.saturating_sub(1)) else { return text.len() };
+        let line_len = text[offset..].find('\n').unwrap_or(text.len() - offset);
+        let line_text = &text[offset..offset + line_len];
         offset
             + line_text
                 .char_indices()
@@ -152,6 +187,11 @@ fn lone_cr_as_lf(text: String) -> String {
         out.push(if c == '\r' && chars.peek() != Some(&'\n') { '\n' } else { c });
     }
     out
+}
+
+/// Byte offset of the start of each line of `text`.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
 }
 
 /// The largest char boundary at or below `i`.
@@ -226,10 +266,18 @@ mod tests {
         std::fs::write(&path, "\u{feff}---\rid: A-1\r---\rBody\n").expect("written");
         let held = Source::new("a.md", &path, std::fs::read_to_string(&path).expect("read"));
         let mut released = held.clone();
-        released.release();
-        assert!(released.text.is_empty(), "the text is let go");
+        let body = held.text.find("Body").expect("a body");
+        released.release(body);
+        assert_eq!(released.text, "---\nid: A-1\n---\n", "the body is let go, the front-matter kept");
         assert_eq!(released.text_again().expect("unchanged").as_ref(), held.text, "read as at first");
         assert_eq!(held.text_again().expect("held").as_ref(), held.text);
+        // Positions in the front-matter and in the body, as in the text held.
+        for at in [4, body + 1] {
+            assert_eq!(released.locate(at, at + 2), held.locate(at, at + 2), "at byte {at}");
+        }
+        for line in [2, 4] {
+            assert_eq!(released.locate_line_col(line, 2, 3), held.locate_line_col(line, 2, 3), "on line {line}");
+        }
         std::fs::write(&path, "---\nid: A-2\n---\nBody\n").expect("written");
         let err = released.text_again().expect_err("changed since");
         assert!(err.to_string().contains("changed while the site was being built"), "{err}");

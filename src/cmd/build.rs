@@ -66,11 +66,8 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
         Ok(ready) => ready,
         Err(diags) => return Ok(nothing_written(&diags)),
     };
-    let Ready { mut checked, theme, options } = ready;
+    let Ready { checked, theme, options } = ready;
     diag::eprint(&checked.diagnostics);
-    // Every diagnostic is made (and printed): pages read their bodies again as they are
-    // rendered, rather than the whole Markdown staying in memory (peak memory).
-    checked.site.release_texts();
     let staging = write::Staging::new(&args.site, &args.out)?;
     let counted = Counted::default();
     let put = |file: &str, bytes: render::Bytes| {

@@ -157,15 +157,14 @@ impl Document {
         }
     }
 
-    /// Lets go of the text (see [`Source::release`]), for a build once the site is
-    /// validated. What rendering asks of a document besides its body (its links and its
-    /// excerpt) is found first and kept; positions for diagnostics are not.
+    /// Lets go of the body (see [`Source::release`]); the front-matter stays, which
+    /// the rules and history read and diagnostics point into. What the rest of the
+    /// program asks of the body besides rendering it (its links and ids, its excerpt)
+    /// is found first and kept: [`Document::body`] is empty from then on.
     pub fn release(&mut self) {
         self.scan();
         self.excerpt();
-        self.locator = OnceLock::new();
-        self.list_places = OnceLock::new();
-        self.source.release();
+        self.source.release(self.body_start);
     }
 
     /// Byte offset of the body in the source text.
@@ -388,7 +387,7 @@ mod tests {
         released.release();
         assert_eq!(released.body_to_render().expect("unchanged").as_ref(), held.body());
         assert_eq!((released.scan(), released.excerpt()), (held.scan(), held.excerpt()));
-        assert_eq!((released.body(), released.yaml()), ("", ""), "nothing held, no panic");
+        assert_eq!((released.body(), released.yaml()), ("", "title: x\n"), "the front-matter held, no body");
         std::fs::write(&path, "---\ntitle: x\n---\n# Body e\n\nSee [b](b.md).\n").expect("written");
         let d = released.body_to_render().expect_err("changed since");
         assert_eq!(d.file, "backlog/a.md");

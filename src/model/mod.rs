@@ -1,5 +1,5 @@
 //! The typed site: people, sprints, initiatives, stories and docs, with id indexes.
-//! No I/O happens here; items keep their [`Document`] so later stages can point at a key.
+//! No I/O happens here; items keep their [`Document`](crate::frontmatter::Document) so later stages can point at a key.
 
 mod config;
 mod files;
@@ -13,7 +13,6 @@ pub use config::{Config, HistoryConfig, Repository};
 pub use files::Files;
 pub use items::{DocPage, Initiative, Intro, Metric, Person, Sprint, Story};
 
-use crate::frontmatter::Document;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -89,6 +88,23 @@ impl Item {
             Item::Story(s) => Page::Story(s),
             Item::Doc(d) => Page::Doc(d),
             Item::RoadmapIntro(i) | Item::BacklogIntro(i) => Page::Intro(i),
+        }
+    }
+
+    /// Lets go of the document's body (see [`Document::release`]), once it is scanned:
+    /// `check` and `build` read each page's body again only to render it, so the whole
+    /// Markdown is never held at once (peak memory, SPEC §10). `serve` and `lsp` keep
+    /// the texts, which their incremental checks compare. A freshly parsed item is the
+    /// only holder of its document; one held elsewhere too keeps its text.
+    pub fn release_text(&mut self) {
+        let doc = match self {
+            Item::Initiative(i) => Arc::get_mut(i).map(|i| &mut i.doc),
+            Item::Story(s) => Arc::get_mut(s).map(|s| &mut s.doc),
+            Item::Doc(d) => Arc::get_mut(d).map(|d| &mut d.doc),
+            Item::RoadmapIntro(i) | Item::BacklogIntro(i) => Arc::get_mut(i).map(|i| &mut i.doc),
+        };
+        if let Some(doc) = doc.and_then(Arc::get_mut) {
+            doc.release();
         }
     }
 }
@@ -230,28 +246,6 @@ impl Site {
             _ => return false,
         }
         true
-    }
-
-    /// Lets go of every file's text (see [`Document::release`]): `build`, once the
-    /// site is validated, renders each page from its file read again, so the whole
-    /// Markdown is not held while pages and data files are made (peak memory, SPEC §10).
-    /// `serve` and `lsp` keep the texts: their incremental checks locate diagnostics in
-    /// files that did not change.
-    pub fn release_texts(&mut self) {
-        use rayon::prelude::*;
-        // In place: an assembled site is the only holder of its items. A document held
-        // elsewhere too keeps its text, which costs memory and nothing else.
-        fn release(doc: &mut Arc<Document>) {
-            if let Some(doc) = Arc::get_mut(doc) {
-                doc.release();
-            }
-        }
-        self.initiatives.par_iter_mut().filter_map(Arc::get_mut).for_each(|i| release(&mut i.doc));
-        self.stories.par_iter_mut().filter_map(Arc::get_mut).for_each(|s| release(&mut s.doc));
-        self.docs.par_iter_mut().filter_map(Arc::get_mut).for_each(|d| release(&mut d.doc));
-        for intro in self.roadmap_intro.iter_mut().chain(&mut self.backlog_intro).filter_map(Arc::get_mut) {
-            release(&mut intro.doc);
-        }
     }
 
     /// The page parsed from the file at the site path `rel`.
