@@ -158,12 +158,11 @@ impl Document {
     }
 
     /// Lets go of the body (see [`Source::release`]); the front-matter stays, which
-    /// the rules and history read and diagnostics point into. What the rest of the
-    /// program asks of the body besides rendering it (its links and ids, its excerpt)
-    /// is found first and kept: [`Document::body`] is empty from then on.
+    /// the rules and history read and diagnostics point into. What the rules ask of the
+    /// body (its links and ids) is found first and kept: [`Document::body`] is empty
+    /// from then on.
     pub fn release(&mut self) {
         self.scan();
-        self.excerpt();
         self.source.release(self.body_start);
     }
 
@@ -179,9 +178,19 @@ impl Document {
     }
 
     /// The start of the body as plain text (for the search index), found once per
-    /// document like its links.
+    /// document like its links: from the body held, else taken when the page rendered
+    /// its body (see [`Document::take_excerpt`]), else from the file read again (empty
+    /// if it changed since, which fails the build where its page is rendered).
     pub fn excerpt(&self) -> &str {
-        self.excerpt.get_or_init(|| crate::markdown::excerpt(self.body()))
+        self.excerpt
+            .get_or_init(|| self.body_to_render().map(|body| crate::markdown::excerpt(&body)).unwrap_or_default())
+    }
+
+    /// Finds the excerpt in `body`, this document's body read again to render it, so that
+    /// `check`, which has no use for it, does not look for it, and `build` does not read
+    /// the file a third time.
+    pub fn take_excerpt(&self, body: &str) {
+        self.excerpt.get_or_init(|| crate::markdown::excerpt(body));
     }
 
     /// The YAML text of the block.

@@ -379,7 +379,9 @@ fn body_html(
 ) -> Result<markdown::Rendered, Box<Diagnostic>> {
     let from = &doc.source.rel;
     let links = |dest: &str, _| views.links.output_href(from, file, dest);
-    Ok(markdown::render(&doc.body_to_render()?, &MdContext { links: &links, unsafe_html: views.unsafe_html() }))
+    let body = doc.body_to_render()?;
+    doc.take_excerpt(&body);
+    Ok(markdown::render(&body, &MdContext { links: &links, unsafe_html: views.unsafe_html() }))
 }
 
 /// A section's intro (`_index.md`) on its list page.
