@@ -344,7 +344,7 @@ impl Reader {
         old: Option<ObjectId>,
         new: Option<ObjectId>,
         sections: &[&str],
-        keep: &Keep<'_>,
+        keep: &Keep,
     ) -> Result<Vec<FileDiff>, HistoryError> {
         let mut out = vec![];
         if old == new {
@@ -367,7 +367,7 @@ impl Reader {
         old: Option<ObjectId>,
         new: Option<ObjectId>,
         path: &str,
-        keep: &Keep<'_>,
+        keep: &Keep,
         out: &mut Vec<FileDiff>,
     ) -> Result<(), HistoryError> {
         if old == new {
@@ -409,7 +409,7 @@ impl Reader {
         &self,
         (x, y): (Option<Node>, Option<Node>),
         child: &str,
-        keep: &Keep<'_>,
+        keep: &Keep,
         out: &mut Vec<FileDiff>,
     ) -> Result<(), HistoryError> {
         if crate::load::is_ignored_name(child.rsplit('/').next().unwrap_or(child)) {
@@ -417,7 +417,7 @@ impl Reader {
         }
         self.diff_tree(x.and_then(Node::tree), y.and_then(Node::tree), child, keep, out)?;
         let (fx, fy) = (x.and_then(Node::file), y.and_then(Node::file));
-        if fx != fy && child.ends_with(".md") && keep(child) {
+        if fx != fy && child.ends_with(".md") && keep.keeps(child) {
             out.push(FileDiff { rel: child.to_owned(), before: fx, after: fy });
         }
         Ok(())
@@ -472,8 +472,31 @@ impl Reader {
     }
 }
 
+/// Whether `text` is the blob `id` holds, byte for byte.
+pub fn is_blob(text: &str, id: ObjectId) -> bool {
+    gix::objs::compute_hash(id.kind(), gix::object::Kind::Blob, text.as_bytes()).is_ok_and(|hash| hash == id)
+}
+
 /// Which content files (site paths) count: `ignore:` globs apply to history too.
-pub type Keep<'a> = dyn Fn(&str) -> bool + Sync + 'a;
+pub struct Keep {
+    ignore: globset::GlobSet,
+    /// The globs as written: what history's cache is valid for.
+    globs: Vec<String>,
+}
+
+impl Keep {
+    pub fn of(config: &crate::config::Config) -> Keep {
+        Keep { ignore: crate::load::ignore_set(config), globs: config.ignore.clone() }
+    }
+
+    pub fn keeps(&self, rel: &str) -> bool {
+        !self.ignore.is_match(rel)
+    }
+
+    pub fn globs(&self) -> &[String] {
+        &self.globs
+    }
+}
 
 /// A cursor over a tree's raw entries (`mode name\0id`, in git's order), read straight
 /// from the tree's data (none for an absent tree).
