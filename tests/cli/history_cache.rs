@@ -146,6 +146,15 @@ fn after_a_new_commit_and_a_rewritten_history_warm_is_cold() {
     // The same trees by another author (an amended commit): only the commit tells.
     repo.git(["reset", "-q", "--soft", "HEAD~1"]);
     let amend = repo.commit(PAT, "Move guest checkout, as Pat");
+    // An audit of part of the history forgets no entry: the amended commit's is still there.
+    let since = |repo: &Repo| {
+        let run = Charter::new(["audit"]).arg(repo.site()).arg("--since").arg("HEAD~1").arg("--format").arg("json");
+        let run = run.run();
+        (run.code, run.stdout)
+    };
+    let warm = since(&repo);
+    repo.forget_history_cache();
+    assert_eq!(warm, since(&repo), "Pat moved it: no violation");
     let amended = history_of(&assert_warm_is_cold(&repo, &repo.site()));
     assert!(amended.contains("\"field\":\"horizon\"") && !amended.contains("Olga"), "Pat moved it: {amended}");
     // Two commits dropped and another made in their place (a rebase).
