@@ -21,6 +21,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
+/// Bytes of decoded commits and small trees kept while finding the site in each commit.
+const STEPS_CACHE: usize = 4 << 20;
+
 /// The folders of a site whose files are items with history.
 pub const ITEMS: &[&str] = &["roadmap", "backlog"];
 /// The folder of the docs pages, whose history is when each last changed.
@@ -88,7 +91,10 @@ impl SiteRepo {
     pub fn open(site: &Path) -> Result<SiteRepo, HistoryError> {
         let not_repo = || HistoryError::NotARepository { site: site.to_path_buf() };
         let tree = crate::load::work_tree(site).ok_or_else(not_repo)?;
-        let repo = gix::open(&tree.root).map_err(|_| not_repo())?;
+        let mut repo = gix::open(&tree.root).map_err(|_| not_repo())?;
+        // The walk, then `steps`, read each commit and its root tree more than once
+        // (as a commit and as the next one's parent): small objects, kept decoded.
+        repo.object_cache_size(STEPS_CACHE);
         let prefix = tree.site;
         let shallow = repo.shallow_commits()?.map(|c| c.iter().copied().collect()).unwrap_or_default();
         Ok(SiteRepo { repo, prefix, shallow })
@@ -241,7 +247,11 @@ impl SiteRepo {
     /// A handle for one thread that compares steps: the repository can be shared
     /// between threads, each with its own handle and caches.
     pub fn shared(&self) -> gix::ThreadSafeRepository {
-        self.repo.clone().into_sync()
+        // Without the object cache: the comparing threads keep their own trees (see
+        // [`Reader`]), which a cache would copy in and out on every look-up.
+        let mut repo = self.repo.clone();
+        repo.object_cache_size(0);
+        repo.into_sync()
     }
 }
 
