@@ -274,11 +274,15 @@ impl WorkFiles {
         shared: &gix::ThreadSafeRepository,
         rels: impl Iterator<Item = &'a str>,
     ) -> Vec<(String, ObjectId)> {
+        let rels: Vec<&str> = rels.collect();
+        if rels.is_empty() {
+            // Every commit came from history's cache: no index to read.
+            return vec![];
+        }
         let repo = shared.to_thread_local();
         let (Some(root), Ok(Some(index)), Ok(options)) = (&self.root, repo.try_index(), repo.stat_options()) else {
             return vec![];
         };
-        let rels: Vec<&str> = rels.collect();
         let blob = |rel: &&str| {
             let path: String = self.prefix.iter().map(|p| format!("{p}/")).chain([rel.to_string()]).collect();
             let entry = index.entry_by_path(path.as_str().into())?;
