@@ -5,7 +5,7 @@
 //! The cache lives in the repository's git folder (`<common dir>/charter/`), never in
 //! the work tree or the output, and is only ever a shortcut: an entry is used only when
 //! everything its result depends on is the same (the commit, the site's tree in it and
-//! in its parents, the `ignore:` globs, this charter binary), and a missing, unreadable,
+//! in its parents, the `ignore:` globs, this charter's source), and a missing, unreadable,
 //! corrupt or foreign file is an empty cache. It is written whole to a temporary file
 //! that then replaces it, so a crash or a concurrent run never leaves a torn one, and
 //! not at all where the git folder cannot be written.
@@ -39,8 +39,8 @@ pub struct Cache {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Header {
     format: u32,
-    /// The charter version and the binary's size and modification time: a binary
-    /// built from other code may parse or compare differently.
+    /// The charter version and its source's fingerprint: a charter built from other
+    /// code may parse or compare differently.
     charter: String,
     /// The `ignore:` globs: they decide which files' changes count.
     ignore: Vec<String>,
@@ -108,7 +108,7 @@ impl Cache {
     /// The cache of the repository whose common git folder is `common_dir`, for a run
     /// with `keep`'s globs; empty when there is none that fits.
     pub fn open(common_dir: &Path, keep: &Keep) -> Cache {
-        let header = Header { format: FORMAT, charter: binary(), ignore: keep.globs().to_vec() };
+        let header = Header { format: FORMAT, charter: charter_source(), ignore: keep.globs().to_vec() };
         let path = common_dir.join("charter").join(format!("history-v{FORMAT}.json"));
         let file: Option<CacheFile> = std::fs::read(&path).ok().and_then(|data| serde_json::from_slice(&data).ok());
         let entries = match file {
@@ -175,14 +175,9 @@ fn write_atomically(path: &Path, data: &[u8]) -> std::io::Result<()> {
     written
 }
 
-/// This charter: its version, and its executable's size and modification time.
-fn binary() -> String {
-    let exe = std::env::current_exe().and_then(std::fs::metadata);
-    let stamp = exe.ok().map(|m| {
-        let modified = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
-        format!("{} {}", m.len(), modified.map_or(0, |d| d.as_nanos()))
-    });
-    format!("{} {}", env!("CARGO_PKG_VERSION"), stamp.unwrap_or_default())
+/// This charter: its version and its source's fingerprint (see build.rs).
+fn charter_source() -> String {
+    format!("{} {}", env!("CARGO_PKG_VERSION"), env!("CHARTER_SOURCE"))
 }
 
 /// A step's trees as stored.
