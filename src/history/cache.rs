@@ -26,8 +26,8 @@ const FORMAT: u32 = 1;
 
 /// The commits' results known from earlier runs, and those this run adds.
 pub struct Cache {
-    /// Where the cache is read from and written to; `None` when it cannot be.
-    path: Option<PathBuf>,
+    /// Where the cache is read from and written to.
+    path: PathBuf,
     header: Header,
     entries: HashMap<ObjectId, Entry>,
     /// Whether `entries` differ from the file's.
@@ -36,7 +36,7 @@ pub struct Cache {
 
 /// What every entry of a file depends on besides its commit: a file with another
 /// header is an empty cache.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
 struct Header {
     format: u32,
     /// The charter version and its source's fingerprint: a charter built from other
@@ -53,7 +53,7 @@ struct CacheFile {
 }
 
 /// One commit's result, with the trees it was computed from.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Serialize, Deserialize)]
 struct Entry {
     /// The site's tree in the commit and in each parent (hex, `None` where absent).
     site: Option<String>,
@@ -62,7 +62,7 @@ struct Entry {
     read: Option<StoredRead>,
 }
 
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Serialize, Deserialize)]
 struct StoredRead {
     commit: StoredCommit,
     /// Present when the commit touched the roadmap or backlog.
@@ -70,7 +70,7 @@ struct StoredRead {
     docs: Vec<String>,
 }
 
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Serialize, Deserialize)]
 struct StoredCommit {
     /// Name and email of the author, then of each co-author.
     authors: Vec<(String, String)>,
@@ -81,7 +81,7 @@ struct StoredCommit {
 
 /// An [`ItemChange`] without its commit; short keys keep a history of thousands of
 /// changes quick to read back.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Serialize, Deserialize)]
 struct StoredChange {
     k: ItemKind,
     id: String,
@@ -98,7 +98,7 @@ struct StoredChange {
     x: bool,
 }
 
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Serialize, Deserialize)]
 struct StoredNote {
     file: String,
     message: String,
@@ -120,7 +120,7 @@ impl Cache {
             .collect(),
             _ => HashMap::new(),
         };
-        Cache { path: Some(path), header, entries, changed: false }
+        Cache { path, header, entries, changed: false }
     }
 
     /// Forgets the commits a run over the whole default range did not reach (amended,
@@ -153,11 +153,13 @@ impl Cache {
     /// Writes the cache if this run changed it; any failure (a read-only git folder, a
     /// full disk) leaves the cache as it was, which the next run then extends.
     pub fn save(self) {
-        let Some(path) = self.path.filter(|_| self.changed) else { return };
+        if !self.changed {
+            return;
+        }
         let mut entries: Vec<(String, Entry)> = self.entries.into_iter().map(|(id, e)| (id.to_string(), e)).collect();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         let Ok(data) = serde_json::to_vec(&CacheFile { header: self.header, entries }) else { return };
-        let _ = write_atomically(&path, &data);
+        let _ = write_atomically(&self.path, &data);
     }
 }
 
