@@ -24,6 +24,26 @@ fn main() {
     code.push_str("];\n");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("embedded_theme.rs");
     std::fs::write(out, code).expect("OUT_DIR is writable");
+    source_fingerprint();
+}
+
+/// A fingerprint of the program's source, as `CHARTER_SOURCE`: history's cache
+/// (src/history/cache.rs) trusts only what a charter built from the same source wrote,
+/// so a change to how versions are parsed or compared never meets an older result.
+/// The same release gives the same fingerprint however it was installed.
+fn source_fingerprint() {
+    use std::hash::{Hash, Hasher};
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    println!("cargo:rerun-if-changed={}", src.display());
+    let mut files = Vec::new();
+    collect(&src, &mut files);
+    files.sort();
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for path in files {
+        path.strip_prefix(&src).expect("walked below src").hash(&mut hasher);
+        std::fs::read(&path).expect("a source file is readable").hash(&mut hasher);
+    }
+    println!("cargo:rustc-env=CHARTER_SOURCE={:016x}", hasher.finish());
 }
 
 fn collect(dir: &Path, files: &mut Vec<PathBuf>) {

@@ -31,6 +31,8 @@ mod forecast;
 mod formats;
 #[path = "cli/highlight.rs"]
 mod highlight;
+#[path = "cli/history_cache.rs"]
+mod history_cache;
 #[path = "cli/huge_input.rs"]
 mod huge_input;
 #[path = "cli/incremental.rs"]

@@ -4,7 +4,7 @@ use crate::config::Config;
 use crate::diag::{self, Counts, Diagnostic, Format, Rule};
 use crate::error::Error;
 use crate::history::{self, History, Range};
-use crate::{Outcome, load, pipeline, validate};
+use crate::{Outcome, pipeline, validate};
 use std::path::Path;
 
 /// Reads the history of the site over `range`, prints every audit diagnostic to stdout
@@ -13,8 +13,7 @@ use std::path::Path;
 /// the work tree holds are then taken from the check.
 pub fn run(site: &Path, range: &Range, format: Format, deny_warnings: bool) -> Result<Outcome, Error> {
     let changed = || -> Result<history::Changed, Error> {
-        let ignore = load::ignore_set(&Config::load(site)?.0);
-        Ok(history::changed(site, range, &|rel| !ignore.is_match(rel))?)
+        Ok(history::changed(site, range, &history::Keep::of(&Config::load(site)?.0))?)
     };
     let (checked, changed) = rayon::join(|| pipeline::check(site, &[site.join("public")]), changed);
     let checked = checked?;

@@ -23,15 +23,17 @@ pub struct FileChange {
 }
 
 /// Which kind of item changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ItemKind {
     Initiative,
     Story,
 }
 
-/// What changed about an item: its existence, or one field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// What changed about an item: its existence, or one field. Read back (by history's
+/// cache) under the names [`Field::key`] gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Field {
     Created,
     Deleted,
@@ -128,6 +130,11 @@ impl Version {
             Version::Initiative(i) => i.id.as_str(),
             Version::Story(s) => s.id.as_str(),
         }
+    }
+
+    /// The text this version was parsed from.
+    pub fn text(&self) -> &str {
+        &self.doc().source.text
     }
 
     fn doc(&self) -> &crate::frontmatter::Document {
@@ -327,6 +334,16 @@ mod tests {
         assert!(compare(&commit(), &broken, &mut notes).is_empty());
         assert_eq!(notes.len(), 1);
         assert!(notes[0].message.contains("previous version does not parse"));
+    }
+
+    #[test]
+    fn every_field_reads_back_under_its_key() {
+        let fields = INITIATIVE_FIELDS.iter().map(|(f, _)| *f).chain(STORY_FIELDS.iter().map(|(f, _)| *f));
+        for field in fields.chain([Field::Created, Field::Deleted]) {
+            let json = serde_json::to_string(&field).unwrap();
+            assert_eq!(json, format!("\"{}\"", field.key()));
+            assert_eq!(serde_json::from_str::<Field>(&json).unwrap(), field);
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! [`History`], so they can be tested and reasoned about without a repository.
 
 mod authors;
+mod cache;
 mod compare;
 mod repo;
 
@@ -134,19 +135,27 @@ impl From<gix::Error> for HistoryError {
 /// site's folder down the history); comparing the trees and parsing the files is done
 /// in runs of consecutive commits on all cores, each run with its own repository
 /// handle. Runs are kept in order, so the result does not depend on how many there are.
-pub fn changed(site: &Path, range: &Range, keep: &Keep<'_>) -> Result<Changed, HistoryError> {
+/// Commits whose result the repository's cache holds (see [`cache`]) need neither half.
+pub fn changed(site: &Path, range: &Range, keep: &Keep) -> Result<Changed, HistoryError> {
     let repo = repo::SiteRepo::open(site)?;
     let walked = repo.walk(range)?;
     let steps = repo.steps(&walked.commits)?;
+    let mut cache = cache::Cache::open(&repo.dirs().1, keep);
+    if range.since.is_none() && range.until.is_none() {
+        cache.keep_only(&steps);
+    }
     let shared = repo.shared();
     let run = steps.len().div_ceil(rayon::current_num_threads() * 4).max(1);
-    let runs: Vec<Vec<Diffed>> =
-        steps.par_chunks(run).map(|steps| diff_run(&shared, steps, keep)).collect::<Result<_, _>>()?;
-    let changed = runs.iter().flatten().flat_map(|d| d.items.iter().flatten()).map(|f| f.rel.as_str());
-    let changed: BTreeSet<&str> = changed.collect();
+    let runs: Vec<Vec<Slot<Diffed>>> =
+        steps.par_chunks(run).map(|steps| diff_run(&shared, steps, keep, &cache)).collect::<Result<_, _>>()?;
+    let fresh = runs.iter().flatten().filter_map(|slot| match slot {
+        Slot::Fresh(_, Some(diffed)) => Some(diffed),
+        _ => None,
+    });
+    let changed: BTreeSet<&str> = fresh.flat_map(|d| d.items.iter().flatten()).map(|f| f.rel.as_str()).collect();
     let vouched: Vouched = repo.work().blobs(&shared, changed.into_iter()).into_iter().collect();
     let runs = runs.into_par_iter().map(|run| parse_run(&shared, run, &vouched)).collect::<Result<_, _>>()?;
-    Ok(Changed { shared, runs, boundary: walked.boundary })
+    Ok(Changed { shared, runs, boundary: walked.boundary, cache })
 }
 
 /// The blob each file (site path) of the work tree holds, for the files git's index
@@ -159,8 +168,17 @@ type Vouched = HashMap<String, ObjectId>;
 pub struct Changed {
     shared: gix::ThreadSafeRepository,
     /// Runs of consecutive commits, newest first.
-    runs: Vec<Vec<Parsing>>,
+    runs: Vec<Vec<Slot<Parsing>>>,
     boundary: Option<String>,
+    /// Where the results of the commits read now are kept for the next run.
+    cache: cache::Cache,
+}
+
+/// One commit on its way through the halves: known from the cache, or being read (its
+/// step kept, to cache the result under; `None` once it is known to change no content).
+enum Slot<T> {
+    Cached(Option<Read>),
+    Fresh(repo::Step, Option<T>),
 }
 
 /// One commit's changed files.
@@ -195,34 +213,44 @@ enum Side {
     WorkTree(ObjectId),
 }
 
-/// Compares consecutive commits (newest first) with their parents.
+/// Compares consecutive commits (newest first) with their parents, but those the
+/// cache knows.
 fn diff_run(
     shared: &gix::ThreadSafeRepository,
     steps: &[repo::Step],
-    keep: &Keep<'_>,
-) -> Result<Vec<Diffed>, HistoryError> {
+    keep: &Keep,
+    cache: &cache::Cache,
+) -> Result<Vec<Slot<Diffed>>, HistoryError> {
     let reader = repo::Reader::new(shared);
     let mut out = vec![];
     for step in steps {
-        reader.next_commit();
-        let parent = step.parents.first().copied().flatten();
-        let first = reader.diff(parent, step.site, repo::ITEMS, keep)?;
-        let docs = reader.diff(parent, step.site, repo::DOCS, keep)?;
-        let docs: Vec<String> = docs.into_iter().filter(|f| f.after.is_some()).map(|f| f.rel).collect();
-        if first.is_empty() && docs.is_empty() {
-            continue;
+        match cache.get(step) {
+            Some(read) => out.push(Slot::Cached(read)),
+            None => out.push(Slot::Fresh(step.clone(), diff(&reader, step, keep)?)),
         }
-        let mut items = vec![];
-        if !first.is_empty() {
-            items.push(first);
-            // In a merge, only what differs from every parent is the merge's own change.
-            for other in step.parents.iter().skip(1) {
-                items.push(reader.diff(*other, step.site, repo::ITEMS, keep)?);
-            }
-        }
-        out.push(Diffed { commit: Arc::new(reader.describe(step.id)?), items, docs });
     }
     Ok(out)
+}
+
+/// The files one commit changed; `None` when it changed no content file.
+fn diff(reader: &repo::Reader, step: &repo::Step, keep: &Keep) -> Result<Option<Diffed>, HistoryError> {
+    reader.next_commit();
+    let parent = step.parents.first().copied().flatten();
+    let first = reader.diff(parent, step.site, repo::ITEMS, keep)?;
+    let docs = reader.diff(parent, step.site, repo::DOCS, keep)?;
+    let docs: Vec<String> = docs.into_iter().filter(|f| f.after.is_some()).map(|f| f.rel).collect();
+    if first.is_empty() && docs.is_empty() {
+        return Ok(None);
+    }
+    let mut items = vec![];
+    if !first.is_empty() {
+        items.push(first);
+        // In a merge, only what differs from every parent is the merge's own change.
+        for other in step.parents.iter().skip(1) {
+            items.push(reader.diff(*other, step.site, repo::ITEMS, keep)?);
+        }
+    }
+    Ok(Some(Diffed { commit: Arc::new(reader.describe(step.id)?), items, docs }))
 }
 
 /// Parses the files of consecutive commits (newest first), but the versions the work
@@ -230,19 +258,30 @@ fn diff_run(
 /// next one: parsed once, kept by blob id.
 fn parse_run(
     shared: &gix::ThreadSafeRepository,
-    run: Vec<Diffed>,
+    run: Vec<Slot<Diffed>>,
     vouched: &Vouched,
-) -> Result<Vec<Parsing>, HistoryError> {
+) -> Result<Vec<Slot<Parsing>>, HistoryError> {
     let reader = repo::Reader::new(shared);
     let mut versions = Versions::default();
     let mut out = vec![];
-    for diffed in run {
+    for slot in run {
+        let (step, diffed) = match slot {
+            Slot::Cached(read) => {
+                out.push(Slot::Cached(read));
+                continue;
+            }
+            Slot::Fresh(step, None) => {
+                out.push(Slot::Fresh(step, None));
+                continue;
+            }
+            Slot::Fresh(step, Some(diffed)) => (step, diffed),
+        };
         let items =
             diffed.items.iter().map(|files| versions.parse(&reader, vouched, files)).collect::<Result<_, _>>()?;
         if let Some(first) = diffed.items.first() {
             versions.keep_before(first);
         }
-        out.push(Parsing { commit: diffed.commit, items, docs: diffed.docs });
+        out.push(Slot::Fresh(step, Some(Parsing { commit: diffed.commit, items, docs: diffed.docs })));
     }
     Ok(out)
 }
@@ -260,10 +299,19 @@ impl Changed {
         let initiatives = initiatives.map(|i| (i.doc.source.rel.as_str(), Version::Initiative(i.clone())));
         let known: Known = stories.chain(initiatives).collect();
         let shared = &self.shared;
-        let runs: Vec<Vec<Read>> =
+        let runs: Vec<Vec<Slot<Read>>> =
             self.runs.into_par_iter().map(|run| compare_run(shared, run, &known)).collect::<Result<_, _>>()?;
+        let mut cache = self.cache;
         let mut history = History { shallow_boundary: self.boundary, ..History::default() };
-        for read in runs.into_iter().flatten() {
+        for slot in runs.into_iter().flatten() {
+            let read = match slot {
+                Slot::Cached(read) => read,
+                Slot::Fresh(step, read) => {
+                    cache.insert(&step, read.as_ref());
+                    read
+                }
+            };
+            let Some(read) = read else { continue };
             for doc in read.docs {
                 history.docs.entry(doc).or_insert_with(|| read.commit.clone());
             }
@@ -273,6 +321,7 @@ impl Changed {
                 history.notes.extend(notes);
             }
         }
+        cache.save();
         Ok(history)
     }
 }
@@ -291,32 +340,42 @@ struct Read {
 /// Compares the files of consecutive commits.
 fn compare_run(
     shared: &gix::ThreadSafeRepository,
-    run: Vec<Parsing>,
+    run: Vec<Slot<Parsing>>,
     known: &Known,
-) -> Result<Vec<Read>, HistoryError> {
+) -> Result<Vec<Slot<Read>>, HistoryError> {
     let reader = repo::Reader::new(shared);
     let mut out = vec![];
-    for parsing in run {
-        let mut sides = parsing.items.iter().map(|files| files.iter().map(|f| finish(&reader, known, f)).collect());
-        let items = match sides.next() {
-            Some(first) => {
-                let first: Vec<FileChange> = first?;
-                Some(items(&parsing.commit, &first, sides)?)
-            }
-            None => None,
-        };
-        out.push(Read { commit: parsing.commit, items, docs: parsing.docs });
+    for slot in run {
+        out.push(match slot {
+            Slot::Cached(read) => Slot::Cached(read),
+            Slot::Fresh(step, parsing) => Slot::Fresh(step, parsing.map(|p| read(&reader, known, p)).transpose()?),
+        });
     }
     Ok(out)
 }
 
-/// A changed file with both sides parsed: a side the work tree holds is `check`'s item,
-/// else (a file `check` made no item of) read from git and parsed.
+/// One commit's files compared.
+fn read(reader: &repo::Reader, known: &Known, parsing: Parsing) -> Result<Read, HistoryError> {
+    let mut sides = parsing.items.iter().map(|files| files.iter().map(|f| finish(reader, known, f)).collect());
+    let items = match sides.next() {
+        Some(first) => {
+            let first: Vec<FileChange> = first?;
+            Some(items(&parsing.commit, &first, sides)?)
+        }
+        None => None,
+    };
+    Ok(Read { commit: parsing.commit, items, docs: parsing.docs })
+}
+
+/// A changed file with both sides parsed: a side the work tree holds is `check`'s item
+/// when `check` read that very version, else (a file `check` made no item of, or one
+/// edited between git's index vouching for it and `check` reading it) read from git
+/// and parsed.
 fn finish(reader: &repo::Reader, known: &Known, file: &Pending) -> Result<FileChange, HistoryError> {
     let side = |side: &Side| -> Result<Parsed, HistoryError> {
         Ok(match side {
             Side::Parsed(parsed) => parsed.clone(),
-            Side::WorkTree(id) => match known.get(file.rel.as_str()) {
+            Side::WorkTree(id) => match known.get(file.rel.as_str()).filter(|v| repo::is_blob(v.text(), *id)) {
                 Some(version) => Parsed::Item(version.clone()),
                 None => compare::parse_version(&file.rel, &reader.text(*id)?),
             },
@@ -396,8 +455,7 @@ pub fn for_site(site: &Path, config: &crate::config::Config) -> Result<Option<Ch
     if !config.history.enabled {
         return Ok(None);
     }
-    let ignore = crate::load::ignore_set(config);
-    match changed(site, &Range::default(), &|rel| !ignore.is_match(rel)) {
+    match changed(site, &Range::default(), &Keep::of(config)) {
         Ok(changed) => Ok(Some(changed)),
         Err(HistoryError::NotARepository { .. }) => Ok(None),
         Err(err) => Err(err),

@@ -21,6 +21,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
+/// Bytes of decoded commits and small trees kept while finding the site in each commit.
+const STEPS_CACHE: usize = 4 << 20;
+
 /// The folders of a site whose files are items with history.
 pub const ITEMS: &[&str] = &["roadmap", "backlog"];
 /// The folder of the docs pages, whose history is when each last changed.
@@ -88,7 +91,10 @@ impl SiteRepo {
     pub fn open(site: &Path) -> Result<SiteRepo, HistoryError> {
         let not_repo = || HistoryError::NotARepository { site: site.to_path_buf() };
         let tree = crate::load::work_tree(site).ok_or_else(not_repo)?;
-        let repo = gix::open(&tree.root).map_err(|_| not_repo())?;
+        let mut repo = gix::open(&tree.root).map_err(|_| not_repo())?;
+        // The walk, then `steps`, read each commit and its root tree more than once
+        // (as a commit and as the next one's parent): small objects, kept decoded.
+        repo.object_cache_size(STEPS_CACHE);
         let prefix = tree.site;
         let shallow = repo.shallow_commits()?.map(|c| c.iter().copied().collect()).unwrap_or_default();
         Ok(SiteRepo { repo, prefix, shallow })
@@ -241,7 +247,11 @@ impl SiteRepo {
     /// A handle for one thread that compares steps: the repository can be shared
     /// between threads, each with its own handle and caches.
     pub fn shared(&self) -> gix::ThreadSafeRepository {
-        self.repo.clone().into_sync()
+        // Without the object cache: the comparing threads keep their own trees (see
+        // [`Reader`]), which a cache would copy in and out on every look-up.
+        let mut repo = self.repo.clone();
+        repo.object_cache_size(0);
+        repo.into_sync()
     }
 }
 
@@ -264,11 +274,15 @@ impl WorkFiles {
         shared: &gix::ThreadSafeRepository,
         rels: impl Iterator<Item = &'a str>,
     ) -> Vec<(String, ObjectId)> {
+        let rels: Vec<&str> = rels.collect();
+        if rels.is_empty() {
+            // Every commit came from history's cache: no index to read.
+            return vec![];
+        }
         let repo = shared.to_thread_local();
         let (Some(root), Ok(Some(index)), Ok(options)) = (&self.root, repo.try_index(), repo.stat_options()) else {
             return vec![];
         };
-        let rels: Vec<&str> = rels.collect();
         let blob = |rel: &&str| {
             let path: String = self.prefix.iter().map(|p| format!("{p}/")).chain([rel.to_string()]).collect();
             let entry = index.entry_by_path(path.as_str().into())?;
@@ -344,7 +358,7 @@ impl Reader {
         old: Option<ObjectId>,
         new: Option<ObjectId>,
         sections: &[&str],
-        keep: &Keep<'_>,
+        keep: &Keep,
     ) -> Result<Vec<FileDiff>, HistoryError> {
         let mut out = vec![];
         if old == new {
@@ -367,7 +381,7 @@ impl Reader {
         old: Option<ObjectId>,
         new: Option<ObjectId>,
         path: &str,
-        keep: &Keep<'_>,
+        keep: &Keep,
         out: &mut Vec<FileDiff>,
     ) -> Result<(), HistoryError> {
         if old == new {
@@ -409,7 +423,7 @@ impl Reader {
         &self,
         (x, y): (Option<Node>, Option<Node>),
         child: &str,
-        keep: &Keep<'_>,
+        keep: &Keep,
         out: &mut Vec<FileDiff>,
     ) -> Result<(), HistoryError> {
         if crate::load::is_ignored_name(child.rsplit('/').next().unwrap_or(child)) {
@@ -417,7 +431,7 @@ impl Reader {
         }
         self.diff_tree(x.and_then(Node::tree), y.and_then(Node::tree), child, keep, out)?;
         let (fx, fy) = (x.and_then(Node::file), y.and_then(Node::file));
-        if fx != fy && child.ends_with(".md") && keep(child) {
+        if fx != fy && child.ends_with(".md") && keep.keeps(child) {
             out.push(FileDiff { rel: child.to_owned(), before: fx, after: fy });
         }
         Ok(())
@@ -472,8 +486,31 @@ impl Reader {
     }
 }
 
+/// Whether `text` is the blob `id` holds, byte for byte.
+pub fn is_blob(text: &str, id: ObjectId) -> bool {
+    gix::objs::compute_hash(id.kind(), gix::object::Kind::Blob, text.as_bytes()).is_ok_and(|hash| hash == id)
+}
+
 /// Which content files (site paths) count: `ignore:` globs apply to history too.
-pub type Keep<'a> = dyn Fn(&str) -> bool + Sync + 'a;
+pub struct Keep {
+    ignore: globset::GlobSet,
+    /// The globs as written: what history's cache is valid for.
+    globs: Vec<String>,
+}
+
+impl Keep {
+    pub fn of(config: &crate::config::Config) -> Keep {
+        Keep { ignore: crate::load::ignore_set(config), globs: config.ignore.clone() }
+    }
+
+    pub fn keeps(&self, rel: &str) -> bool {
+        !self.ignore.is_match(rel)
+    }
+
+    pub fn globs(&self) -> &[String] {
+        &self.globs
+    }
+}
 
 /// A cursor over a tree's raw entries (`mode name\0id`, in git's order), read straight
 /// from the tree's data (none for an absent tree).

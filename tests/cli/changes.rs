@@ -220,29 +220,19 @@ fn history_output_is_deterministic_and_windowed_from_the_newest_commit() {
     assert_eq!(kinds, ["horizon", "horizon"], "only changes less than 2 days before the newest commit: {found:#?}");
 }
 
-/// Sets every file of the site an hour back and has git record that in its index, as
-/// a checkout some time ago leaves it: git's index then vouches for each file, and
-/// history takes the versions the work tree holds from `check` instead of reading them.
-fn settle(repo: &Repo) {
-    let back = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
-    for entry in walkdir::WalkDir::new(repo.site()).into_iter().map(Result::unwrap) {
-        if entry.file_type().is_file() {
-            std::fs::File::options().write(true).open(entry.path()).unwrap().set_modified(back).unwrap();
-        }
-    }
-    repo.git(["update-index", "--really-refresh"]);
-}
-
 #[test]
 #[ignore = "needs git"]
 fn versions_the_work_tree_holds_give_the_same_history_and_an_uncommitted_edit_none() {
     let repo = history();
     let (_a, read) = build(&repo, "internal");
-    settle(&repo);
+    repo.settle();
+    // Without history's cache, which would hold every commit's result by now.
+    repo.forget_history_cache();
     let (_b, reused) = build(&repo, "internal");
     assert_same_tree(&read, &reused);
     // The same size as the committed file, and git's index still names that one.
     repo.edit("roadmap/INI-2.md", "title: Wallets", "title: Purses!");
+    repo.forget_history_cache();
     let (_c, edited) = build(&repo, "internal");
     let history = |tree: &Tree| tree.json("roadmap.json")["history"].clone();
     assert_eq!(history(&edited), history(&read), "history stays the commits' until the edit is committed");

@@ -68,6 +68,33 @@ impl Repo {
         self.write(rel, &text.replacen(from, to, 1))
     }
 
+    /// Sets every file of the site an hour back and has git record that in its index, as
+    /// a checkout some time ago leaves it: git's index then vouches for each file, and
+    /// history takes the versions the work tree holds from `check` instead of reading them.
+    pub fn settle(&self) -> &Repo {
+        let back = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        for entry in walkdir::WalkDir::new(self.site()).into_iter().map(Result::unwrap) {
+            if entry.file_type().is_file() {
+                std::fs::File::options().write(true).open(entry.path()).unwrap().set_modified(back).unwrap();
+            }
+        }
+        self.git(["update-index", "--really-refresh"]);
+        self
+    }
+
+    /// Where charter keeps what each commit changed (history's cache).
+    pub fn history_cache(&self) -> PathBuf {
+        self.root().join(".git/charter")
+    }
+
+    /// Deletes history's cache: the next run reads every commit again.
+    pub fn forget_history_cache(&self) -> &Repo {
+        match std::fs::remove_dir_all(self.history_cache()) {
+            Err(err) if err.kind() != std::io::ErrorKind::NotFound => panic!("delete the cache: {err}"),
+            _ => self,
+        }
+    }
+
     /// Runs git in the repository and returns its stdout; a failure fails the test.
     pub fn git<I, S>(&self, args: I) -> String
     where
