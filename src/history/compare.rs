@@ -132,11 +132,6 @@ impl Version {
         }
     }
 
-    /// The text this version was parsed from.
-    pub fn text(&self) -> &str {
-        &self.doc().source.text
-    }
-
     fn doc(&self) -> &crate::frontmatter::Document {
         match self {
             Version::Initiative(i) => &i.doc,

@@ -17,7 +17,7 @@ use compare::{FileChange, Parsed, Version};
 use gix::ObjectId;
 use rayon::prelude::*;
 use repo::FileDiff;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::model::{Date, Site};
 use crate::source::Location;
@@ -153,9 +153,10 @@ pub fn changed(site: &Path, range: &Range, keep: &Keep) -> Result<Changed, Histo
         _ => None,
     });
     let changed: BTreeSet<&str> = fresh.flat_map(|d| d.items.iter().flatten()).map(|f| f.rel.as_str()).collect();
-    let vouched: Vouched = repo.work().blobs(&shared, changed.into_iter()).into_iter().collect();
+    let work = repo.work();
+    let vouched: Vouched = work.blobs(&shared, changed.into_iter()).into_iter().collect();
     let runs = runs.into_par_iter().map(|run| parse_run(&shared, run, &vouched)).collect::<Result<_, _>>()?;
-    Ok(Changed { shared, runs, boundary: walked.boundary, cache })
+    Ok(Changed { shared, runs, boundary: walked.boundary, cache, work, vouched })
 }
 
 /// The blob each file (site path) of the work tree holds, for the files git's index
@@ -172,6 +173,9 @@ pub struct Changed {
     boundary: Option<String>,
     /// Where the results of the commits read now are kept for the next run.
     cache: cache::Cache,
+    /// The work tree's files git's index vouched for, and the blob each held then.
+    work: repo::WorkFiles,
+    vouched: Vouched,
 }
 
 /// One commit on its way through the halves: known from the cache, or being read (its
@@ -297,7 +301,8 @@ impl Changed {
         let stories = stories.map(|s| (s.doc.source.rel.as_str(), Version::Story(s.clone())));
         let initiatives = work.into_iter().flat_map(|site| &site.initiatives);
         let initiatives = initiatives.map(|i| (i.doc.source.rel.as_str(), Version::Initiative(i.clone())));
-        let known: Known = stories.chain(initiatives).collect();
+        let still = self.still_vouched();
+        let known: Known = stories.chain(initiatives).filter(|(rel, _)| still.contains(*rel)).collect();
         let shared = &self.shared;
         let runs: Vec<Vec<Slot<Read>>> =
             self.runs.into_par_iter().map(|run| compare_run(shared, run, &known)).collect::<Result<_, _>>()?;
@@ -323,6 +328,15 @@ impl Changed {
         }
         cache.save();
         Ok(history)
+    }
+
+    /// The files git's index still vouches for, with the same blob, now that `check` has
+    /// read them: a file edited between the first half's look and `check`'s read (the
+    /// two run at once) no longer has the stat the index recorded, so its version is
+    /// read from git instead of taken from `check`.
+    fn still_vouched(&self) -> HashSet<String> {
+        let now = self.work.blobs(&self.shared, self.vouched.keys().map(String::as_str));
+        now.into_iter().filter(|(rel, id)| self.vouched.get(rel) == Some(id)).map(|(rel, _)| rel).collect()
     }
 }
 
@@ -375,7 +389,7 @@ fn finish(reader: &repo::Reader, known: &Known, file: &Pending) -> Result<FileCh
     let side = |side: &Side| -> Result<Parsed, HistoryError> {
         Ok(match side {
             Side::Parsed(parsed) => parsed.clone(),
-            Side::WorkTree(id) => match known.get(file.rel.as_str()).filter(|v| repo::is_blob(v.text(), *id)) {
+            Side::WorkTree(id) => match known.get(file.rel.as_str()) {
                 Some(version) => Parsed::Item(version.clone()),
                 None => compare::parse_version(&file.rel, &reader.text(*id)?),
             },

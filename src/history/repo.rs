@@ -486,11 +486,6 @@ impl Reader {
     }
 }
 
-/// Whether `text` is the blob `id` holds, byte for byte.
-pub fn is_blob(text: &str, id: ObjectId) -> bool {
-    gix::objs::compute_hash(id.kind(), gix::object::Kind::Blob, text.as_bytes()).is_ok_and(|hash| hash == id)
-}
-
 /// Which content files (site paths) count: `ignore:` globs apply to history too.
 pub struct Keep {
     ignore: globset::GlobSet,
