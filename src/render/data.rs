@@ -19,21 +19,25 @@ pub type Put<'a, E> = dyn FnMut(String, Vec<u8>) -> Result<(), E> + 'a;
 /// Makes every data file, handing each to `put` as soon as it is made: roadmap.json
 /// (with the feeds and the sitemap made beside it), then the search index's files.
 /// The two large JSON parts are made one after the other, each in parallel inside, so
-/// that they are never in memory at the same time (peak memory, SPEC §10).
+/// that they are never in memory at the same time (peak memory, SPEC §10). With
+/// `same_paths` (an incremental render with the last one's pages), the sitemap, which
+/// lists only those, is the last one's and is not made.
 pub fn write<E>(
     views: &Views,
     pages: &[Page],
     options: &Options,
-    fragments: &Fragments,
+    (fragments, same_paths): (&Fragments, bool),
     put: &mut Put<E>,
 ) -> Result<(), E> {
     let (roadmap, (feed, sitemap)) = rayon::join(
         || roadmap_json(views, options, fragments),
-        || rayon::join(|| feed(views, options), || sitemap(views, pages, options)),
+        || rayon::join(|| feed(views, options), || (!same_paths).then(|| sitemap(views, pages, options))),
     );
     put("roadmap.json".into(), roadmap)?;
     put("feed.xml".into(), feed.into_bytes())?;
-    put("sitemap.xml".into(), sitemap.into_bytes())?;
+    if let Some(sitemap) = sitemap {
+        put("sitemap.xml".into(), sitemap.into_bytes())?;
+    }
     if let Some(entries) = &views.changes {
         put("changes.xml".into(), changes::feed(views, entries, options).into_bytes())?;
     }
