@@ -89,6 +89,25 @@ pub struct Story {
 impl Story {
     /// Backlog order: open stories by rank, then unranked ones by id, then closed ones.
     /// The backlog page and the forecast both walk a product owner's stories this way.
+    /// What the forecast (SPEC §12) reads of a story: its place in a backlog, its
+    /// points, its state and what it waits for. An edit that keeps these cannot move it.
+    #[allow(clippy::type_complexity)]
+    pub fn forecast_inputs(
+        &self,
+    ) -> (
+        &StoryId,
+        StoryStatus,
+        Option<u32>,
+        Option<f64>,
+        &Option<PersonId>,
+        &Option<SprintId>,
+        &Option<InitiativeId>,
+        &[StoryId],
+    ) {
+        let s = self;
+        (&s.id, s.status, s.rank, s.estimate, &s.product_owner, &s.sprint, &s.initiative, &s.depends_on)
+    }
+
     pub fn backlog_order(&self, other: &Story) -> std::cmp::Ordering {
         let key = |s: &Story| (!s.status.is_open(), s.rank.is_none(), s.rank);
         key(self).cmp(&key(other)).then_with(|| self.id.cmp(&other.id))

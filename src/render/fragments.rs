@@ -21,7 +21,7 @@
 //! of this, so no key or fragment ever holds an internal item.
 
 use super::memo::{Memo, Same};
-use super::view::{InitiativeCard, Shared, StoryRow};
+use super::view::{ChangelogEntry, InitiativeCard, Shared, Shown, StoryRow};
 use crate::model::{DocPage, Initiative, Person, Story};
 use rayon::prelude::*;
 use std::any::Any;
@@ -43,8 +43,12 @@ pub struct Fragments {
     /// Objects of `roadmap.json`'s `initiatives`, by the initiative and its card
     /// (progress, forecast).
     pub(super) initiative_json: Memo<(Same<Initiative>, Shared<InitiativeCard>)>,
+    /// The forecast, while no edit moves it.
+    pub(super) plan: super::plan::KeptPlan,
     /// Story rows and initiative cards.
     pub(super) views: super::view::Kept,
+    /// The changelog's entries, in its order, by date and what each shows.
+    pub(super) changelog: Memo<(Option<crate::model::Date>, Shown), Option<Shared<ChangelogEntry>>>,
     /// The assets each document links to or shows (see `published_assets`).
     pub(super) assets: Memo<Same<crate::frontmatter::Document>, Arc<[String]>>,
     /// Entries of `search-index.json`.

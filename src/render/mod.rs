@@ -144,7 +144,7 @@ pub fn render_into<E: Send>(
     (previous, fragments): Reuse,
     sink: &(dyn Fn(&str, Bytes) -> Result<(), E> + Sync),
 ) -> Result<Handed, Stop<E>> {
-    let plan = plan::Plan::new(site, options.today, options.audience);
+    let plan = plan::Plan::kept(site, options.today, options.audience, (&fragments.plan, fragments.keep()));
     let mut history = options.history.as_deref().map(|h| audience::history(h, site, options.audience));
     let site = audience::filter(site, options.audience);
     let mut views = Views::new(&site, options.today, plan, (&fragments.views, fragments.keep()));

@@ -139,6 +139,22 @@ pub struct SprintView {
     pub story_count: usize,
 }
 
+/// An entry of the changelog (and of the feed): a done story or a shipped initiative.
+#[derive(Clone, PartialEq, Serialize)]
+pub struct ChangelogEntry {
+    pub date: Option<String>,
+    pub kind: &'static str,
+    pub link: Link,
+    pub status: Badge,
+}
+
+/// What a changelog entry shows besides its date: a story's row or an initiative's card.
+#[derive(PartialEq)]
+pub enum Shown {
+    Row(Option<Shared<StoryRow>>),
+    Card(Option<Shared<InitiativeCard>>),
+}
+
 /// A view many pages show (a story's row, an initiative's card), made once and kept
 /// between serve rebuilds while what it shows is the same: clones share it, and equal
 /// copies compare by address before field by field. A kept view also keeps its Tera
@@ -214,7 +230,7 @@ pub struct Views<'a> {
     /// Initiative id -> initiatives that depend on it.
     pub initiative_dependents: HashMap<&'a str, Vec<&'a str>>,
     /// The forecast, computed over the whole site before filtering.
-    pub plan: Plan,
+    pub plan: Arc<Plan>,
     /// What changed (SPEC §11), newest first, when the site has a history.
     pub changes: Option<super::changes::Changes>,
     /// The last commit that changed each docs page (by site path), from the history.
@@ -226,7 +242,7 @@ pub struct Views<'a> {
 impl<'a> Views<'a> {
     /// Computes the shared views of a (filtered) site, taking the rows and cards whose
     /// inputs did not change from `kept` (which then keeps this render's).
-    pub fn new(site: &'a Site, today: Date, plan: Plan, (kept, keep): (&Kept, bool)) -> Views<'a> {
+    pub fn new(site: &'a Site, today: Date, plan: Arc<Plan>, (kept, keep): (&Kept, bool)) -> Views<'a> {
         let mut stories_by_po: HashMap<&str, Vec<&Arc<Story>>> = HashMap::new();
         for s in &site.stories {
             if let Some(po) = &s.product_owner {
