@@ -10,8 +10,13 @@
 //!   page, next to its whole template context (typed, so comparing it is cheap);
 //! - items' HTML on the longest list pages (backlog rows, changelog entries), by page
 //!   and item, next to the view each was rendered from: a page whose context changed
-//!   runs its template over a few hundred pieces, not ten thousand rows.
+//!   runs its template over a few hundred pieces, not ten thousand rows;
+//! - the changelog's entries, by the row or card each shows and its date, and the
+//!   forecast, while no story's forecast inputs changed (`plan::KeptPlan`).
 //!
+//! Since an incremental render has the same pages as the last one, it hands over only
+//! the files it made again while the attachments are the same (`render::Handed`): the
+//! output map is the last one's with those replaced.
 //! A fragment or page is reused only when its key (context) is equal; otherwise it is
 //! rendered again. Every render keeps exactly what it rendered, so removed items are
 //! forgotten. A full render starts from an empty cache (the session drops it when
