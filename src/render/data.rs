@@ -183,12 +183,12 @@ fn roadmap_json(views: &Views, options: &Options, fragments: &Fragments) -> Vec<
     let (initiatives, stories) = (&site.initiatives, &site.stories);
     let (initiatives, stories) = rayon::join(
         || {
-            let key = |n: usize| (Same(initiatives[n].clone()), views.card(initiatives[n].id.as_str()));
+            let key = |n: usize| (Same(initiatives[n].clone()), views.ordered.0[n].clone());
             let render = |n: usize| fragments::json(&initiative_json(views, &initiatives[n])).into();
             fragments.initiative_json.render(fragments.keep(), initiatives.len(), key, render)
         },
         || {
-            let key = |n: usize| (Same(stories[n].clone()), views.row(stories[n].id.as_str()));
+            let key = |n: usize| (Same(stories[n].clone()), views.ordered.1[n].clone());
             let render = |n: usize| fragments::json(&story_json(views, &stories[n])).into();
             fragments.story_json.render(fragments.keep(), stories.len(), key, render)
         },

@@ -2,7 +2,7 @@
 //! (internal stories count, the work is real), then read for the items a page shows.
 //! Public builds never name internal stories nor show a velocity that includes them.
 
-use crate::forecast::{self, Forecast, InitiativeForecast, PlanSprint};
+use crate::forecast::{self, Forecast, InitiativeForecast, PlanSprint, StoryForecast};
 use crate::metrics::format_points;
 use crate::model::{Audience, Date, Initiative, InitiativeId, Site, Sprint, Story};
 use crate::urls;
@@ -143,9 +143,14 @@ impl Plan {
     /// The expected sprint of an open story.
     pub fn story(&self, s: &Story) -> Option<ExpectedView> {
         let f = self.forecast.as_ref()?;
-        let expected = f.stories.get(&s.id)?;
+        let expected = self.story_forecast(s)?;
         let sprint = f.calendar.sprint(expected.sprint);
         Some(ExpectedView { sprint: sprint.id, end: sprint.end.to_string(), lower_bound: expected.lower_bound })
+    }
+
+    /// The forecast of an open story as computed: its sprint's index in the calendar.
+    pub fn story_forecast(&self, s: &Story) -> Option<StoryForecast> {
+        self.forecast.as_ref()?.stories.get(&s.id).copied()
     }
 
     /// What drives an initiative's end: per product owner, the latest of its visible

@@ -126,8 +126,7 @@ fn entries<'a>(views: &'a Views) -> (Vec<SearchEntry<'a>>, Vec<Searched>) {
     let len = site.initiatives.len() + site.stories.len() + site.docs.len() + site.config.team.len();
     let mut entries = Vec::with_capacity(len);
     let mut keys = Vec::with_capacity(len);
-    for i in &site.initiatives {
-        let card = &views.cards[i.id.as_str()];
+    for (i, card) in site.initiatives.iter().zip(&views.ordered.0) {
         let text = format!("{} {}", i.outcome.as_deref().unwrap_or_default(), i.doc.excerpt());
         let entry = SearchEntry {
             title: Cow::Borrowed(&card.title),
@@ -140,8 +139,7 @@ fn entries<'a>(views: &'a Views) -> (Vec<SearchEntry<'a>>, Vec<Searched>) {
         entries.push(entry);
         keys.push(Searched::Initiative(Same(i.clone())));
     }
-    for s in &site.stories {
-        let row = &views.rows[s.id.as_str()];
+    for (s, row) in site.stories.iter().zip(&views.ordered.1) {
         let entry = SearchEntry {
             title: Cow::Borrowed(&row.title),
             url: Cow::Borrowed(&row.url),

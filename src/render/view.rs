@@ -3,6 +3,7 @@
 
 use super::memo::{Memo, Same};
 use super::plan::{ExpectedView, ForecastView, Plan};
+use crate::forecast::StoryForecast;
 use crate::links::Resolver;
 use crate::markdown;
 use crate::metrics::{self, Health, Progress, Velocity, format_points};
@@ -199,9 +200,10 @@ impl<T: Serialize> Serialize for Shared<T> {
 }
 
 /// What a story's row shows besides the story: its initiative (title, visibility)
-/// and its expected sprint. People and sprints come from charter.yaml, which does not
-/// change while rows are kept.
-type RowKey = (Same<Story>, Option<Same<Initiative>>, Option<ExpectedView>);
+/// and its expected sprint, as the forecast gives it (a calendar index: no strings are
+/// made to compare it). People, sprints and today, hence the calendar, do not change
+/// while rows are kept (the session drops them when charter.yaml or the date change).
+type RowKey = (Same<Story>, Option<Same<Initiative>>, Option<StoryForecast>);
 
 /// What an initiative's card shows besides the initiative: its stories' progress and
 /// count, and its forecast.
@@ -222,6 +224,9 @@ pub struct Views<'a> {
     pub links: Resolver<'a>,
     pub cards: HashMap<&'a str, Shared<InitiativeCard>>,
     pub rows: HashMap<&'a str, Shared<StoryRow>>,
+    /// The same cards and rows in the site's order of initiatives and stories, for
+    /// walks over every item (data files) without a lookup by id.
+    pub ordered: (Vec<Shared<InitiativeCard>>, Vec<Shared<StoryRow>>),
     pub stories_by_po: HashMap<&'a str, Vec<&'a Arc<Story>>>,
     pub velocity: Vec<Velocity>,
     pub average_velocity: Option<f64>,
@@ -275,6 +280,7 @@ impl<'a> Views<'a> {
             links: Resolver::new(site),
             cards: HashMap::new(),
             rows: HashMap::new(),
+            ordered: (vec![], vec![]),
             stories_by_po,
             velocity,
             average_velocity,
@@ -283,36 +289,31 @@ impl<'a> Views<'a> {
             docs_updated: BTreeMap::new(),
             keep,
         };
-        views.rows = views.kept_rows(&kept.rows, keep);
-        views.cards = views.kept_cards(&kept.cards, keep);
+        let ordered = (views.kept_cards(&kept.cards, keep), views.kept_rows(&kept.rows, keep));
+        views.cards = site.initiatives.iter().map(|i| i.id.as_str()).zip(ordered.0.iter().cloned()).collect();
+        views.rows = site.stories.iter().map(|s| s.id.as_str()).zip(ordered.1.iter().cloned()).collect();
+        views.ordered = ordered;
         views
     }
 
-    fn kept_rows(&self, memo: &Memo<RowKey, Shared<StoryRow>>, keep: bool) -> HashMap<&'a str, Shared<StoryRow>> {
+    fn kept_rows(&self, memo: &Memo<RowKey, Shared<StoryRow>>, keep: bool) -> Vec<Shared<StoryRow>> {
         let stories = &self.site.stories;
         let key = |n: usize| {
             let s = &stories[n];
             let initiative = s.initiative.as_ref().and_then(|id| self.site.initiative(id.as_str()));
-            (Same(s.clone()), initiative.map(|i| Same(i.clone())), self.plan.story(s))
+            (Same(s.clone()), initiative.map(|i| Same(i.clone())), self.plan.story_forecast(s))
         };
-        let rows = memo.render(keep, stories.len(), key, |n| Shared::new(self.story_row(&stories[n]), keep));
-        stories.iter().map(|s| s.id.as_str()).zip(rows).collect()
+        memo.render(keep, stories.len(), key, |n| Shared::new(self.story_row(&stories[n]), keep))
     }
 
-    fn kept_cards(
-        &self,
-        memo: &Memo<CardKey, Shared<InitiativeCard>>,
-        keep: bool,
-    ) -> HashMap<&'a str, Shared<InitiativeCard>> {
+    fn kept_cards(&self, memo: &Memo<CardKey, Shared<InitiativeCard>>, keep: bool) -> Vec<Shared<InitiativeCard>> {
         let initiatives = &self.site.initiatives;
         let key = |n: usize| {
             let i = &initiatives[n];
             let progress = metrics::progress(self.site.stories_of(&i.id).map(|s| &**s));
             (Same(i.clone()), progress, self.site.stories_of(&i.id).count(), self.plan.initiative(i))
         };
-        let cards =
-            memo.render(keep, initiatives.len(), key, |n| Shared::new(self.initiative_card(&initiatives[n]), keep));
-        initiatives.iter().map(|i| i.id.as_str()).zip(cards).collect()
+        memo.render(keep, initiatives.len(), key, |n| Shared::new(self.initiative_card(&initiatives[n]), keep))
     }
 
     /// A view shared by the pages of this render (see [`Shared`]).
