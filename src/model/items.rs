@@ -86,12 +86,32 @@ pub struct Story {
     pub doc: Arc<Document>,
 }
 
+/// What the forecast reads of a story (see [`Story::forecast_inputs`]): id, status,
+/// rank, estimate, product owner, sprint, initiative and dependencies.
+pub type ForecastInputs<'a> = (
+    &'a StoryId,
+    StoryStatus,
+    Option<u32>,
+    Option<f64>,
+    &'a Option<PersonId>,
+    &'a Option<SprintId>,
+    &'a Option<InitiativeId>,
+    &'a [StoryId],
+);
+
 impl Story {
     /// Backlog order: open stories by rank, then unranked ones by id, then closed ones.
     /// The backlog page and the forecast both walk a product owner's stories this way.
     pub fn backlog_order(&self, other: &Story) -> std::cmp::Ordering {
         let key = |s: &Story| (!s.status.is_open(), s.rank.is_none(), s.rank);
         key(self).cmp(&key(other)).then_with(|| self.id.cmp(&other.id))
+    }
+
+    /// What the forecast (SPEC §12) reads of a story: its place in a backlog, its
+    /// points, its state and what it waits for. An edit that keeps these cannot move it.
+    pub fn forecast_inputs(&self) -> ForecastInputs<'_> {
+        let s = self;
+        (&s.id, s.status, s.rank, s.estimate, &s.product_owner, &s.sprint, &s.initiative, &s.depends_on)
     }
 }
 

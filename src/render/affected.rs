@@ -115,8 +115,7 @@ impl Affected {
 /// Whether an edit of a story can move the forecast (SPEC §12): its place in a
 /// backlog, its points, its state or what it waits for.
 fn moves_forecast(old: &Story, new: &Story) -> bool {
-    (old.status, old.rank, old.estimate, &old.product_owner, &old.sprint, &old.initiative, &old.depends_on)
-        != (new.status, new.rank, new.estimate, &new.product_owner, &new.sprint, &new.initiative, &new.depends_on)
+    old.forecast_inputs() != new.forecast_inputs()
 }
 
 /// The section intro (`roadmap/_index.md`, `backlog/_index.md`) stored in `rel`.

@@ -19,21 +19,25 @@ pub type Put<'a, E> = dyn FnMut(String, Vec<u8>) -> Result<(), E> + 'a;
 /// Makes every data file, handing each to `put` as soon as it is made: roadmap.json
 /// (with the feeds and the sitemap made beside it), then the search index's files.
 /// The two large JSON parts are made one after the other, each in parallel inside, so
-/// that they are never in memory at the same time (peak memory, SPEC §10).
+/// that they are never in memory at the same time (peak memory, SPEC §10). With
+/// `same_paths` (an incremental render with the last one's pages), the sitemap, which
+/// lists only those, is the last one's and is not made.
 pub fn write<E>(
     views: &Views,
     pages: &[Page],
     options: &Options,
-    fragments: &Fragments,
+    (fragments, same_paths): (&Fragments, bool),
     put: &mut Put<E>,
 ) -> Result<(), E> {
     let (roadmap, (feed, sitemap)) = rayon::join(
         || roadmap_json(views, options, fragments),
-        || rayon::join(|| feed(views, options), || sitemap(views, pages, options)),
+        || rayon::join(|| feed(views, options), || (!same_paths).then(|| sitemap(views, pages, options))),
     );
     put("roadmap.json".into(), roadmap)?;
     put("feed.xml".into(), feed.into_bytes())?;
-    put("sitemap.xml".into(), sitemap.into_bytes())?;
+    if let Some(sitemap) = sitemap {
+        put("sitemap.xml".into(), sitemap.into_bytes())?;
+    }
     if let Some(entries) = &views.changes {
         put("changes.xml".into(), changes::feed(views, entries, options).into_bytes())?;
     }
@@ -179,12 +183,12 @@ fn roadmap_json(views: &Views, options: &Options, fragments: &Fragments) -> Vec<
     let (initiatives, stories) = (&site.initiatives, &site.stories);
     let (initiatives, stories) = rayon::join(
         || {
-            let key = |n: usize| (Same(initiatives[n].clone()), views.card(initiatives[n].id.as_str()));
+            let key = |n: usize| (Same(initiatives[n].clone()), views.ordered.0[n].clone());
             let render = |n: usize| fragments::json(&initiative_json(views, &initiatives[n])).into();
             fragments.initiative_json.render(fragments.keep(), initiatives.len(), key, render)
         },
         || {
-            let key = |n: usize| (Same(stories[n].clone()), views.row(stories[n].id.as_str()));
+            let key = |n: usize| (Same(stories[n].clone()), views.ordered.1[n].clone());
             let render = |n: usize| fragments::json(&story_json(views, &stories[n])).into();
             fragments.story_json.render(fragments.keep(), stories.len(), key, render)
         },

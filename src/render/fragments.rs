@@ -10,8 +10,13 @@
 //!   page, next to its whole template context (typed, so comparing it is cheap);
 //! - items' HTML on the longest list pages (backlog rows, changelog entries), by page
 //!   and item, next to the view each was rendered from: a page whose context changed
-//!   runs its template over a few hundred pieces, not ten thousand rows.
+//!   runs its template over a few hundred pieces, not ten thousand rows;
+//! - the changelog's entries, by the row or card each shows and its date, and the
+//!   forecast, while no story's forecast inputs changed (`plan::KeptPlan`).
 //!
+//! Since an incremental render has the same pages as the last one, it hands over only
+//! the files it made again while the attachments are the same (`render::Handed`): the
+//! output map is the last one's with those replaced.
 //! A fragment or page is reused only when its key (context) is equal; otherwise it is
 //! rendered again. Every render keeps exactly what it rendered, so removed items are
 //! forgotten. A full render starts from an empty cache (the session drops it when
@@ -21,7 +26,7 @@
 //! of this, so no key or fragment ever holds an internal item.
 
 use super::memo::{Memo, Same};
-use super::view::{InitiativeCard, Shared, StoryRow};
+use super::view::{ChangelogEntry, InitiativeCard, Shared, Shown, StoryRow};
 use crate::model::{DocPage, Initiative, Person, Story};
 use rayon::prelude::*;
 use std::any::Any;
@@ -43,8 +48,12 @@ pub struct Fragments {
     /// Objects of `roadmap.json`'s `initiatives`, by the initiative and its card
     /// (progress, forecast).
     pub(super) initiative_json: Memo<(Same<Initiative>, Shared<InitiativeCard>)>,
+    /// The forecast, while no edit moves it.
+    pub(super) plan: super::plan::KeptPlan,
     /// Story rows and initiative cards.
     pub(super) views: super::view::Kept,
+    /// The changelog's entries, in its order, by date and what each shows.
+    pub(super) changelog: Memo<(Option<crate::model::Date>, Shown), Option<Shared<ChangelogEntry>>>,
     /// The assets each document links to or shows (see `published_assets`).
     pub(super) assets: Memo<Same<crate::frontmatter::Document>, Arc<[String]>>,
     /// Entries of `search-index.json`.

@@ -33,6 +33,9 @@ pub use pages::Page;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Output {
     pub files: BTreeMap<String, Arc<[u8]>>,
+    /// The output paths of the site's attachments among `files` (those the pages link
+    /// to or show): while they stay the same, an incremental render changes no path.
+    pub assets: Vec<String>,
 }
 
 /// Per-build choices that are not in the content.
@@ -66,11 +69,36 @@ pub fn render_changed(site: &Site, theme: &Theme, options: &Options, reuse: Reus
         files.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(file.to_owned(), bytes);
         Ok(())
     };
-    match render_into(site, theme, options, reuse, &collect) {
-        Ok(()) => Ok(Output { files: files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) }),
-        Err(Stop::Invalid(diags)) => Err(diags),
+    let handed = match render_into(site, theme, options, reuse, &collect) {
+        Ok(handed) => handed,
+        Err(Stop::Invalid(diags)) => return Err(diags),
         Err(Stop::Sink(never)) => match never {},
-    }
+    };
+    let made = files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let files = match (handed.changes_only, reuse.0) {
+        // Only what was made again: the last output with those files replaced (the
+        // path map is copied, not rebuilt, and no kept page's path is looked up).
+        (true, Some((previous, _))) => {
+            let mut files = previous.files.clone();
+            // Attachments win over pages and data files, as in a whole render.
+            let assets: std::collections::HashSet<&String> = handed.assets.iter().collect();
+            files.extend(made.into_iter().filter(|(file, _)| !assets.contains(file)));
+            files
+        }
+        _ => made,
+    };
+    Ok(Output { files, assets: handed.assets })
+}
+
+/// What a render handed to its sink.
+#[derive(Debug)]
+pub struct Handed {
+    /// Only the files made again: an incremental render whose output has the same
+    /// paths as the previous one (same pages, same data files, same attachments) hands
+    /// over neither kept pages nor assets, which are the previous output's.
+    pub changes_only: bool,
+    /// The output paths of the site's attachments ([`Output::assets`]).
+    pub assets: Vec<String>,
 }
 
 /// A file's bytes as a render hands them over: freshly rendered, or kept from the
@@ -107,15 +135,16 @@ pub enum Stop<E> {
 /// over from several threads at once; a later file with the same path replaces an
 /// earlier one (attachments win over pages), except theme assets,
 /// which never replace a file of the site. After an `Err`, what the sink received is
-/// incomplete and must be thrown away.
+/// incomplete and must be thrown away. With a `previous` output whose paths this
+/// render keeps, only the files made again are handed over (see [`Handed`]).
 pub fn render_into<E: Send>(
     site: &Site,
     theme: &Theme,
     options: &Options,
     (previous, fragments): Reuse,
     sink: &(dyn Fn(&str, Bytes) -> Result<(), E> + Sync),
-) -> Result<(), Stop<E>> {
-    let plan = plan::Plan::new(site, options.today, options.audience);
+) -> Result<Handed, Stop<E>> {
+    let plan = plan::Plan::kept(site, options.today, options.audience, (&fragments.plan, fragments.keep()));
     let mut history = options.history.as_deref().map(|h| audience::history(h, site, options.audience));
     let site = audience::filter(site, options.audience);
     let mut views = Views::new(&site, options.today, plan, (&fragments.views, fragments.keep()));
@@ -125,24 +154,45 @@ pub fn render_into<E: Send>(
     views.changes = history.map(|h| changes::entries(&views, &h));
     let common = pages::Common::new(&views, options);
     let list = pages::all(&views);
+    let assets = published_assets(&views, fragments);
+    let outputs: Vec<String> = assets.iter().map(|a| a.output.clone()).collect();
+    // An incremental render has the pages of the last one (`Affected` asks for a full
+    // render otherwise), so its paths are the same when its attachments are.
+    let changes_only = previous.is_some_and(|(output, _)| output.assets == outputs);
+    let handed = Handed { changes_only, assets: outputs };
     // Pages first, then the data files (pages end in `.html`, data files never do),
     // each handed over as soon as it is made. Both phases are parallel inside; running
     // them one after the other keeps the large list pages and the large data files out
     // of memory at the same time (peak memory, SPEC §10).
-    let mut written = render_pages(&views, &common, theme, &list, (previous, fragments), sink)?;
+    let reuse = (previous, fragments);
+    let mut written = render_pages(&views, &common, theme, &list, reuse, changes_only, sink)?;
     let mut put = |file: String, bytes: Vec<u8>| {
         sink(&file, Bytes::Fresh(bytes))?;
         written.insert(file);
         Ok(())
     };
-    data::write(&views, &list, options, fragments, &mut put).map_err(Stop::Sink)?;
-    for asset in published_assets(&views, fragments) {
+    data::write(&views, &list, options, (fragments, changes_only), &mut put).map_err(Stop::Sink)?;
+    if !changes_only {
+        write_assets(&assets, theme, &written, sink)?;
+    }
+    Ok(handed)
+}
+
+/// Hands over the site's attachments, then the theme's assets that no file of the
+/// site replaces (`written`).
+fn write_assets<E>(
+    assets: &[&crate::model::StaticFile],
+    theme: &Theme,
+    written: &std::collections::HashSet<String>,
+    sink: &(dyn Fn(&str, Bytes) -> Result<(), E> + Sync),
+) -> Result<(), Stop<E>> {
+    for asset in assets {
         let bytes = std::fs::read(&asset.path).map_err(|err| Stop::Invalid(vec![unreadable(&asset.rel, &err)]))?;
         sink(&asset.output, Bytes::Fresh(bytes)).map_err(Stop::Sink)?;
-        written.insert(asset.output.clone());
     }
+    let site_assets: std::collections::HashSet<&str> = assets.iter().map(|a| a.output.as_str()).collect();
     for (file, asset) in &theme.assets {
-        if written.contains(file) {
+        if written.contains(file) || site_assets.contains(file.as_str()) {
             continue;
         }
         let bytes = theme::asset_bytes(asset).map_err(|err| {
@@ -160,28 +210,32 @@ pub fn render_into<E: Send>(
     Ok(())
 }
 
-/// Renders the pages in parallel into `sink` (those `previous` still holds are taken
-/// from it); returns the paths written, or every template error, sorted.
+/// Renders the pages in parallel into `sink`: those `previous` still holds are taken
+/// from it, or not handed over at all with `changes_only`. Returns the paths written,
+/// or every template error, sorted.
 fn render_pages<E: Send>(
     views: &Views,
     common: &pages::Common,
     theme: &Theme,
     list: &[Page],
     (previous, fragments): Reuse,
+    changes_only: bool,
     sink: &(dyn Fn(&str, Bytes) -> Result<(), E> + Sync),
 ) -> Result<std::collections::HashSet<String>, Stop<E>> {
-    let rendered: Vec<Result<String, Stop<E>>> = list
+    let rendered: Vec<Result<Option<String>, Stop<E>>> = list
         .par_iter()
         .map(|page| {
+            let kept = previous.filter(|(_, affected)| !affected.includes(page));
+            if kept.is_some() && changes_only {
+                return Ok(None);
+            }
             let file = page.file(views);
-            let kept = previous
-                .and_then(|(output, affected)| (!affected.includes(page)).then(|| output.files.get(&file)).flatten());
-            let bytes = match kept {
+            let bytes = match kept.and_then(|(output, _)| output.files.get(&file)) {
                 Some(bytes) => Bytes::Kept(bytes.clone()),
                 None => page.render(views, common, theme, fragments).map_err(|d| Stop::Invalid(vec![*d]))?,
             };
             sink(&file, bytes).map_err(Stop::Sink)?;
-            Ok(file)
+            Ok(Some(file))
         })
         .collect();
     let mut written = std::collections::HashSet::with_capacity(rendered.len());
@@ -189,7 +243,7 @@ fn render_pages<E: Send>(
     for result in rendered {
         match result {
             Ok(file) => {
-                written.insert(file);
+                written.extend(file);
             }
             Err(Stop::Invalid(mut d)) => errors.append(&mut d),
             Err(stop @ Stop::Sink(_)) => return Err(stop),

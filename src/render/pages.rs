@@ -3,7 +3,9 @@
 
 use super::docs::DocsNav;
 use super::fragments::Fragments;
-use super::view::{Badge, InitiativeCard, Link, PersonRef, Shared, StoryRow, Views, backlog_order};
+use super::view::{
+    Badge, ChangelogEntry, InitiativeCard, Link, PersonRef, Shared, Shown, StoryRow, Views, backlog_order,
+};
 use super::{Bytes, Options, svg};
 use crate::diag::Diagnostic;
 use crate::links;
@@ -180,7 +182,7 @@ impl<'a> Page<'a> {
             root: urls::root_prefix(&file),
             has_forecast: views.plan.forecast.is_some(),
         };
-        if let Some((title, vars)) = self.list_vars(views, pieces.file)? {
+        if let Some((title, vars)) = self.list_vars(views, pieces.file, fragments)? {
             let cx = ListContext { page: page(title), vars };
             let render = |cx: &mut ListContext| {
                 cx.vars.make_pieces(&pieces)?;
@@ -207,14 +209,19 @@ impl<'a> Page<'a> {
     }
 
     /// A list page's plain-text title and own variables; `None` for item pages.
-    fn list_vars(&self, views: &Views, file: &str) -> Result<Option<(String, ListVars)>, Box<Diagnostic>> {
+    fn list_vars(
+        &self,
+        views: &Views,
+        file: &str,
+        fragments: &Fragments,
+    ) -> Result<Option<(String, ListVars)>, Box<Diagnostic>> {
         Ok(Some(match self {
             Page::Home => home(views),
             Page::Roadmap => roadmap(views, file)?,
             Page::Backlog => backlog(views, file)?,
             Page::Team => ("Team".into(), team(views)),
             Page::Sprints => ("Sprints".into(), sprints(views)),
-            Page::Changelog => ("Changelog".into(), changelog(views)),
+            Page::Changelog => ("Changelog".into(), changelog(views, fragments)),
             Page::Changes => {
                 let weeks = super::changes::weeks(views.changes.as_deref().unwrap_or_default());
                 ("What changed".into(), ListVars::Changes { weeks, window_days: views.site.config.history.window_days })
@@ -824,8 +831,21 @@ struct Month {
     entries_html: String,
 }
 
-fn changelog(views: &Views) -> ListVars {
-    let entries = changelog_entries(views, usize::MAX).into_iter().map(|e| views.shared(e)).collect();
+/// Every entry of the changelog, each kept from the last render while its row or card
+/// (a kept one is the same allocation) and its date are the same: the page and its
+/// pieces then compare thousands of entries by address.
+fn changelog(views: &Views, fragments: &Fragments) -> ListVars {
+    let done = changelog_order(views);
+    let key = |n: usize| {
+        let (date, kind, id) = done[n];
+        let shown = match kind {
+            "initiative" => Shown::Card(views.cards.get(id).cloned()),
+            _ => Shown::Row(views.rows.get(id).cloned()),
+        };
+        (date, shown)
+    };
+    let entry = |n: usize| changelog_entry(views, done[n]).map(|e| views.shared(e));
+    let entries = fragments.changelog.render(fragments.keep(), done.len(), key, entry).into_iter().flatten().collect();
     ListVars::Changelog { entries, months: Made::default() }
 }
 
@@ -855,20 +875,20 @@ fn changelog_months(
     Ok(())
 }
 
-#[derive(Clone, PartialEq, Serialize)]
-pub struct ChangelogEntry {
-    pub date: Option<String>,
-    pub kind: &'static str,
-    pub link: Link,
-    pub status: Badge,
-}
-
 /// Shipped initiatives and done stories, newest first (undated ones last), at most
 /// `limit` (the feed's few are made without making all the others).
 pub fn changelog_entries(views: &Views, limit: usize) -> Vec<ChangelogEntry> {
+    changelog_order(views).into_iter().filter_map(|done| changelog_entry(views, done)).take(limit).collect()
+}
+
+/// A changelog entry's place: its date, kind and id.
+type Done<'a> = (Option<Date>, &'static str, &'a str);
+
+/// Shipped initiatives and done stories in the changelog's order: newest first,
+/// undated ones last.
+fn changelog_order<'a>(views: &Views<'a>) -> Vec<Done<'a>> {
     let site = views.site;
-    // (date, kind, id): the order of the entries.
-    let mut done: Vec<(Option<Date>, &'static str, &str)> = vec![];
+    let mut done: Vec<Done> = vec![];
     for i in site.initiatives.iter().filter(|i| i.status == InitiativeStatus::Shipped) {
         done.push((i.shipped_on, "initiative", i.id.as_str()));
     }
@@ -877,18 +897,20 @@ pub fn changelog_entries(views: &Views, limit: usize) -> Vec<ChangelogEntry> {
         done.push((date, "story", s.id.as_str()));
     }
     done.sort_by_key(|&(date, kind, id)| (std::cmp::Reverse(date.is_some()), std::cmp::Reverse(date), kind, id));
-    let entry = |(date, kind, id): (Option<Date>, &'static str, &str)| {
-        let (link, status) = match kind {
-            "initiative" => {
-                let card = views.cards.get(id)?;
-                (Link::to(&card.id, &card.title_html, &card.title, &card.url, card.internal), card.status.clone())
-            }
-            _ => {
-                let row = views.rows.get(id)?;
-                (Link::to(&row.id, &row.title_html, &row.title, &row.url, row.internal), row.status.clone())
-            }
-        };
-        Some(ChangelogEntry { date: date.map(|d| d.to_string()), kind, link, status })
+    done
+}
+
+/// The entry of a done story or shipped initiative, from its row or card.
+fn changelog_entry(views: &Views, (date, kind, id): Done) -> Option<ChangelogEntry> {
+    let (link, status) = match kind {
+        "initiative" => {
+            let card = views.cards.get(id)?;
+            (Link::to(&card.id, &card.title_html, &card.title, &card.url, card.internal), card.status.clone())
+        }
+        _ => {
+            let row = views.rows.get(id)?;
+            (Link::to(&row.id, &row.title_html, &row.title, &row.url, row.internal), row.status.clone())
+        }
     };
-    done.into_iter().filter_map(entry).take(limit).collect()
+    Some(ChangelogEntry { date: date.map(|d| d.to_string()), kind, link, status })
 }

@@ -2,12 +2,13 @@
 //! (internal stories count, the work is real), then read for the items a page shows.
 //! Public builds never name internal stories nor show a velocity that includes them.
 
-use crate::forecast::{self, Forecast, InitiativeForecast, PlanSprint};
+use crate::forecast::{self, Forecast, InitiativeForecast, PlanSprint, StoryForecast};
 use crate::metrics::format_points;
-use crate::model::{Audience, Date, Initiative, InitiativeId, Site, Story};
+use crate::model::{Audience, Date, Initiative, InitiativeId, Site, Sprint, Story};
 use crate::urls;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// The forecast of a build.
 pub struct Plan {
@@ -42,7 +43,67 @@ pub struct ExpectedView {
     pub lower_bound: bool,
 }
 
+/// The last render's forecast and what it was made from, so that a render after an
+/// edit that cannot move it (a title, a body) takes it instead of forecasting every
+/// story again (serve).
+#[derive(Default)]
+pub struct KeptPlan(Mutex<Option<(Inputs, Arc<Plan>)>>);
+
+/// What a forecast is made from: the date, the audience (velocities shown or not),
+/// the sprints, the stories and the initiatives (held, so an unchanged one compares by
+/// address).
+pub struct Inputs {
+    today: Date,
+    audience: Audience,
+    sprints: Vec<Sprint>,
+    stories: Vec<Arc<Story>>,
+    initiatives: Vec<Arc<Initiative>>,
+}
+
+impl Inputs {
+    fn of(site: &Site, today: Date, audience: Audience) -> Inputs {
+        Inputs {
+            today,
+            audience,
+            sprints: site.config.sprints.clone(),
+            stories: site.stories.clone(),
+            initiatives: site.initiatives.clone(),
+        }
+    }
+
+    /// Whether both give the same forecast: each story and initiative in the same
+    /// place is the same, or equal in what the forecast reads of it.
+    fn same_forecast(&self, other: &Inputs) -> bool {
+        let story =
+            |(a, b): (&Arc<Story>, &Arc<Story>)| Arc::ptr_eq(a, b) || a.forecast_inputs() == b.forecast_inputs();
+        let initiative = |(a, b): (&Arc<Initiative>, &Arc<Initiative>)| {
+            Arc::ptr_eq(a, b) || (&a.id, a.status.is_closed()) == (&b.id, b.status.is_closed())
+        };
+        (self.today, self.audience, &self.sprints) == (other.today, other.audience, &other.sprints)
+            && self.stories.len() == other.stories.len()
+            && self.stories.iter().zip(&other.stories).all(story)
+            && self.initiatives.len() == other.initiatives.len()
+            && self.initiatives.iter().zip(&other.initiatives).all(initiative)
+    }
+}
+
 impl Plan {
+    /// The forecast of `site` (unfiltered) at `today`, the last render's when its
+    /// inputs are the same (`keep`: `kept` then holds this one).
+    pub fn kept(site: &Site, today: Date, audience: Audience, (kept, keep): (&KeptPlan, bool)) -> Arc<Plan> {
+        if !keep {
+            return Arc::new(Plan::new(site, today, audience));
+        }
+        let inputs = Inputs::of(site, today, audience);
+        let mut last = kept.0.lock().unwrap_or_else(|p| p.into_inner());
+        let plan = match last.take() {
+            Some((known, plan)) if known.same_forecast(&inputs) => plan,
+            _ => Arc::new(Plan::new(site, today, audience)),
+        };
+        *last = Some((inputs, plan.clone()));
+        plan
+    }
+
     /// The forecast of `site` (unfiltered) at `today`.
     pub fn new(site: &Site, today: Date, audience: Audience) -> Plan {
         let stories: Vec<&Story> = site.stories.iter().map(|s| &**s).collect();
@@ -82,9 +143,14 @@ impl Plan {
     /// The expected sprint of an open story.
     pub fn story(&self, s: &Story) -> Option<ExpectedView> {
         let f = self.forecast.as_ref()?;
-        let expected = f.stories.get(&s.id)?;
+        let expected = self.story_forecast(s)?;
         let sprint = f.calendar.sprint(expected.sprint);
         Some(ExpectedView { sprint: sprint.id, end: sprint.end.to_string(), lower_bound: expected.lower_bound })
+    }
+
+    /// The forecast of an open story as computed: its sprint's index in the calendar.
+    pub fn story_forecast(&self, s: &Story) -> Option<StoryForecast> {
+        self.forecast.as_ref()?.stories.get(&s.id).copied()
     }
 
     /// What drives an initiative's end: per product owner, the latest of its visible

@@ -77,11 +77,13 @@ fn head_script(entries: &[SearchEntry<'_>], keys: &[Searched], fragments: &Fragm
         shard_entries: usize,
     }
     let mut statuses: Vec<&str> = vec![];
-    let rows: Vec<Row> = entries.iter().map(|e| row(e, &mut statuses)).collect();
+    let status: Vec<Option<usize>> = entries.iter().map(|e| status_index(e, &mut statuses)).collect();
     let shards = entries.len().div_ceil(SHARD_ENTRIES);
     let head = Head { kinds: KINDS, statuses, shards, shard_entries: SHARD_ENTRIES };
-    let key = |n: usize| (keys[n].clone(), rows[n].4);
-    let rows = fragments.search_row.render(fragments.keep(), rows.len(), key, |n| fragments::json(&rows[n]).into());
+    // A row (and its implied URL) is made only for an entry whose fragment is not kept.
+    let key = |n: usize| (keys[n].clone(), status[n]);
+    let render = |n: usize| fragments::json(&row(&entries[n], status[n])).into();
+    let rows = fragments.search_row.render(fragments.keep(), entries.len(), key, render);
     let mut script = b"window.charterSearch = ".to_vec();
     script.extend_from_slice(fragments::json(&head).as_bytes());
     script.pop(); // the head's closing brace: the object goes on
@@ -91,14 +93,18 @@ fn head_script(entries: &[SearchEntry<'_>], keys: &[Searched], fragments: &Fragm
     script
 }
 
-/// The compact form of an entry; its status is added to `statuses` when new.
-fn row<'a>(e: &'a SearchEntry<'_>, statuses: &mut Vec<&'a str>) -> Row<'a> {
-    let status = e.status.map(|s| {
+/// The index of an entry's status in `statuses`, where it is added when new.
+fn status_index(e: &SearchEntry<'_>, statuses: &mut Vec<&'static str>) -> Option<usize> {
+    e.status.map(|s| {
         statuses.iter().position(|known| *known == s).unwrap_or_else(|| {
             statuses.push(s);
             statuses.len() - 1
         })
-    });
+    })
+}
+
+/// The compact form of an entry, with the index of its status.
+fn row<'a>(e: &'a SearchEntry<'_>, status: Option<usize>) -> Row<'a> {
     let kind = KINDS.iter().position(|k| *k == e.kind).unwrap_or_default();
     let url = (implied_url(e.kind, e.id).as_deref() != Some(&*e.url)).then_some(&*e.url);
     (kind, e.id, &e.title, url, status)
@@ -126,8 +132,7 @@ fn entries<'a>(views: &'a Views) -> (Vec<SearchEntry<'a>>, Vec<Searched>) {
     let len = site.initiatives.len() + site.stories.len() + site.docs.len() + site.config.team.len();
     let mut entries = Vec::with_capacity(len);
     let mut keys = Vec::with_capacity(len);
-    for i in &site.initiatives {
-        let card = &views.cards[i.id.as_str()];
+    for (i, card) in site.initiatives.iter().zip(&views.ordered.0) {
         let text = format!("{} {}", i.outcome.as_deref().unwrap_or_default(), i.doc.excerpt());
         let entry = SearchEntry {
             title: Cow::Borrowed(&card.title),
@@ -140,8 +145,7 @@ fn entries<'a>(views: &'a Views) -> (Vec<SearchEntry<'a>>, Vec<Searched>) {
         entries.push(entry);
         keys.push(Searched::Initiative(Same(i.clone())));
     }
-    for s in &site.stories {
-        let row = &views.rows[s.id.as_str()];
+    for (s, row) in site.stories.iter().zip(&views.ordered.1) {
         let entry = SearchEntry {
             title: Cow::Borrowed(&row.title),
             url: Cow::Borrowed(&row.url),
@@ -199,9 +203,11 @@ mod tests {
     fn urls_the_kind_and_id_imply_are_left_out() {
         let mut statuses = vec![];
         let implied = story("CHK-12", "backlog/chk-12/index.html");
-        assert_eq!(row(&implied, &mut statuses), (1, "CHK-12", "Guest address form", None, Some(0)));
+        let status = status_index(&implied, &mut statuses);
+        assert_eq!(row(&implied, status), (1, "CHK-12", "Guest address form", None, Some(0)));
         let other = story("CHK-13", "backlog/chk-13-2/index.html");
-        assert_eq!(row(&other, &mut statuses).3, Some("backlog/chk-13-2/index.html"));
+        assert_eq!(status_index(&other, &mut statuses), Some(0));
+        assert_eq!(row(&other, status).3, Some("backlog/chk-13-2/index.html"));
         assert_eq!(implied_url("story", "Ärger"), None, "non-ASCII ids keep their URL");
         assert_eq!(implied_url("doc", "docs/guide"), Some("docs/guide/index.html".into()));
         assert_eq!(statuses, ["ready"]);

@@ -3,6 +3,7 @@
 
 use super::memo::{Memo, Same};
 use super::plan::{ExpectedView, ForecastView, Plan};
+use crate::forecast::StoryForecast;
 use crate::links::Resolver;
 use crate::markdown;
 use crate::metrics::{self, Health, Progress, Velocity, format_points};
@@ -139,6 +140,22 @@ pub struct SprintView {
     pub story_count: usize,
 }
 
+/// An entry of the changelog (and of the feed): a done story or a shipped initiative.
+#[derive(Clone, PartialEq, Serialize)]
+pub struct ChangelogEntry {
+    pub date: Option<String>,
+    pub kind: &'static str,
+    pub link: Link,
+    pub status: Badge,
+}
+
+/// What a changelog entry shows besides its date: a story's row or an initiative's card.
+#[derive(PartialEq)]
+pub enum Shown {
+    Row(Option<Shared<StoryRow>>),
+    Card(Option<Shared<InitiativeCard>>),
+}
+
 /// A view many pages show (a story's row, an initiative's card), made once and kept
 /// between serve rebuilds while what it shows is the same: clones share it, and equal
 /// copies compare by address before field by field. A kept view also keeps its Tera
@@ -183,9 +200,10 @@ impl<T: Serialize> Serialize for Shared<T> {
 }
 
 /// What a story's row shows besides the story: its initiative (title, visibility)
-/// and its expected sprint. People and sprints come from charter.yaml, which does not
-/// change while rows are kept.
-type RowKey = (Same<Story>, Option<Same<Initiative>>, Option<ExpectedView>);
+/// and its expected sprint, as the forecast gives it (a calendar index: no strings are
+/// made to compare it). People, sprints and today, hence the calendar, do not change
+/// while rows are kept (the session drops them when charter.yaml or the date change).
+type RowKey = (Same<Story>, Option<Same<Initiative>>, Option<StoryForecast>);
 
 /// What an initiative's card shows besides the initiative: its stories' progress and
 /// count, and its forecast.
@@ -206,6 +224,9 @@ pub struct Views<'a> {
     pub links: Resolver<'a>,
     pub cards: HashMap<&'a str, Shared<InitiativeCard>>,
     pub rows: HashMap<&'a str, Shared<StoryRow>>,
+    /// The same cards and rows in the site's order of initiatives and stories, for
+    /// walks over every item (data files) without a lookup by id.
+    pub ordered: (Vec<Shared<InitiativeCard>>, Vec<Shared<StoryRow>>),
     pub stories_by_po: HashMap<&'a str, Vec<&'a Arc<Story>>>,
     pub velocity: Vec<Velocity>,
     pub average_velocity: Option<f64>,
@@ -214,7 +235,7 @@ pub struct Views<'a> {
     /// Initiative id -> initiatives that depend on it.
     pub initiative_dependents: HashMap<&'a str, Vec<&'a str>>,
     /// The forecast, computed over the whole site before filtering.
-    pub plan: Plan,
+    pub plan: Arc<Plan>,
     /// What changed (SPEC §11), newest first, when the site has a history.
     pub changes: Option<super::changes::Changes>,
     /// The last commit that changed each docs page (by site path), from the history.
@@ -226,7 +247,7 @@ pub struct Views<'a> {
 impl<'a> Views<'a> {
     /// Computes the shared views of a (filtered) site, taking the rows and cards whose
     /// inputs did not change from `kept` (which then keeps this render's).
-    pub fn new(site: &'a Site, today: Date, plan: Plan, (kept, keep): (&Kept, bool)) -> Views<'a> {
+    pub fn new(site: &'a Site, today: Date, plan: Arc<Plan>, (kept, keep): (&Kept, bool)) -> Views<'a> {
         let mut stories_by_po: HashMap<&str, Vec<&Arc<Story>>> = HashMap::new();
         for s in &site.stories {
             if let Some(po) = &s.product_owner {
@@ -259,6 +280,7 @@ impl<'a> Views<'a> {
             links: Resolver::new(site),
             cards: HashMap::new(),
             rows: HashMap::new(),
+            ordered: (vec![], vec![]),
             stories_by_po,
             velocity,
             average_velocity,
@@ -267,36 +289,31 @@ impl<'a> Views<'a> {
             docs_updated: BTreeMap::new(),
             keep,
         };
-        views.rows = views.kept_rows(&kept.rows, keep);
-        views.cards = views.kept_cards(&kept.cards, keep);
+        let ordered = (views.kept_cards(&kept.cards, keep), views.kept_rows(&kept.rows, keep));
+        views.cards = site.initiatives.iter().map(|i| i.id.as_str()).zip(ordered.0.iter().cloned()).collect();
+        views.rows = site.stories.iter().map(|s| s.id.as_str()).zip(ordered.1.iter().cloned()).collect();
+        views.ordered = ordered;
         views
     }
 
-    fn kept_rows(&self, memo: &Memo<RowKey, Shared<StoryRow>>, keep: bool) -> HashMap<&'a str, Shared<StoryRow>> {
+    fn kept_rows(&self, memo: &Memo<RowKey, Shared<StoryRow>>, keep: bool) -> Vec<Shared<StoryRow>> {
         let stories = &self.site.stories;
         let key = |n: usize| {
             let s = &stories[n];
             let initiative = s.initiative.as_ref().and_then(|id| self.site.initiative(id.as_str()));
-            (Same(s.clone()), initiative.map(|i| Same(i.clone())), self.plan.story(s))
+            (Same(s.clone()), initiative.map(|i| Same(i.clone())), self.plan.story_forecast(s))
         };
-        let rows = memo.render(keep, stories.len(), key, |n| Shared::new(self.story_row(&stories[n]), keep));
-        stories.iter().map(|s| s.id.as_str()).zip(rows).collect()
+        memo.render(keep, stories.len(), key, |n| Shared::new(self.story_row(&stories[n]), keep))
     }
 
-    fn kept_cards(
-        &self,
-        memo: &Memo<CardKey, Shared<InitiativeCard>>,
-        keep: bool,
-    ) -> HashMap<&'a str, Shared<InitiativeCard>> {
+    fn kept_cards(&self, memo: &Memo<CardKey, Shared<InitiativeCard>>, keep: bool) -> Vec<Shared<InitiativeCard>> {
         let initiatives = &self.site.initiatives;
         let key = |n: usize| {
             let i = &initiatives[n];
             let progress = metrics::progress(self.site.stories_of(&i.id).map(|s| &**s));
             (Same(i.clone()), progress, self.site.stories_of(&i.id).count(), self.plan.initiative(i))
         };
-        let cards =
-            memo.render(keep, initiatives.len(), key, |n| Shared::new(self.initiative_card(&initiatives[n]), keep));
-        initiatives.iter().map(|i| i.id.as_str()).zip(cards).collect()
+        memo.render(keep, initiatives.len(), key, |n| Shared::new(self.initiative_card(&initiatives[n]), keep))
     }
 
     /// A view shared by the pages of this render (see [`Shared`]).

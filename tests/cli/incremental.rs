@@ -124,13 +124,8 @@ fn step(root: &Path, rng: &mut Rng, n: usize) -> (String, Vec<PathBuf>) {
             (format!("done on {date}: {}", p.display()), vec![p])
         }
         15 => {
-            // Links an attachment from a page, or stops linking it: published assets change.
             let p = pick(rng, &docs);
-            let text = read(&p);
-            let rel = p.strip_prefix(root).expect("in the site").to_string_lossy().replace('\\', "/");
-            let link = format!("\n[The diagram]({})\n", charter::links::relative(&rel, "docs/guide/img/ownership.svg"));
-            let text = if text.contains(&link) { text.replace(&link, "") } else { format!("{text}{link}") };
-            write(&p, &text);
+            toggle_attachment(root, &p);
             (format!("toggle an attachment link in {}", p.display()), vec![p])
         }
         10 => {
@@ -149,6 +144,16 @@ fn step(root: &Path, rng: &mut Rng, n: usize) -> (String, Vec<PathBuf>) {
             (format!("safe-save {}", p.display()), vec![temp, p])
         }
     }
+}
+
+/// Links an attachment that no other page links from the page `p`, or stops linking
+/// it: the published assets change, so the output gains or loses a file.
+fn toggle_attachment(root: &Path, p: &Path) {
+    let text = fs::read_to_string(p).unwrap_or_default();
+    let rel = p.strip_prefix(root).expect("in the site").to_string_lossy().replace('\\', "/");
+    let link = format!("\n[The screenshot]({})\n", charter::links::relative(&rel, "docs/guide/img/changes-page.png"));
+    let text = if text.contains(&link) { text.replace(&link, "") } else { format!("{text}{link}") };
+    fs::write(p, text).expect("write site file");
 }
 
 /// What a clean `charter build` of the same files gives.
@@ -197,25 +202,45 @@ fn rebuilds_equal_clean_builds(audience: Option<charter::model::Audience>) {
         let (what, paths) = step(&root, &mut rng, n);
         let Some(changes) = session::changes(&root, &out, paths) else { continue };
         let incremental = session.rebuild(&changes).expect("rebuild");
-        match (incremental, clean_build(&args)) {
-            (Outcome::Built(output, warnings), CleanBuild::Built(clean, clean_warnings)) => {
-                let differing: std::collections::BTreeSet<&String> =
-                    clean.keys().chain(output.files.keys()).filter(|k| clean.get(*k) != output.files.get(*k)).collect();
-                assert!(
-                    differing.is_empty(),
-                    "step {n} ({what}): these files differ from a clean build: {differing:?}"
-                );
-                assert_eq!(warnings, clean_warnings, "step {n} ({what}): warnings differ");
-            }
-            (Outcome::Failed(errors), CleanBuild::Failed(clean_errors)) => {
-                assert_eq!(errors, clean_errors, "step {n} ({what}): diagnostics differ");
-            }
-            (Outcome::Built(..), CleanBuild::Failed(errors)) => {
-                panic!("step {n} ({what}): incremental built, clean build failed: {errors:?}")
-            }
-            (Outcome::Failed(errors), CleanBuild::Built(..)) => {
-                panic!("step {n} ({what}): incremental failed, clean build built: {errors:?}")
-            }
+        assert_clean(incremental, &args, n, &what);
+    }
+}
+
+/// Linking an attachment no other page links, then unlinking it: the output gains and
+/// loses a file, so the incremental render cannot keep the last output's paths.
+#[test]
+fn linking_and_unlinking_an_attachment_rebuilds_equal_clean_builds() {
+    let (_dir, root, out, args) = example_copy(None);
+    let mut session = Session::new(args.clone());
+    assert!(matches!(session.rebuild(&session::Changes::All).expect("first build"), Outcome::Built(..)));
+    let page = root.join("docs/guide/rules.md");
+    for n in 0..2 {
+        toggle_attachment(&root, &page);
+        let changes = session::changes(&root, &out, [page.clone()]).expect("a content change");
+        let incremental = session.rebuild(&changes).expect("rebuild");
+        let Outcome::Built(output, _) = &incremental else { panic!("step {n}: the edit did not build") };
+        assert_eq!(output.files.contains_key("docs/guide/img/changes-page.png"), n == 0, "step {n}");
+        assert_clean(incremental, &args, n, "toggle an attachment link");
+    }
+}
+
+/// Asserts that `incremental` is what a clean build gives, diagnostics included.
+fn assert_clean(incremental: Outcome, args: &BuildArgs, n: usize, what: &str) {
+    match (incremental, clean_build(args)) {
+        (Outcome::Built(output, warnings), CleanBuild::Built(clean, clean_warnings)) => {
+            let differing: std::collections::BTreeSet<&String> =
+                clean.keys().chain(output.files.keys()).filter(|k| clean.get(*k) != output.files.get(*k)).collect();
+            assert!(differing.is_empty(), "step {n} ({what}): these files differ from a clean build: {differing:?}");
+            assert_eq!(warnings, clean_warnings, "step {n} ({what}): warnings differ");
+        }
+        (Outcome::Failed(errors), CleanBuild::Failed(clean_errors)) => {
+            assert_eq!(errors, clean_errors, "step {n} ({what}): diagnostics differ");
+        }
+        (Outcome::Built(..), CleanBuild::Failed(errors)) => {
+            panic!("step {n} ({what}): incremental built, clean build failed: {errors:?}")
+        }
+        (Outcome::Failed(errors), CleanBuild::Built(..)) => {
+            panic!("step {n} ({what}): incremental failed, clean build built: {errors:?}")
         }
     }
 }
