@@ -27,23 +27,31 @@ fn main() {
     source_fingerprint();
 }
 
-/// A fingerprint of the program's source, as `CHARTER_SOURCE`: history's cache
-/// (src/history/cache.rs) trusts only what a charter built from the same source wrote,
-/// so a change to how versions are parsed or compared never meets an older result.
-/// The same release gives the same fingerprint however it was installed.
+/// A fingerprint of the program's source and of the locked versions of its
+/// dependencies (`Cargo.lock`: the YAML and Markdown parsers shape what history reads),
+/// as `CHARTER_SOURCE`: history's cache (src/history/cache.rs) trusts only what a
+/// charter built from the same source wrote, so a change to how versions are parsed or
+/// compared never meets an older result. FNV-1a, whose value no toolchain changes: the
+/// same release built with `--locked` gives the same fingerprint however it was installed.
 fn source_fingerprint() {
-    use std::hash::{Hash, Hasher};
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let src = root.join("src");
     println!("cargo:rerun-if-changed={}", src.display());
+    println!("cargo:rerun-if-changed={}", root.join("Cargo.lock").display());
     let mut files = Vec::new();
     collect(&src, &mut files);
     files.sort();
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    files.push(root.join("Cargo.lock"));
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for path in files {
-        path.strip_prefix(&src).expect("walked below src").hash(&mut hasher);
-        std::fs::read(&path).expect("a source file is readable").hash(&mut hasher);
+        let name = path.strip_prefix(root).expect("walked below the crate");
+        // A missing Cargo.lock (a library-style checkout) only makes the cache cold.
+        let bytes = std::fs::read(&path).unwrap_or_default();
+        for byte in name.to_string_lossy().bytes().chain([0]).chain(bytes) {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
     }
-    println!("cargo:rustc-env=CHARTER_SOURCE={:016x}", hasher.finish());
+    println!("cargo:rustc-env=CHARTER_SOURCE={hash:016x}");
 }
 
 fn collect(dir: &Path, files: &mut Vec<PathBuf>) {

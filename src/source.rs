@@ -23,6 +23,10 @@ pub struct Source {
     /// `Some` once the text was let go (see [`Source::release`]): `text` then holds only
     /// its start and [`Source::text_again`] reads the file back.
     released: Option<Fingerprint>,
+    /// A released text read again to locate diagnostics past the part held, with its
+    /// line starts: read once however many diagnostics its body has (`None` when the
+    /// file changed since). Only files with such diagnostics hold their text again.
+    read_again: OnceLock<Option<(Vec<usize>, String)>>,
 }
 
 impl PartialEq for Source {
@@ -64,7 +68,14 @@ impl Source {
     /// Wraps file text, dropping a UTF-8 byte-order mark and reading lone `\r` line
     /// breaks as `\n`.
     pub fn new(rel: impl Into<String>, path: impl Into<PathBuf>, text: String) -> Self {
-        Source { rel: rel.into(), path: path.into(), text: as_read(text), line_starts: OnceLock::new(), released: None }
+        Source {
+            rel: rel.into(),
+            path: path.into(),
+            text: as_read(text),
+            line_starts: OnceLock::new(),
+            released: None,
+            read_again: OnceLock::new(),
+        }
     }
 
     /// Lets go of the text past the byte offset `keep` (a document's body, kept up to
@@ -98,15 +109,20 @@ impl Source {
     /// The lines to find a position in: the text held or, when `past_held` says the
     /// position lies past the part of a released text that is held (a diagnostic in a
     /// body), the file read again. Should it have changed since, the held part stands
-    /// in (the build then stops on that file anyway: its page cannot be rendered).
+    /// in, and the diagnostic points at the end of the front-matter (a build then stops
+    /// on that file: its page cannot be rendered).
     fn lines(&self, past_held: impl FnOnce(&str, &[usize]) -> bool) -> Lines<'_> {
-        let held = Lines { text: Cow::Borrowed(&self.text), starts: Cow::Borrowed(self.line_starts()) };
-        if self.released.is_none() || !past_held(&self.text, self.line_starts()) {
+        let held = Lines { text: &self.text, starts: self.line_starts() };
+        if self.released.is_none() || !past_held(held.text, held.starts) {
             return held;
         }
-        match self.text_again() {
-            Ok(text) => Lines { starts: Cow::Owned(line_starts(&text)), text: Cow::Owned(text.into_owned()) },
-            Err(_) => held,
+        let again = self.read_again.get_or_init(|| {
+            let text = self.text_again().ok()?.into_owned();
+            Some((line_starts(&text), text))
+        });
+        match again {
+            Some((starts, text)) => Lines { text, starts },
+            None => held,
         }
     }
 
@@ -124,7 +140,8 @@ impl Source {
     }
 
     /// Byte offset of a 1-based line and character column (clamped to the text).
-    pub fn offset_of(&self, line: usize, column: usize) -> usize {
+    #[cfg(test)]
+    fn offset_of(&self, line: usize, column: usize) -> usize {
         self.lines(|_, starts| line >= starts.len()).offset_of(line, column)
     }
 }
@@ -132,13 +149,13 @@ impl Source {
 /// A text and the byte offset of the start of each of its lines. A held text's ends
 /// where a line does (before a body), so a line is either wholly held or not at all.
 struct Lines<'a> {
-    text: Cow<'a, str>,
-    starts: Cow<'a, [usize]>,
+    text: &'a str,
+    starts: &'a [usize],
 }
 
 impl Lines<'_> {
     fn locate(&self, start: usize, end: usize) -> Location {
-        let text = self.text.as_ref();
+        let text = self.text;
         let start = floor_char_boundary(text, start.min(text.len()));
         let index = self.starts.partition_point(|&s| s <= start) - 1;
         let line_start = self.starts[index];
@@ -152,7 +169,7 @@ impl Lines<'_> {
     }
 
     fn offset_of(&self, line: usize, column: usize) -> usize {
-        let text = self.text.as_ref();
+        let text = self.text;
         let Some(&offset) = self.starts.get(line.saturating_sub(1)) else { return text.len() };
         let line_len = text[offset..].find('\n').unwrap_or(text.len() - offset);
         let line_text = &text[offset..offset + line_len];

@@ -1,6 +1,6 @@
 //! Which pages an edit can change, so `serve` re-renders only those (SPEC §9).
-//! List pages and data files are always re-rendered; item pages only when an item
-//! they show changed.
+//! List pages and data files are always looked at again (each kept while what it shows
+//! is the same, see `render::Fragments`); item pages only when an item they show changed.
 
 use super::pages::Page;
 use crate::frontmatter::Document;

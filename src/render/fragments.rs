@@ -17,6 +17,7 @@
 //! Since an incremental render has the same pages as the last one, it hands over only
 //! the files it made again while the attachments are the same (`render::Handed`): the
 //! output map is the last one's with those replaced.
+//!
 //! A fragment or page is reused only when its key (context) is equal; otherwise it is
 //! rendered again. Every render keeps exactly what it rendered, so removed items are
 //! forgotten. A full render starts from an empty cache (the session drops it when

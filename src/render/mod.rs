@@ -77,7 +77,8 @@ pub fn render_changed(site: &Site, theme: &Theme, options: &Options, reuse: Reus
     let made = files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     let files = match (handed.changes_only, reuse.0) {
         // Only what was made again: the last output with those files replaced (the
-        // path map is copied, not rebuilt, and no kept page's path is looked up).
+        // path map is copied, its keys allocated again, but no kept page's path is
+        // looked up or inserted).
         (true, Some((previous, _))) => {
             let mut files = previous.files.clone();
             // Attachments win over pages and data files, as in a whole render.

@@ -3,7 +3,6 @@
 
 use super::memo::{Memo, Same};
 use super::plan::{ExpectedView, ForecastView, Plan};
-use crate::forecast::StoryForecast;
 use crate::links::Resolver;
 use crate::markdown;
 use crate::metrics::{self, Health, Progress, Velocity, format_points};
@@ -200,10 +199,12 @@ impl<T: Serialize> Serialize for Shared<T> {
 }
 
 /// What a story's row shows besides the story: its initiative (title, visibility)
-/// and its expected sprint, as the forecast gives it (a calendar index: no strings are
-/// made to compare it). People, sprints and today, hence the calendar, do not change
-/// while rows are kept (the session drops them when charter.yaml or the date change).
-type RowKey = (Same<Story>, Option<Same<Initiative>>, Option<StoryForecast>);
+/// and its expected sprint, as the forecast gives it (a calendar index, and whether it
+/// is a lower bound: no strings are made to compare it, and a story whose sprint stays
+/// keeps its row when an earlier one is re-estimated). People, sprints and today, hence
+/// the calendar, do not change while rows are kept (the session drops them when
+/// charter.yaml or the date change).
+type RowKey = (Same<Story>, Option<Same<Initiative>>, Option<(usize, bool)>);
 
 /// What an initiative's card shows besides the initiative: its stories' progress and
 /// count, and its forecast.
@@ -301,7 +302,8 @@ impl<'a> Views<'a> {
         let key = |n: usize| {
             let s = &stories[n];
             let initiative = s.initiative.as_ref().and_then(|id| self.site.initiative(id.as_str()));
-            (Same(s.clone()), initiative.map(|i| Same(i.clone())), self.plan.story_forecast(s))
+            let expected = self.plan.story_forecast(s).map(|f| (f.sprint, f.lower_bound));
+            (Same(s.clone()), initiative.map(|i| Same(i.clone())), expected)
         };
         memo.render(keep, stories.len(), key, |n| Shared::new(self.story_row(&stories[n]), keep))
     }
