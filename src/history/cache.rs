@@ -105,11 +105,14 @@ struct StoredNote {
 }
 
 impl Cache {
-    /// The cache of the repository whose common git folder is `common_dir`, for a run
-    /// with `keep`'s globs; empty when there is none that fits.
-    pub fn open(common_dir: &Path, keep: &Keep) -> Cache {
+    /// The cache of the site at `site` (its folder in the repository, `/` separated,
+    /// empty at the root) of the repository whose common git folder is `common_dir`,
+    /// for a run with `keep`'s globs; empty when there is none that fits. Each site of
+    /// a repository has its own file, so two sites never replace each other's entries.
+    pub fn open(common_dir: &Path, site: &str, keep: &Keep) -> Cache {
         let header = Header { format: FORMAT, charter: charter_source(), ignore: keep.globs().to_vec() };
-        let path = common_dir.join("charter").join(format!("history-v{FORMAT}.json"));
+        let name = format!("history-v{FORMAT}-{:08x}.json", crc32fast::hash(site.as_bytes()));
+        let path = common_dir.join("charter").join(name);
         let file: Option<CacheFile> = std::fs::read(&path).ok().and_then(|data| serde_json::from_slice(&data).ok());
         let entries = match file {
             Some(file) if file.header == header => {

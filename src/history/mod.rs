@@ -140,7 +140,7 @@ pub fn changed(site: &Path, range: &Range, keep: &Keep) -> Result<Changed, Histo
     let repo = repo::SiteRepo::open(site)?;
     let walked = repo.walk(range)?;
     let steps = repo.steps(&walked.commits)?;
-    let mut cache = cache::Cache::open(&repo.dirs().1, keep);
+    let mut cache = cache::Cache::open(&repo.dirs().1, &repo.site_path(), keep);
     if range.since.is_none() && range.until.is_none() {
         cache.keep_only(&steps);
     }

@@ -126,6 +126,11 @@ impl SiteRepo {
         Ok(walked)
     }
 
+    /// The site's folder in the repository, `/` separated (empty at the root).
+    pub fn site_path(&self) -> String {
+        self.prefix.join("/")
+    }
+
     /// The repository's own folder (HEAD) and its common folder (refs).
     pub fn dirs(&self) -> (std::path::PathBuf, std::path::PathBuf) {
         (self.repo.git_dir().to_path_buf(), self.repo.common_dir().to_path_buf())

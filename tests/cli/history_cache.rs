@@ -190,7 +190,7 @@ fn changed_ignore_globs_and_a_renamed_site_folder_warm_is_cold() {
 
 #[test]
 #[ignore = "needs git"]
-fn two_sites_of_one_repository_share_the_cache_not_their_changes() {
+fn two_sites_of_one_repository_keep_their_own_caches_and_changes() {
     let repo = Repo::new();
     let other = repo.root().join("other");
     let files = [
@@ -203,6 +203,11 @@ fn two_sites_of_one_repository_share_the_cache_not_their_changes() {
     }
     let repo = history_in(repo);
     build(&repo.site());
+    let first = cache_files(&repo);
+    let first_cache = std::fs::read(&first[0]).unwrap();
+    build(&other);
+    assert_eq!(cache_files(&repo).len(), 2, "a cache file per site");
+    assert_eq!(std::fs::read(&first[0]).unwrap(), first_cache, "the other site's build leaves it alone");
     let second = history_of(&assert_warm_is_cold(&repo, &other));
     assert!(second.contains("Other initiative") && !second.contains("Guest"), "only its own changes: {second}");
 }
