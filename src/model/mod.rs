@@ -276,12 +276,23 @@ impl Site {
 
     /// The initiative with this id.
     pub fn initiative(&self, id: &str) -> Option<&Arc<Initiative>> {
-        self.index.initiatives.get(id).map(|&i| &self.initiatives[i])
+        self.initiative_at(id).map(|i| &self.initiatives[i])
+    }
+
+    /// Where the initiative with this id is in `initiatives`: what is made for every
+    /// initiative in that order is looked up by id with it.
+    pub fn initiative_at(&self, id: &str) -> Option<usize> {
+        self.index.initiatives.get(id).copied()
     }
 
     /// The story with this id.
     pub fn story(&self, id: &str) -> Option<&Arc<Story>> {
-        self.index.stories.get(id).map(|&i| &self.stories[i])
+        self.story_at(id).map(|i| &self.stories[i])
+    }
+
+    /// Where the story with this id is in `stories` (see [`Site::initiative_at`]).
+    pub fn story_at(&self, id: &str) -> Option<usize> {
+        self.index.stories.get(id).copied()
     }
 
     /// The team member with this id.

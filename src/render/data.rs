@@ -6,7 +6,7 @@ use super::fragments::{self, Fragments};
 use super::memo::Same;
 use super::pages::{Page, changelog_entries};
 use super::plan::{ExpectedView, ForecastView};
-use super::view::Views;
+use super::view::{InitiativeCard, StoryRow, Views};
 use super::{Options, escape_markup};
 use crate::history::{Field, ItemKind};
 use crate::metrics::{Progress, Velocity};
@@ -181,15 +181,16 @@ fn roadmap_json(views: &Views, options: &Options, fragments: &Fragments) -> Vec<
             .collect(),
     };
     let (initiatives, stories) = (&site.initiatives, &site.stories);
+    let (cards, rows) = &views.ordered;
     let (initiatives, stories) = rayon::join(
         || {
             let key = |n: usize| (Same(initiatives[n].clone()), views.ordered.0[n].clone());
-            let render = |n: usize| fragments::json(&initiative_json(views, &initiatives[n])).into();
+            let render = |n: usize| fragments::json(&initiative_json(&initiatives[n], &cards[n])).into();
             fragments.initiative_json.render(fragments.keep(), initiatives.len(), key, render)
         },
         || {
             let key = |n: usize| (Same(stories[n].clone()), views.ordered.1[n].clone());
-            let render = |n: usize| fragments::json(&story_json(views, &stories[n])).into();
+            let render = |n: usize| fragments::json(&story_json(&stories[n], &rows[n])).into();
             fragments.story_json.render(fragments.keep(), stories.len(), key, render)
         },
     );
@@ -206,8 +207,7 @@ fn roadmap_json(views: &Views, options: &Options, fragments: &Fragments) -> Vec<
     bytes
 }
 
-fn initiative_json<'a>(views: &'a Views, i: &'a Initiative) -> InitiativeJson<'a> {
-    let card = &views.cards[i.id.as_str()];
+fn initiative_json<'a>(i: &'a Initiative, card: &'a InitiativeCard) -> InitiativeJson<'a> {
     InitiativeJson {
         id: i.id.as_str(),
         title: &i.title,
@@ -228,8 +228,7 @@ fn initiative_json<'a>(views: &'a Views, i: &'a Initiative) -> InitiativeJson<'a
     }
 }
 
-fn story_json<'a>(views: &'a Views, s: &'a Story) -> StoryJson<'a> {
-    let row = &views.rows[s.id.as_str()];
+fn story_json<'a>(s: &'a Story, row: &'a StoryRow) -> StoryJson<'a> {
     StoryJson {
         id: s.id.as_str(),
         title: &s.title,

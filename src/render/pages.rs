@@ -839,8 +839,8 @@ fn changelog(views: &Views, fragments: &Fragments) -> ListVars {
     let key = |n: usize| {
         let (date, kind, id) = done[n];
         let shown = match kind {
-            "initiative" => Shown::Card(views.cards.get(id).cloned()),
-            _ => Shown::Row(views.rows.get(id).cloned()),
+            "initiative" => Shown::Card(views.card_of(id).cloned()),
+            _ => Shown::Row(views.row_of(id).cloned()),
         };
         (date, shown)
     };
@@ -904,11 +904,11 @@ fn changelog_order<'a>(views: &Views<'a>) -> Vec<Done<'a>> {
 fn changelog_entry(views: &Views, (date, kind, id): Done) -> Option<ChangelogEntry> {
     let (link, status) = match kind {
         "initiative" => {
-            let card = views.cards.get(id)?;
+            let card = views.card_of(id)?;
             (Link::to(&card.id, &card.title_html, &card.title, &card.url, card.internal), card.status.clone())
         }
         _ => {
-            let row = views.rows.get(id)?;
+            let row = views.row_of(id)?;
             (Link::to(&row.id, &row.title_html, &row.title, &row.url, row.internal), row.status.clone())
         }
     };

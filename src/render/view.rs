@@ -223,10 +223,9 @@ pub struct Views<'a> {
     pub today: Date,
     /// Where the relative links of bodies lead.
     pub links: Resolver<'a>,
-    pub cards: HashMap<&'a str, Shared<InitiativeCard>>,
-    pub rows: HashMap<&'a str, Shared<StoryRow>>,
-    /// The same cards and rows in the site's order of initiatives and stories, for
-    /// walks over every item (data files) without a lookup by id.
+    /// The cards and rows, in the site's order of initiatives and stories: walks over
+    /// every item (data files) need no lookup, and one by id goes through the site's
+    /// index ([`Views::card_of`], [`Views::row_of`]).
     pub ordered: (Vec<Shared<InitiativeCard>>, Vec<Shared<StoryRow>>),
     pub stories_by_po: HashMap<&'a str, Vec<&'a Arc<Story>>>,
     pub velocity: Vec<Velocity>,
@@ -279,8 +278,6 @@ impl<'a> Views<'a> {
             initiative_dependents,
             today,
             links: Resolver::new(site),
-            cards: HashMap::new(),
-            rows: HashMap::new(),
             ordered: (vec![], vec![]),
             stories_by_po,
             velocity,
@@ -290,10 +287,7 @@ impl<'a> Views<'a> {
             docs_updated: BTreeMap::new(),
             keep,
         };
-        let ordered = (views.kept_cards(&kept.cards, keep), views.kept_rows(&kept.rows, keep));
-        views.cards = site.initiatives.iter().map(|i| i.id.as_str()).zip(ordered.0.iter().cloned()).collect();
-        views.rows = site.stories.iter().map(|s| s.id.as_str()).zip(ordered.1.iter().cloned()).collect();
-        views.ordered = ordered;
+        views.ordered = (views.kept_cards(&kept.cards, keep), views.kept_rows(&kept.rows, keep));
         views
     }
 
@@ -403,12 +397,24 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub fn card(&self, id: &str) -> Shared<InitiativeCard> {
-        self.cards[id].clone()
+    /// The card of the initiative with this id, if the site has one.
+    pub fn card_of(&self, id: &str) -> Option<&Shared<InitiativeCard>> {
+        self.ordered.0.get(self.site.initiative_at(id)?)
     }
 
+    /// The row of the story with this id, if the site has one.
+    pub fn row_of(&self, id: &str) -> Option<&Shared<StoryRow>> {
+        self.ordered.1.get(self.site.story_at(id)?)
+    }
+
+    /// The card of an initiative of the site.
+    pub fn card(&self, id: &str) -> Shared<InitiativeCard> {
+        self.card_of(id).expect("every initiative of the site has a card").clone()
+    }
+
+    /// The row of a story of the site.
     pub fn row(&self, id: &str) -> Shared<StoryRow> {
-        self.rows[id].clone()
+        self.row_of(id).expect("every story of the site has a row").clone()
     }
 
     pub fn sprint_view(&self, sprint: &Sprint) -> SprintView {
