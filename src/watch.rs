@@ -4,21 +4,25 @@
 
 use crate::error::Error;
 use crate::session::{self, Changes};
-use notify::RecursiveMode;
-use notify_debouncer_full::{DebounceEventResult, new_debouncer, new_debouncer_opt};
+use notify::{Event, RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, channel};
-use std::time::Duration;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
 
-/// How long a burst of events may last before one rebuild starts. Short, because
-/// the save-to-reload budget is 50 ms; editors' rename-saves land within a few ms.
-const DEBOUNCE: Duration = Duration::from_millis(20);
+/// How long the site must be quiet after an event before one rebuild starts: the
+/// events of one save (an editor's write, or its rename of a temporary file over the
+/// original) land within a millisecond or two of each other, and the save-to-reload
+/// budget is 50 ms.
+const QUIET: Duration = Duration::from_millis(10);
+/// The longest a burst may last: a file written again and again (a log inside the
+/// site) must not hold back the rebuild of an edit forever.
+const LONGEST_BURST: Duration = Duration::from_millis(500);
 /// Poll interval with `--poll` (each poll reads every file of the site).
 const POLL: Duration = Duration::from_millis(500);
 
 /// A running watcher; dropping it stops watching.
 pub struct Watch {
-    _debouncer: Box<dyn std::any::Any + Send>,
+    _watcher: Box<dyn Watcher + Send>,
     /// One message per burst of relevant changes.
     pub changes: Receiver<Changes>,
 }
@@ -28,52 +32,75 @@ pub fn start(root: &Path, out: &Path, poll: bool) -> Result<Watch, Error> {
     let root = root.canonicalize().map_err(Error::io(root))?;
     let out = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
     let out = out.canonicalize().unwrap_or(out);
-    let (tx, rx) = channel();
     let head = crate::history::HeadFiles::of(&root);
-    let (handler_root, handler_out, handler_head) = (root.clone(), out.clone(), head.clone());
-    let handler = move |result: DebounceEventResult| {
-        let change = match result {
-            Ok(events) => {
-                // Reads (access events) are ignored: the rebuild's own reads would loop.
-                let paths: Vec<PathBuf> =
-                    events.into_iter().filter(|e| !e.event.kind.is_access()).flat_map(|e| e.event.paths).collect();
-                let moved = handler_head.as_ref().is_some_and(|h| paths.iter().any(|p| h.moved_by(p)));
-                let changes = session::changes(&handler_root, &handler_out, paths);
-                if moved { Some(session::with_head_moved(changes)) } else { changes }
-            }
-            // The watcher lost track (overflow, a watched folder vanished): start over.
-            Err(_) => Some(Changes::All),
-        };
-        if let Some(change) = change {
-            let _ = tx.send(change);
-        }
-    };
+    let (events, raw) = channel();
     let watch_error =
         |err: notify::Error| Error::Io { path: root.clone(), source: std::io::Error::other(err.to_string()) };
-    let debouncer: Box<dyn std::any::Any + Send> = if poll {
+    let mut watcher: Box<dyn Watcher + Send> = if poll {
         // notify's poller compares modification times in whole seconds: without comparing
         // contents, a second save within the same second would never be seen.
         let config = notify::Config::default().with_poll_interval(POLL).with_compare_contents(true);
-        let mut d = new_debouncer_opt::<_, notify::PollWatcher, _>(
-            DEBOUNCE,
-            None,
-            handler,
-            notify_debouncer_full::NoCache,
-            config,
-        )
-        .map_err(watch_error)?;
-        for (folder, mode) in folders(&root, head.as_ref()) {
-            d.watch(&folder, mode).map_err(watch_error)?;
-        }
-        Box::new(d)
+        Box::new(notify::PollWatcher::new(events, config).map_err(watch_error)?)
     } else {
-        let mut d = new_debouncer(DEBOUNCE, None, handler).map_err(watch_error)?;
-        for (folder, mode) in folders(&root, head.as_ref()) {
-            d.watch(&folder, mode).map_err(watch_error)?;
-        }
-        Box::new(d)
+        Box::new(notify::recommended_watcher(events).map_err(watch_error)?)
     };
-    Ok(Watch { _debouncer: debouncer, changes: rx })
+    for (folder, mode) in folders(&root, head.as_ref()) {
+        watcher.watch(&folder, mode).map_err(watch_error)?;
+    }
+    let (tx, changes) = channel();
+    std::thread::spawn(move || {
+        for burst in Bursts(raw) {
+            let change = match burst {
+                Ok(events) => {
+                    // Reads (access events) are ignored: the rebuild's own reads would loop.
+                    let paths: Vec<PathBuf> =
+                        events.into_iter().filter(|e| !e.kind.is_access()).flat_map(|e| e.paths).collect();
+                    let moved = head.as_ref().is_some_and(|h| paths.iter().any(|p| h.moved_by(p)));
+                    let changes = session::changes(&root, &out, paths);
+                    if moved { Some(session::with_head_moved(changes)) } else { changes }
+                }
+                // The watcher lost track (overflow, a watched folder vanished): start over.
+                Err(_) => Some(Changes::All),
+            };
+            if let Some(change) = change
+                && tx.send(change).is_err()
+            {
+                return;
+            }
+        }
+    });
+    Ok(Watch { _watcher: watcher, changes })
+}
+
+/// The watcher's events, in bursts: a burst ends when no event came for [`QUIET`]
+/// (or it lasted [`LONGEST_BURST`]), so it starts its rebuild exactly that long after
+/// its last event, with no polling in between. A burst in which the watcher failed is
+/// an `Err`. Ends when the watcher is dropped.
+struct Bursts(Receiver<notify::Result<Event>>);
+
+impl Iterator for Bursts {
+    type Item = Result<Vec<Event>, notify::Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let first = self.0.recv().ok()?;
+        let started = Instant::now();
+        let mut burst = first.map(|e| vec![e]);
+        while started.elapsed() < LONGEST_BURST {
+            match self.0.recv_timeout(QUIET) {
+                Ok(event) => {
+                    burst = match (burst, event) {
+                        (Ok(mut events), Ok(event)) => {
+                            events.push(event);
+                            Ok(events)
+                        }
+                        (Err(err), _) | (_, Err(err)) => Err(err),
+                    }
+                }
+                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        Some(burst)
+    }
 }
 
 /// The site, recursively, and the repository's files that move HEAD: those outside
