@@ -3,6 +3,7 @@
 
 use crate::model::{Date, Sprint, Story, StoryStatus};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// How far an initiative is: done points of all points of its non-dropped stories,
 /// or story counts when no story has an estimate.
@@ -54,21 +55,23 @@ pub struct Velocity {
 
 /// Velocity of every sprint, in sprint order (by start date, then id).
 pub fn velocity(sprints: &[Sprint], stories: &[&Story], today: Date) -> Vec<Velocity> {
+    // One pass over the stories (not one per sprint: 10,000 stories, 26 sprints), each
+    // sprint's points added in story order as before.
+    let mut points: HashMap<&str, (f64, f64)> = sprints.iter().map(|s| (s.id.as_str(), (0.0, 0.0))).collect();
+    for s in stories.iter().filter(|s| s.status != StoryStatus::Dropped) {
+        let Some((done, planned)) = s.sprint.as_ref().and_then(|id| points.get_mut(id.as_str())) else { continue };
+        let estimate = s.estimate.unwrap_or(0.0);
+        *planned += estimate;
+        if s.status == StoryStatus::Done {
+            *done += estimate;
+        }
+    }
     let mut ordered: Vec<&Sprint> = sprints.iter().collect();
     ordered.sort_by(|a, b| (a.start, &a.id).cmp(&(b.start, &b.id)));
     ordered
         .into_iter()
         .map(|sprint| {
-            let of_sprint =
-                stories.iter().filter(|s| s.sprint.as_ref() == Some(&sprint.id) && s.status != StoryStatus::Dropped);
-            let (mut done, mut planned) = (0.0, 0.0);
-            for s in of_sprint {
-                let points = s.estimate.unwrap_or(0.0);
-                planned += points;
-                if s.status == StoryStatus::Done {
-                    done += points;
-                }
-            }
+            let (done, planned) = points[sprint.id.as_str()];
             Velocity { sprint: sprint.id.0.clone(), done, planned, finished: sprint.end < today }
         })
         .collect()

@@ -331,17 +331,22 @@ impl Session {
         let root = self.args.site.clone();
         let ignore = self.config.as_ref().map_or_else(globset::GlobSet::empty, |(c, _)| load::ignore_set(c));
         let mut edited = vec![];
+        let mut added_or_removed = false;
         for path in paths {
             let Some(entry) = Session::entry_for(&root, &ignore, path) else { continue };
             edited.push(entry.rel.clone());
             if self.buffers.contains_key(path) || path.is_file() {
                 let parsed = parse_buffered(&self.buffers, &entry);
-                self.parsed.insert(entry.rel.clone(), (entry, parsed));
+                added_or_removed |= self.parsed.insert(entry.rel.clone(), (entry, parsed)).is_none();
             } else {
-                self.parsed.remove(&entry.rel);
+                added_or_removed |= self.parsed.remove(&entry.rel).is_some();
             }
         }
-        self.inventory.content = self.parsed.values().map(|(e, _)| e.clone()).collect();
+        // The list of content files changes only when one comes or goes: an edit of
+        // one story does not copy the entries of all the others.
+        if added_or_removed {
+            self.inventory.content = self.parsed.values().map(|(e, _)| e.clone()).collect();
+        }
         edited
     }
 

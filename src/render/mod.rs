@@ -161,18 +161,30 @@ pub fn render_into<E: Send>(
     // render otherwise), so its paths are the same when its attachments are.
     let changes_only = previous.is_some_and(|(output, _)| output.assets == outputs);
     let handed = Handed { changes_only, assets: outputs };
-    // Pages first, then the data files (pages end in `.html`, data files never do),
-    // each handed over as soon as it is made. Both phases are parallel inside; running
-    // them one after the other keeps the large list pages and the large data files out
-    // of memory at the same time (peak memory, SPEC §10).
+    // Pages and data files (pages end in `.html`, data files never do), each handed
+    // over as soon as it is made, each phase parallel inside. A one-time build runs
+    // the phases one after the other, which keeps the large list pages and the large
+    // data files out of memory at the same time (peak memory, SPEC §10); serve, which
+    // keeps all of them between rebuilds anyway, runs them at once.
     let reuse = (previous, fragments);
-    let mut written = render_pages(&views, &common, theme, &list, reuse, changes_only, sink)?;
-    let mut put = |file: String, bytes: Vec<u8>| {
-        sink(&file, Bytes::Fresh(bytes))?;
-        written.insert(file);
-        Ok(())
+    let pages = || render_pages(&views, &common, theme, &list, reuse, changes_only, sink);
+    let data = || {
+        let mut files = vec![];
+        let mut put = |file: String, bytes: Vec<u8>| {
+            sink(&file, Bytes::Fresh(bytes))?;
+            files.push(file);
+            Ok(())
+        };
+        data::write(&views, &list, options, (fragments, changes_only), &mut put).map(|()| files)
     };
-    data::write(&views, &list, options, (fragments, changes_only), &mut put).map_err(Stop::Sink)?;
+    let (pages, data) = if fragments.keep() {
+        rayon::join(pages, data)
+    } else {
+        let pages = pages()?;
+        (Ok(pages), data())
+    };
+    let mut written = pages?;
+    written.extend(data.map_err(Stop::Sink)?);
     if !changes_only {
         write_assets(&assets, theme, &written, sink)?;
     }

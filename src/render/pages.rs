@@ -191,7 +191,7 @@ impl<'a> Page<'a> {
             return fragments.page(&file, cx, render).map(Bytes::Kept);
         }
         let mut cx = Context::new();
-        let title = self.fill(&mut cx, views, common, &file)?;
+        let title = self.fill(&mut cx, (views, common), &pieces)?;
         cx.extend(Context::from_serialize(&page(title)).unwrap_or_default());
         Ok(Bytes::Fresh(theme.render(self.template(), &cx)?.into_bytes()))
     }
@@ -233,13 +233,19 @@ impl<'a> Page<'a> {
 
     /// Inserts an item page's own variables; returns its plain-text title.
     /// An error when a build cannot read the page's file again.
-    fn fill(&self, cx: &mut Context, views: &Views, common: &Common, file: &str) -> Result<String, Box<Diagnostic>> {
+    fn fill(
+        &self,
+        cx: &mut Context,
+        (views, common): (&Views, &Common),
+        pieces: &Pieces,
+    ) -> Result<String, Box<Diagnostic>> {
+        let file = pieces.file;
         let site = views.site;
         Ok(match self {
             Page::Initiative(i) => initiative(cx, views, i, file)?,
             Page::Story(s) => story(cx, views, s, file)?,
             Page::Person(p) => person(cx, views, p),
-            Page::Sprint(s) => sprint(cx, views, s),
+            Page::Sprint(s) => sprint(cx, views, s, pieces)?,
             Page::Doc(i) => doc(cx, views, common, &site.docs[*i], file)?,
             _ => String::new(),
         })
@@ -767,22 +773,35 @@ fn sprints(views: &Views) -> ListVars {
     }
 }
 
-fn sprint(cx: &mut Context, views: &Views, s: &Sprint) -> String {
+fn sprint(cx: &mut Context, views: &Views, s: &Sprint, pieces: &Pieces) -> Result<String, Box<Diagnostic>> {
     #[derive(Serialize)]
     struct SprintPage {
         #[serde(flatten)]
         view: super::view::SprintView,
         stories: Vec<Shared<StoryRow>>,
+        /// The stories' rows, each as `ui.story_row` writes it in the sprint's table.
+        rows_html: String,
     }
     let mut stories: Vec<&Arc<Story>> =
         views.site.stories.iter().filter(|st| st.sprint.as_ref() == Some(&s.id)).collect();
     stories.sort_by_key(|st| (st.status, st.rank, st.id.clone()));
+    let row_args = |row: &Shared<StoryRow>| {
+        let mut args = Context::new();
+        args.insert("s", row);
+        args.insert("rank", &false);
+        args.insert("po", &true);
+        args.insert("sprint", &false);
+        args
+    };
+    let rows = stories.iter().map(|st| views.row(st.id.as_str())).map(|r| (r.url.clone(), r)).collect();
+    let rows = pieces.render("ui.story_row", rows, row_args)?;
     let page = SprintPage {
         view: views.sprint_view(s),
-        stories: stories.iter().map(|st| views.row(st.id.as_str())).collect(),
+        rows_html: join(rows.iter()),
+        stories: rows.into_iter().map(|(row, _)| row).collect(),
     };
     cx.insert("sprint", &page);
-    format!("Sprint {}", s.id)
+    Ok(format!("Sprint {}", s.id))
 }
 
 fn doc(cx: &mut Context, views: &Views, common: &Common, d: &DocPage, file: &str) -> Result<String, Box<Diagnostic>> {
