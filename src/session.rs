@@ -236,8 +236,15 @@ impl Session {
 
     /// Rebuilds after `changes`; an `Err` means the site cannot be read at all.
     pub fn rebuild(&mut self, changes: &Changes) -> Result<Outcome, Error> {
+        self.rebuild_announcing(changes, None)
+    }
+
+    /// [`Session::rebuild`], telling `pages_done` the new site as soon as its pages are
+    /// made, before its data files, when the rebuild keeps the last one's paths (see
+    /// [`render::render_changed`]).
+    pub fn rebuild_announcing(&mut self, changes: &Changes, pages_done: render::PagesDone) -> Result<Outcome, Error> {
         self.reload(changes)?;
-        let outcome = self.build()?;
+        let outcome = self.build(pages_done)?;
         if matches!(outcome, Outcome::Built(..)) {
             self.dirty = Some(BTreeSet::new());
         }
@@ -411,7 +418,7 @@ impl Session {
 
     /// Validates and renders; after content-only edits, only the pages they affect are
     /// rendered again when the previous good build allows it.
-    fn build(&mut self) -> Result<Outcome, Error> {
+    fn build(&mut self, pages_done: render::PagesDone) -> Result<Outcome, Error> {
         let (site, diagnostics) = self.check()?;
         if Counts::of(&diagnostics).fails(self.args.deny_warnings) {
             return Ok(Outcome::Failed(diagnostics));
@@ -440,7 +447,7 @@ impl Session {
             self.fragments = render::Fragments::default();
         }
         let previous = affected.as_ref().map(|(output, affected)| (&**output, affected));
-        let result = render::render_changed(&site, theme, &options, (previous, &self.fragments));
+        let result = render::render_changed(&site, theme, &options, (previous, &self.fragments), pages_done);
         match result {
             Ok(output) => {
                 let output = Arc::new(output);

@@ -74,7 +74,7 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
         counted.add(file);
         staging.put(file, bytes.as_slice())
     };
-    match render::render_into(&checked.site, &theme, &options, (None, &render::Fragments::off()), &put) {
+    match render::render_into(&checked.site, &theme, &options, (None, &render::Fragments::off()), &put, &|_| {}) {
         Ok(_) => {}
         Err(Stop::Invalid(diags)) => return Ok(nothing_written(&diags)),
         Err(Stop::Sink(err)) => return Err(err),

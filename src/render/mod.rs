@@ -52,43 +52,66 @@ pub struct Options {
 
 /// Renders the whole site. Any template error fails the whole render.
 pub fn render(site: &Site, theme: &Theme, options: &Options) -> Result<Output, Vec<Diagnostic>> {
-    render_changed(site, theme, options, (None, &Fragments::off()))
+    render_changed(site, theme, options, (None, &Fragments::off()), None)
 }
+
+/// Told the new site as soon as the pages of an incremental render are made, before
+/// its data files (`serve` announces it then): the last output with those pages in.
+pub type PagesDone<'a> = Option<&'a (dyn Fn(Output) + Sync)>;
 
 /// Renders the pages `affected` names and every list page and data file, taking the
 /// other pages from `previous` (the output of the same site before the edit), and
 /// unchanged list pages and items' parts of data files from `fragments` (which then
-/// keeps this render's).
-pub fn render_changed(site: &Site, theme: &Theme, options: &Options, reuse: Reuse) -> Result<Output, Vec<Diagnostic>> {
+/// keeps this render's). When the render keeps the last one's paths, `pages_done` is
+/// called between its pages and its data files (whose paths never end in `.html`).
+pub fn render_changed(
+    site: &Site,
+    theme: &Theme,
+    options: &Options,
+    reuse: Reuse,
+    pages_done: PagesDone,
+) -> Result<Output, Vec<Diagnostic>> {
     let files = std::sync::Mutex::new(BTreeMap::new());
+    let made = || files.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let collect = |file: &str, bytes: Bytes| -> Result<(), std::convert::Infallible> {
         let bytes = match bytes {
             Bytes::Fresh(bytes) => Arc::from(bytes),
             Bytes::Kept(bytes) => bytes,
         };
-        files.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(file.to_owned(), bytes);
+        made().insert(file.to_owned(), bytes);
         Ok(())
     };
-    let handed = match render_into(site, theme, options, reuse, &collect) {
+    let early = |handed: &Handed| {
+        if let (Some(done), Some((previous, _)), true) = (pages_done, reuse.0, handed.changes_only) {
+            let pages: Vec<(String, Arc<[u8]>)> = made().iter().map(|(f, b)| (f.clone(), b.clone())).collect();
+            done(Output { files: with_made(previous, pages, &handed.assets), assets: handed.assets.clone() });
+        }
+    };
+    let handed = match render_into(site, theme, options, reuse, &collect, &early) {
         Ok(handed) => handed,
         Err(Stop::Invalid(diags)) => return Err(diags),
         Err(Stop::Sink(never)) => match never {},
     };
     let made = files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     let files = match (handed.changes_only, reuse.0) {
-        // Only what was made again: the last output with those files replaced (the
-        // path map is copied, its keys allocated again, but no kept page's path is
-        // looked up or inserted).
-        (true, Some((previous, _))) => {
-            let mut files = previous.files.clone();
-            // Attachments win over pages and data files, as in a whole render.
-            let assets: std::collections::HashSet<&String> = handed.assets.iter().collect();
-            files.extend(made.into_iter().filter(|(file, _)| !assets.contains(file)));
-            files
-        }
+        (true, Some((previous, _))) => with_made(previous, made, &handed.assets),
         _ => made,
     };
     Ok(Output { files, assets: handed.assets })
+}
+
+/// The last output with the files made again replaced: the path map is copied (its
+/// keys allocated again), but no kept page's path is looked up or inserted.
+/// Attachments win over pages and data files, as in a whole render.
+fn with_made(
+    previous: &Output,
+    made: impl IntoIterator<Item = (String, Arc<[u8]>)>,
+    assets: &[String],
+) -> BTreeMap<String, Arc<[u8]>> {
+    let mut files = previous.files.clone();
+    let assets: std::collections::HashSet<&String> = assets.iter().collect();
+    files.extend(made.into_iter().filter(|(file, _)| !assets.contains(file)));
+    files
 }
 
 /// What a render handed to its sink.
@@ -138,12 +161,14 @@ pub enum Stop<E> {
 /// which never replace a file of the site. After an `Err`, what the sink received is
 /// incomplete and must be thrown away. With a `previous` output whose paths this
 /// render keeps, only the files made again are handed over (see [`Handed`]).
+/// `pages_done` is called once every page is handed over, before the data files.
 pub fn render_into<E: Send>(
     site: &Site,
     theme: &Theme,
     options: &Options,
     (previous, fragments): Reuse,
     sink: &(dyn Fn(&str, Bytes) -> Result<(), E> + Sync),
+    pages_done: &(dyn Fn(&Handed) + Sync),
 ) -> Result<Handed, Stop<E>> {
     let plan = plan::Plan::kept(site, options.today, options.audience, (&fragments.plan, fragments.keep()));
     let mut history = options.history.as_deref().map(|h| audience::history(h, site, options.audience));
@@ -161,30 +186,20 @@ pub fn render_into<E: Send>(
     // render otherwise), so its paths are the same when its attachments are.
     let changes_only = previous.is_some_and(|(output, _)| output.assets == outputs);
     let handed = Handed { changes_only, assets: outputs };
-    // Pages and data files (pages end in `.html`, data files never do), each handed
-    // over as soon as it is made, each phase parallel inside. A one-time build runs
-    // the phases one after the other, which keeps the large list pages and the large
-    // data files out of memory at the same time (peak memory, SPEC §10); serve, which
-    // keeps all of them between rebuilds anyway, runs them at once.
+    // Pages first, then the data files (pages end in `.html`, data files never do),
+    // each handed over as soon as it is made. Both phases are parallel inside; running
+    // them one after the other keeps the large list pages and the large data files out
+    // of memory at the same time (peak memory, SPEC §10), and lets serve announce the
+    // pages before the data files are made.
     let reuse = (previous, fragments);
-    let pages = || render_pages(&views, &common, theme, &list, reuse, changes_only, sink);
-    let data = || {
-        let mut files = vec![];
-        let mut put = |file: String, bytes: Vec<u8>| {
-            sink(&file, Bytes::Fresh(bytes))?;
-            files.push(file);
-            Ok(())
-        };
-        data::write(&views, &list, options, (fragments, changes_only), &mut put).map(|()| files)
+    let mut written = render_pages(&views, &common, theme, &list, reuse, changes_only, sink)?;
+    pages_done(&handed);
+    let mut put = |file: String, bytes: Vec<u8>| {
+        sink(&file, Bytes::Fresh(bytes))?;
+        written.insert(file);
+        Ok(())
     };
-    let (pages, data) = if fragments.keep() {
-        rayon::join(pages, data)
-    } else {
-        let pages = pages()?;
-        (Ok(pages), data())
-    };
-    let mut written = pages?;
-    written.extend(data.map_err(Stop::Sink)?);
+    data::write(&views, &list, options, (fragments, changes_only), &mut put).map_err(Stop::Sink)?;
     if !changes_only {
         write_assets(&assets, theme, &written, sink)?;
     }

@@ -88,7 +88,11 @@ async fn page(State(live): State<Arc<Live>>, uri: Uri, headers: HeaderMap) -> Re
     let Ok(key) = site_key(uri.path()) else {
         return (StatusCode::BAD_REQUEST, "bad request path\n").into_response();
     };
-    let snapshot = live.current();
+    let mut snapshot = live.current();
+    if snapshot.partial && !key.ends_with(".html") {
+        // Only the pages of the newest build are made yet: wait for its other files.
+        snapshot = live.whole().await;
+    }
     let depth = uri.path().trim_start_matches('/').matches('/').count();
     if let Some(bytes) = snapshot.output.files.get(&key) {
         return file_response(&snapshot, &key, bytes, depth, &headers, StatusCode::OK);
@@ -135,7 +139,8 @@ fn file_response(
     let body = if content_type.starts_with("text/html") {
         Body::from(inject(bytes, &live_script(snapshot, depth)))
     } else {
-        Body::from(bytes.to_vec())
+        // Shared, not copied: a data file is megabytes at 10,000 stories.
+        Body::from(axum::body::Bytes::from_owner(bytes.clone()))
     };
     let mut response = (status, body).into_response();
     let h = response.headers_mut();
@@ -242,6 +247,40 @@ mod tests {
     fn script_goes_before_the_last_body_end() {
         assert_eq!(inject(b"<body>a</body></html>", "<s>"), b"<body>a<s></body></html>");
         assert_eq!(inject(b"no body", "<s>"), b"no body<s>");
+    }
+
+    /// A snapshot of the pages of build 2 over the files of build 1.
+    fn snapshot(generation: u64, files: &[(&str, &str)], partial: bool) -> Snapshot {
+        let files = files.iter().map(|(path, text)| (path.to_string(), Arc::from(text.as_bytes()))).collect();
+        let output = Arc::new(crate::render::Output { files, assets: vec![] });
+        Snapshot { output, generation, errors: vec![], partial }
+    }
+
+    async fn get(live: &Arc<Live>, path: &'static str) -> String {
+        let response = page(State(live.clone()), Uri::from_static(path), HeaderMap::new()).await;
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("a body");
+        String::from_utf8_lossy(&body).into_owned()
+    }
+
+    /// While only a build's pages are made (serve has told open pages to reload), a page
+    /// is served at once, and a data file only when the build has made it: never the
+    /// last build's.
+    #[test]
+    fn a_data_file_waits_for_the_build_whose_pages_are_served() {
+        let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+        let live = Arc::new(Live::new());
+        live.publish(snapshot(2, &[("index.html", "new page"), ("roadmap.json", "old data")], true));
+        runtime.block_on(async {
+            assert!(get(&live, "/").await.starts_with("new page"));
+            let mut data = std::pin::pin!(get(&live, "/roadmap.json"));
+            tokio::select! {
+                biased;
+                served = &mut data => panic!("served before the build made it: {served}"),
+                () = std::future::ready(()) => {}
+            }
+            live.complete(snapshot(2, &[("index.html", "new page"), ("roadmap.json", "new data")], false));
+            assert_eq!(data.await, "new data");
+        });
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::render::Output;
 use crate::session::{BuildArgs, Changes, Outcome, Session};
 use crate::{Outcome as CommandOutcome, watch};
 use serde::Serialize;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 use tokio::sync::broadcast;
 
@@ -33,6 +33,10 @@ pub struct Snapshot {
     pub generation: u64,
     /// Diagnostics of the last build when it failed.
     pub errors: Vec<Diagnostic>,
+    /// Whether only the pages of this build are in `output` yet: its other files (data
+    /// files) are the last build's until the snapshot is completed, so a request for
+    /// one waits for that ([`Live::whole`]) instead of getting a stale file.
+    pub partial: bool,
 }
 
 /// The message pages receive on the event stream.
@@ -44,30 +48,43 @@ pub struct Message<'a> {
 
 /// State shared by the HTTP handlers and the rebuild loop.
 pub struct Live {
-    snapshot: RwLock<Arc<Snapshot>>,
+    /// A channel rather than a lock: requests can wait for a partial snapshot's end.
+    snapshot: tokio::sync::watch::Sender<Arc<Snapshot>>,
     events: broadcast::Sender<String>,
 }
 
 impl Live {
     fn new() -> Live {
-        Live { snapshot: RwLock::new(Arc::new(Snapshot::default())), events: broadcast::channel(64).0 }
+        Live {
+            snapshot: tokio::sync::watch::Sender::new(Arc::new(Snapshot::default())),
+            events: broadcast::channel(64).0,
+        }
     }
 
     /// The current snapshot (cheap: one `Arc` clone).
     pub fn current(&self) -> Arc<Snapshot> {
-        self.snapshot.read().map_or_else(|poisoned| poisoned.into_inner().clone(), |s| s.clone())
+        self.snapshot.borrow().clone()
+    }
+
+    /// The current snapshot once it is not partial.
+    pub async fn whole(&self) -> Arc<Snapshot> {
+        let mut changes = self.snapshot.subscribe();
+        let whole = changes.wait_for(|s| !s.partial).await.map(|s| s.clone());
+        whole.unwrap_or_else(|_| self.current())
     }
 
     /// Swaps in a new snapshot, then tells every open page.
     fn publish(&self, snapshot: Snapshot) {
         let message = message_json(&snapshot);
-        let snapshot = Arc::new(snapshot);
-        match self.snapshot.write() {
-            Ok(mut guard) => *guard = snapshot,
-            Err(poisoned) => *poisoned.into_inner() = snapshot,
-        }
+        self.snapshot.send_replace(Arc::new(snapshot));
         // Sent only after the swap: a reloading page always gets the new site.
         let _ = self.events.send(message);
+    }
+
+    /// Swaps in the whole snapshot for a partial one of the same build: open pages
+    /// were told already, and requests waiting for it go on.
+    fn complete(&self, snapshot: Snapshot) {
+        self.snapshot.send_replace(Arc::new(snapshot));
     }
 }
 
@@ -104,9 +121,8 @@ async fn serve(args: ServeArgs) -> Result<CommandOutcome, Error> {
     std::thread::spawn(move || {
         while let Ok(changes) = watch.changes.recv() {
             let changes = merge_pending(changes, &watch.changes);
-            if let Err(err) = rebuild(&mut session, &rebuild_live, &changes) {
-                publish(&rebuild_live, Outcome::Failed(vec![unbuildable(&err)]), Instant::now());
-            }
+            // An unreadable site is shown as a failed build; serving goes on.
+            let _ = rebuild(&mut session, &rebuild_live, &changes);
         }
     });
     // Not a graceful shutdown: it would wait for every open page's event stream, which
@@ -136,10 +152,26 @@ fn merge_pending(mut changes: Changes, queue: &std::sync::mpsc::Receiver<Changes
 }
 
 /// Rebuilds and publishes the result; an `Err` when the site cannot be read at all.
+/// Open pages are told to reload as soon as the new pages are made (a partial
+/// snapshot); the data files follow.
 fn rebuild(session: &mut Session, live: &Live, changes: &Changes) -> Result<(), Error> {
     let started = Instant::now();
-    let outcome = session.rebuild(changes)?;
-    publish(live, outcome, started);
+    let before = live.current();
+    let generation = before.generation + 1;
+    let announced = OnceLock::new();
+    let pages_done = |output: Output| {
+        live.publish(Snapshot { output: Arc::new(output), generation, errors: vec![], partial: true });
+        let _ = announced.set(started.elapsed().as_millis());
+    };
+    let outcome = session.rebuild_announcing(changes, Some(&pages_done));
+    let announced = announced.into_inner();
+    match outcome {
+        Ok(outcome) => publish(live, outcome, (&before, announced), started),
+        Err(err) => {
+            publish(live, Outcome::Failed(vec![unbuildable(&err)]), (&before, announced), started);
+            return Err(err);
+        }
+    }
     Ok(())
 }
 
@@ -154,22 +186,35 @@ fn unbuildable(err: &Error) -> Diagnostic {
         .help("restore charter.yaml: the site is built again as soon as it is back")
 }
 
-/// Publishes a rebuild's outcome (a failure keeps the last good site) and prints it.
-fn publish(live: &Live, outcome: Outcome, started: Instant) {
-    let previous = live.current();
+/// Publishes a rebuild's outcome (a failure keeps the last good site, `before`) and
+/// prints it. After the rebuild's pages were announced (`announced`, ms after the
+/// start), a good build completes their snapshot.
+fn publish(live: &Live, outcome: Outcome, (before, announced): (&Snapshot, Option<u128>), started: Instant) {
     match outcome {
         Outcome::Built(output, warnings) => {
-            live.publish(Snapshot { output: output.clone(), generation: previous.generation + 1, errors: vec![] });
+            let snapshot =
+                Snapshot { output: output.clone(), generation: before.generation + 1, errors: vec![], partial: false };
+            if announced.is_some() {
+                live.complete(snapshot)
+            } else {
+                live.publish(snapshot)
+            }
             let elapsed = started.elapsed().as_millis();
             // Told after the reload event: printing warnings is no reason to keep the
             // browser waiting.
             diag::eprint(&warnings);
-            eprintln!("built in {elapsed} ms ({} files made again)", made_again(&previous.output, &output));
+            let made = made_again(&before.output, &output);
+            match announced {
+                Some(ms) => eprintln!("built in {elapsed} ms ({made} files made again; pages reloaded after {ms} ms)"),
+                None => eprintln!("built in {elapsed} ms ({made} files made again)"),
+            }
         }
         Outcome::Failed(errors) => {
             diag::eprint(&errors);
             eprintln!("build failed: still serving the last good site");
-            live.publish(Snapshot { output: previous.output.clone(), generation: previous.generation, errors });
+            let snapshot =
+                Snapshot { output: before.output.clone(), generation: before.generation, errors, partial: false };
+            live.publish(snapshot);
         }
     }
 }

@@ -296,3 +296,20 @@ fn concurrent_requests_during_a_rebuild_get_whole_pages() {
         }
     });
 }
+
+/// serve tells open pages to reload as soon as the new pages are made, and makes the
+/// data files right after: one asked for at the reload is served once it is made,
+/// never the last build's.
+#[test]
+fn data_files_asked_for_at_the_reload_carry_the_edit() {
+    let serve = ServeProcess::fixture("valid");
+    let mut events = serve.events();
+    let before = events.next().generation;
+    let text = serve.read("backlog/CHK-1.md").replace("Pay with an email only", "Pay with a passkey");
+    serve.write("backlog/CHK-1.md", &text);
+    events.good_build(before, "the new title in the page and the data files", || {
+        let data = || ["roadmap.json", "search-index.json", "search-index.js"].map(|file| serve.get(file).body);
+        serve.get("backlog/chk-1/").body.contains("Pay with a passkey")
+            && data().iter().all(|body| body.contains("Pay with a passkey"))
+    });
+}
