@@ -167,10 +167,11 @@ impl SiteRepo {
         for id in commits.iter().filter(|id| !self.is_boundary(id)) {
             let prefix = moved.remove(id).unwrap_or_else(|| self.prefix.clone());
             let commit = self.repo.find_commit(*id)?;
-            let site = self.site_tree(commit.tree_id()?.detach(), &prefix)?;
+            let root = commit.tree_id()?.detach();
+            let site = self.site_tree(root, &prefix)?;
             let mut parents = vec![];
             for parent in commit.parent_ids().map(|p| p.detach()) {
-                let (tree, parent_prefix) = self.parent_site_tree(parent, &prefix, site)?;
+                let (tree, parent_prefix) = self.parent_site_tree(parent, &prefix, (root, site))?;
                 if parent_prefix != self.prefix {
                     moved.entry(parent).or_insert(parent_prefix);
                 }
@@ -183,30 +184,33 @@ impl SiteRepo {
 
     /// The site's tree in a parent commit, and where the site is there. When the parent
     /// lacks the site's folder, the folder was renamed (or the site created): the folder
-    /// holding the same tree, else the one holding a charter.yaml, is the site there.
+    /// holding the same tree, else one holding a charter.yaml that the commit (`child`:
+    /// its root tree and the site's tree in it) moved away, is the site there.
     fn parent_site_tree(
         &self,
         parent: ObjectId,
         prefix: &[String],
-        site: Option<ObjectId>,
+        (child_root, site): (ObjectId, Option<ObjectId>),
     ) -> Result<(Option<ObjectId>, Vec<String>), HistoryError> {
         let root = self.repo.find_commit(parent)?.tree_id()?.detach();
         let found = self.site_tree(root, prefix)?;
         if found.is_some() || site.is_none() {
             return Ok((found, prefix.to_vec()));
         }
-        Ok(match self.find_site(root, site)? {
+        Ok(match self.find_site(root, site, child_root)? {
             Some((old_prefix, tree)) => (Some(tree), old_prefix),
             None => (None, prefix.to_vec()),
         })
     }
 
     /// A folder (up to three levels down) that is the site: the tree `same` if present,
-    /// else the first folder holding a charter.yaml, in name order.
+    /// else the first folder holding a charter.yaml, in name order, that holds none in
+    /// `child_root` (a site still there is another site, not this one's old place).
     fn find_site(
         &self,
         root: ObjectId,
         same: Option<ObjectId>,
+        child_root: ObjectId,
     ) -> Result<Option<(Vec<String>, ObjectId)>, HistoryError> {
         let mut level = vec![(Vec::new(), root)];
         let mut with_config = None;
@@ -221,7 +225,10 @@ impl SiteRepo {
                         return Ok(Some((child_path, child)));
                     }
                     let has_config = |entries: Vec<(String, Node)>| entries.iter().any(|(n, _)| n == CONFIG_FILE);
-                    if with_config.is_none() && has_config(entries(&self.repo, child)?) {
+                    if with_config.is_none()
+                        && has_config(entries(&self.repo, child)?)
+                        && !self.is_site_in(child_root, &child_path)?
+                    {
                         with_config = Some((child_path.clone(), child));
                     }
                     next.push((child_path, child));
@@ -230,6 +237,12 @@ impl SiteRepo {
             level = next;
         }
         Ok(with_config)
+    }
+
+    /// Whether the folder at `path` in the tree `root` holds a charter.yaml.
+    fn is_site_in(&self, root: ObjectId, path: &[String]) -> Result<bool, HistoryError> {
+        let Some(tree) = self.site_tree(root, path)? else { return Ok(false) };
+        Ok(entries(&self.repo, tree)?.iter().any(|(name, _)| name == CONFIG_FILE))
     }
 
     /// The site folder's tree in a commit's tree, if the site existed then.

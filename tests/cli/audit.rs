@@ -419,6 +419,29 @@ fn history_follows_the_site_folder_through_a_rename() {
     from_commit(&diagnostics[1], &earliest, EVE);
 }
 
+/// A second site created beside the first (a new folder, the first one still there) is
+/// no rename: its history starts at its creation, without the first site's commits.
+#[test]
+#[ignore = "needs git"]
+fn a_new_site_beside_another_does_not_take_its_history() {
+    let mut repo = Repo::with_site("web");
+    seed(&mut repo);
+    repo.edit("backlog/A-1.md", "rank: 1", "rank: 2");
+    repo.commit(EVE, "A violation in the first site");
+    for (rel, text) in [("charter.yaml", CONFIG), ("roadmap/INI-1.md", INITIATIVE), ("backlog/A-1.md", STORY_1)] {
+        let path = repo.root().join("site").join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    repo.commit(PAT, "Start a second site");
+    let site = repo.root().join("site");
+    let run = Charter::new(["audit".as_ref(), site.as_os_str(), "--format".as_ref(), "json".as_ref()]).run();
+    clean(&run);
+    let first = Charter::new(["audit".as_ref(), repo.site().as_os_str(), "--format".as_ref(), "json".as_ref()]).run();
+    first.code(1);
+    first.single().at("rank-changed-by-non-owner", "backlog/A-1.md", 5, 7);
+}
+
 #[test]
 #[ignore = "needs git"]
 fn the_demo_history_of_the_example_site_has_one_violation() {
