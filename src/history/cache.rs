@@ -177,7 +177,26 @@ fn write_atomically(path: &Path, data: &[u8]) -> std::io::Result<()> {
     if written.is_err() {
         let _ = std::fs::remove_file(&temp);
     }
+    remove_stale_temps(folder);
     written
+}
+
+/// How old a temporary file must be to count as left behind: writing one takes well
+/// under a second, so one this old belongs to a run that was killed before its rename.
+const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Removes the temporary files that killed runs left in the cache's folder.
+fn remove_stale_temps(folder: &Path) {
+    let Ok(entries) = std::fs::read_dir(folder) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let ours = name.starts_with(".history-") && name.ends_with(".tmp");
+        let age = entry.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
+        if ours && age.is_some_and(|age| age > STALE_TEMP) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// This charter: its version and its source's fingerprint (see build.rs).

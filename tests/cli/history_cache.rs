@@ -263,3 +263,25 @@ fn a_file_edited_after_git_vouched_for_it_is_read_from_git() {
     assert_eq!(ranks.len(), 1, "{ranks:#?}");
     assert_eq!((ranks[0].before.as_deref(), ranks[0].after.as_deref()), (Some("1"), Some("2")), "the commit's rank");
 }
+
+/// A run killed between writing the cache's temporary file and renaming it leaves that
+/// file behind; the next run that saves the cache removes it once it is an hour old (a
+/// run still writing its own is never that old).
+#[test]
+#[ignore = "needs git"]
+fn temporary_files_of_killed_runs_are_removed() {
+    let repo = history();
+    std::fs::create_dir_all(repo.history_cache()).unwrap();
+    let temp = |name: &str, age: u64| {
+        let path = repo.history_cache().join(name);
+        let file = std::fs::File::create(&path).unwrap();
+        file.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(age)).unwrap();
+        path
+    };
+    let stale = temp(".history-v1-0badc0de.json.4242.tmp", 2 * 3600);
+    let fresh = temp(".history-v1-0badc0de.json.4343.tmp", 60);
+    audit(&repo, "json");
+    assert!(!stale.exists(), "a temporary file two hours old is left behind");
+    assert!(fresh.exists(), "a temporary file a minute old may be a running charter's");
+    assert_eq!(cache_files(&repo).len(), 2, "the cache and the fresh temporary file: {:?}", cache_files(&repo));
+}
