@@ -2,7 +2,7 @@
 //! `themes/NAME/`, and the site's `templates/` overrides, looked up in that order:
 //! site templates/ > themes/NAME/templates/ > built-in.
 //!
-//! The built-in templates are always there, under [`BUILTIN`], as Tera's fallback: a
+//! The built-in templates are always there, under `BUILTIN`, as Tera's fallback: a
 //! name no layer above defines is the built-in one, and so is a component that an
 //! overriding file does not define. A `components.html` copied from an older release
 //! keeps working when the theme gains a component (`ui.changelog_entry`).

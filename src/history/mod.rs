@@ -135,7 +135,7 @@ impl From<gix::Error> for HistoryError {
 /// site's folder down the history); comparing the trees and parsing the files is done
 /// in runs of consecutive commits on all cores, each run with its own repository
 /// handle. Runs are kept in order, so the result does not depend on how many there are.
-/// Commits whose result the repository's cache holds (see [`cache`]) need neither half.
+/// Commits whose result the repository's cache holds (the `cache` module) need neither half.
 pub fn changed(site: &Path, range: &Range, keep: &Keep) -> Result<Changed, HistoryError> {
     let repo = repo::SiteRepo::open(site)?;
     let walked = repo.walk(range)?;

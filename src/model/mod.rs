@@ -91,7 +91,7 @@ impl Item {
         }
     }
 
-    /// Lets go of the document's body (see [`Document::release`]), once it is scanned:
+    /// Lets go of the document's body (see [`Document::release`](crate::frontmatter::Document::release)), once it is scanned:
     /// `check` and `build` read each page's body again only to render it, so the whole
     /// Markdown is never held at once (peak memory, SPEC §10). `serve` and `lsp` keep
     /// the texts, which their incremental checks compare. A freshly parsed item is the
