@@ -164,15 +164,12 @@ fn rebuild(session: &mut Session, live: &Live, changes: &Changes) -> Result<(), 
         let _ = announced.set(started.elapsed().as_millis());
     };
     let outcome = session.rebuild_announcing(changes, Some(&pages_done));
-    let announced = announced.into_inner();
-    match outcome {
-        Ok(outcome) => publish(live, outcome, (&before, announced), started),
-        Err(err) => {
-            publish(live, Outcome::Failed(vec![unbuildable(&err)]), (&before, announced), started);
-            return Err(err);
-        }
-    }
-    Ok(())
+    let (outcome, result) = match outcome {
+        Ok(outcome) => (outcome, Ok(())),
+        Err(err) => (Outcome::Failed(vec![unbuildable(&err)]), Err(err)),
+    };
+    publish(live, outcome, (&before, announced.into_inner()), started);
+    result
 }
 
 /// A site that cannot be read at all while serving (charter.yaml deleted or unreadable)
