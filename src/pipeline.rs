@@ -29,11 +29,7 @@ pub struct Checked {
 /// Loads, parses and validates the site at `root`. `exclude` lists folders the walk
 /// skips (the output folder).
 pub fn check(root: &Path, exclude: &[PathBuf]) -> Result<Checked, Error> {
-    let (config, mut diagnostics) = Config::load(root)?;
-    let mut inventory = load::inventory(root, &config, exclude);
-    diagnostics.append(&mut inventory.problems);
-    let parsed = parse_all(&inventory.content);
-    let site = assemble(root, config, &parsed, &inventory, &mut diagnostics);
+    let Modelled { site, inventory, mut diagnostics } = model(root, exclude)?;
     diagnostics.extend(validate::validate(&site));
     let theme = match Theme::load(&site.config, &inventory, &site.statics) {
         Ok(theme) => Some(theme),
@@ -44,6 +40,26 @@ pub fn check(root: &Path, exclude: &[PathBuf]) -> Result<Checked, Error> {
     };
     let diagnostics = diag::finish(diagnostics, &site.config.rules);
     Ok(Checked { site, inventory, diagnostics, theme })
+}
+
+/// A site loaded and parsed into its model, not validated: its files, and the
+/// diagnostics of reading and parsing them (unsorted, no overrides applied).
+pub struct Modelled {
+    pub site: Site,
+    pub inventory: Inventory,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads and parses the site at `root` into its model, without the rules or the theme:
+/// what `audit` needs (the team, and the items the work tree holds) and the start of
+/// [`check`].
+pub fn model(root: &Path, exclude: &[PathBuf]) -> Result<Modelled, Error> {
+    let (config, mut diagnostics) = Config::load(root)?;
+    let mut inventory = load::inventory(root, &config, exclude);
+    diagnostics.append(&mut inventory.problems);
+    let parsed = parse_all(&inventory.content);
+    let site = assemble(root, config, &parsed, &inventory, &mut diagnostics);
+    Ok(Modelled { site, inventory, diagnostics })
 }
 
 /// Checks files held in memory (no disk access): a config text and content files as

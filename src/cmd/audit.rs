@@ -8,22 +8,23 @@ use crate::{Outcome, pipeline, validate};
 use std::path::Path;
 
 /// Reads the history of the site over `range`, prints every audit diagnostic to stdout
-/// and the notes (skipped versions, a shallow start) to stderr. The site is checked
-/// while the history's commits are read (both need only charter.yaml); the versions
-/// the work tree holds are then taken from the check.
+/// and the notes (skipped versions, a shallow start) to stderr. The site is read into
+/// its model while the history's commits are read (both need only charter.yaml); the
+/// versions the work tree holds are then taken from the model.
 pub fn run(site: &Path, range: &Range, format: Format, deny_warnings: bool) -> Result<Outcome, Error> {
     let changed = || -> Result<history::Changed, Error> {
         Ok(history::changed(site, range, &history::Keep::of(&Config::load(site)?.0))?)
     };
-    let (checked, changed) = rayon::join(|| pipeline::check(site, &[site.join("public")]), changed);
-    let checked = checked?;
-    let history: History = changed?.parse(Some(&checked.site))?;
+    // The site's model only: the audit's rules are not `check`'s, and need no theme.
+    let (modelled, changed) = rayon::join(|| pipeline::model(site, &[site.join("public")]), changed);
+    let modelled = modelled?;
+    let history: History = changed?.parse(Some(&modelled.site))?;
     // A charter.yaml that cannot be read well leaves the team (and so the audit) unsure.
     let reading = |d: &Diagnostic| matches!(d.rule, Rule::ConfigInvalid | Rule::UnknownField | Rule::MissingField);
     let mut diagnostics: Vec<Diagnostic> =
-        checked.diagnostics.into_iter().filter(|d| d.file == crate::config::CONFIG_FILE && reading(d)).collect();
-    diagnostics.extend(validate::audit(&checked.site, &history));
-    let diagnostics = diag::finish(diagnostics, &checked.site.config.rules);
+        modelled.diagnostics.into_iter().filter(|d| d.file == crate::config::CONFIG_FILE && reading(d)).collect();
+    diagnostics.extend(validate::audit(&modelled.site, &history));
+    let diagnostics = diag::finish(diagnostics, &modelled.site.config.rules);
     eprint!("{}", notes(&history));
     print!("{}", diag::render(&diagnostics, format, super::stdout_color()));
     let counts = Counts::of(&diagnostics);
