@@ -8,7 +8,9 @@
 # Needs: hyperfine and hugo (Debian: apt-get install -y hyperfine hugo), GNU time.
 # Usage: scripts/bench.sh [RUNS]        (default 5 runs per command; medians reported)
 #        BENCH_SIZES="1000" scripts/bench.sh   (other sizes; serve is measured at the last)
-#        BENCH_SERVE_ONLY=1 scripts/bench.sh   (only the serve figure, on an existing corpus)
+#        BENCH_ONLY="serve history" scripts/bench.sh   (only those parts, on existing corpora:
+#                                               build, big, highlight, history, serve;
+#                                               BENCH_SERVE_ONLY=1 is BENCH_ONLY=serve)
 #        BENCH_BIG=0 scripts/bench.sh          (skip the 100,000-story run; BENCH_BIG=N for
 #                                               another size, BENCH_BIG_RUNS for its runs, default 3)
 #        BENCH_LONG=0 scripts/bench.sh         (skip the second corpus shape, `gen_site --shape
@@ -37,13 +39,16 @@ lsp_latency="$(pwd)/target/release/examples/lsp_latency"
 mkdir -p "$disk" "$tmpfs"
 
 peak_kib() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1; }
+[ "${BENCH_SERVE_ONLY:-0}" = 1 ] && BENCH_ONLY=serve
+# Whether the part named $1 runs (all of them without BENCH_ONLY).
+part() { [ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]; }
 
 {
     echo "# charter benchmark"
     echo
     echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
     echo "Tools: $("$charter" --version), $(hyperfine --version)$([ $have_hugo = 1 ] && echo ", $(hugo version | cut -d' ' -f1-2)")"
-    echo "Command: scripts/bench.sh $runs (medians of $runs runs after 1 warm-up, same machine, same run)"
+    echo "Command: ${BENCH_ONLY:+BENCH_ONLY=\"$BENCH_ONLY\" }scripts/bench.sh $runs (medians of $runs runs after 1 warm-up, same machine, same run)"
     echo
 } > "$report"
 
@@ -55,7 +60,7 @@ corpora="$sizes"
 edits="${BENCH_EDITS:-21}"
 
 for corpus in $corpora; do
-    [ "${BENCH_SERVE_ONLY:-0}" = 1 ] && break
+    part build || break
     n=${corpus%-long}
     shape=()
     [ "$corpus" != "$n" ] && shape=(--shape long)
@@ -122,7 +127,7 @@ done
 # Scale (SPEC §10): BENCH_BIG (default 100,000) stories, about 400 MB of Markdown; charter
 # alone (Hugo would take many minutes), output on tmpfs; the corpus is deleted afterwards.
 big="${BENCH_BIG:-100000}"
-if [ "${BENCH_SERVE_ONLY:-0}" != 1 ] && [ "$big" != 0 ]; then
+if part big && [ "$big" != 0 ]; then
     site="$disk/site-$big"
     out="$tmpfs/out-$big"
     json="$disk/result-$big.json"
@@ -155,7 +160,7 @@ fi
 # Highlighting: build at the largest size of a corpus with a code section (YAML, JSON,
 # Rust or Python, then shell, TOML or Markdown) on every third page besides the one-line
 # `json` blocks, against the same corpus with every fence's language removed.
-if [ "${BENCH_SERVE_ONLY:-0}" != 1 ]; then
+if part highlight; then
     n=${sizes##* }
     "$gen" "$n" "$disk/code-$n" --code-every 3 >/dev/null 2>&1
     "$gen" "$n" "$disk/plain-$n" --code-every 3 --plain-code >/dev/null 2>&1
@@ -185,7 +190,7 @@ fi
 # History and audit (SPEC §10, §11): a repository of BENCH_COMMITS (default 2,000) commits
 # over the largest corpus (scripts/gen_history.py); `audit` of the whole history, and
 # `build` of the same files in the repository (with history) and outside it (without).
-if [ "${BENCH_SERVE_ONLY:-0}" != 1 ]; then
+if part history; then
     n=${sizes##* }
     commits="${BENCH_COMMITS:-2000}"
     repo="$disk/history-$n"
@@ -226,6 +231,7 @@ fi
 # serve and lsp at the largest size, on each corpus shape: one edited story to the reload
 # event; a keystroke in one story to its diagnostics, and completion.
 for corpus in $corpora; do
+    part serve || break
     case "$corpus" in "$largest" | "$largest-long") ;; *) continue ;; esac
     site="$disk/site-$corpus"
     port_file="$disk/serve.out"
