@@ -250,8 +250,12 @@ fn render_pages<E: Send>(
     changes_only: bool,
     sink: &(dyn Fn(&str, Bytes) -> Result<(), E> + Sync),
 ) -> Result<std::collections::HashSet<String>, Stop<E>> {
+    // One page per task: the list pages come first and take longest (the changelog,
+    // the backlog), so none waits behind another on the same thread while the other
+    // threads are done (serve renders a dozen pages an edit).
     let rendered: Vec<Result<Option<String>, Stop<E>>> = list
         .par_iter()
+        .with_max_len(1)
         .map(|page| {
             let kept = previous.filter(|(_, affected)| !affected.includes(page));
             if kept.is_some() && changes_only {
