@@ -112,3 +112,29 @@ fn folders(root: &Path, head: Option<&crate::history::HeadFiles>) -> Vec<(PathBu
     let git = git.into_iter().filter(|(f, _)| f.is_dir() && !f.starts_with(root)).map(|(f, r)| (f, mode(r)));
     std::iter::once((root.to_path_buf(), RecursiveMode::Recursive)).chain(git).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::EventKind;
+    use notify::event::{CreateKind, ModifyKind};
+
+    fn event(kind: EventKind, path: &str) -> notify::Result<Event> {
+        Ok(Event::new(kind).add_path(PathBuf::from(path)))
+    }
+
+    #[test]
+    fn events_already_there_make_one_burst_and_a_failure_spoils_its_burst() {
+        let (tx, rx) = channel();
+        let mut bursts = Bursts(rx);
+        tx.send(event(EventKind::Create(CreateKind::File), "a.md.tmp")).unwrap();
+        tx.send(event(EventKind::Modify(ModifyKind::Any), "a.md")).unwrap();
+        let burst = bursts.next().expect("a burst").expect("no failure");
+        assert_eq!(burst.iter().flat_map(|e| &e.paths).collect::<Vec<_>>(), ["a.md.tmp", "a.md"]);
+        tx.send(event(EventKind::Modify(ModifyKind::Any), "b.md")).unwrap();
+        tx.send(Err(notify::Error::generic("queue overflow"))).unwrap();
+        assert!(bursts.next().expect("a burst").is_err(), "the watcher lost track: rebuild everything");
+        drop(tx);
+        assert!(bursts.next().is_none(), "the watcher is gone");
+    }
+}
