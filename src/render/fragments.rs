@@ -41,8 +41,8 @@ pub struct Fragments {
     off: bool,
     /// List pages by output file, with the context each was rendered from.
     pages: Mutex<HashMap<String, RenderedPage>>,
-    /// Items' HTML by list page and item (see [`Fragments::snippets`]).
-    snippets: Mutex<HashMap<String, HashMap<String, Snippet>>>,
+    /// Items' HTML by list page: each page's [`Snippets`] of its own item type.
+    snippets: Mutex<HashMap<String, Box<dyn Any + Send + Sync>>>,
     /// Objects of `roadmap.json`'s `stories`, by the story and its row (URL and
     /// expected sprint; a kept row is the same allocation, so this compares cheaply).
     pub(super) story_json: Memo<(Same<Story>, Shared<StoryRow>)>,
@@ -69,8 +69,8 @@ pub struct Fragments {
 /// template made of it.
 type RenderedPage = (Box<dyn Any + Send + Sync>, Arc<[u8]>);
 
-/// An item's view (of the type its renderer gives) and the HTML made of it.
-type Snippet = (Box<dyn Any + Send + Sync>, Arc<str>);
+/// A list page's items by id: each one's view and the HTML made of it.
+type Snippets<K> = HashMap<String, (K, Arc<str>)>;
 
 impl Fragments {
     /// Fragments that keep nothing, for a one-time build.
@@ -124,27 +124,29 @@ impl Fragments {
                 .collect();
         }
         let lock = || self.snippets.lock().unwrap_or_else(|p| p.into_inner());
-        let old = lock().remove(file).unwrap_or_default();
-        let made: Vec<(String, Snippet)> = items
-            .into_par_iter()
-            .map(|(id, view)| {
-                let known = old.get(&id).and_then(|(known, html)| Some((known.downcast_ref::<K>()?, html)));
-                let (view, html) = match known.filter(|(known, _)| **known == view) {
-                    Some((known, html)) => (known.clone(), html.clone()),
-                    None => {
-                        let html = Arc::from(render(&view)?);
-                        (view, html)
-                    }
-                };
-                Ok((id, (Box::new(view) as Box<dyn Any + Send + Sync>, html)))
+        let old = lock().remove(file).and_then(|kept| kept.downcast::<Snippets<K>>().ok());
+        let mut kept = old.map(|kept| *kept).unwrap_or_default();
+        let made: Vec<(K, Arc<str>, bool)> = items
+            .par_iter()
+            .map(|(id, view)| match kept.get(id).filter(|(known, _)| known == view) {
+                Some((known, html)) => Ok((known.clone(), html.clone(), false)),
+                None => Ok((view.clone(), Arc::from(render(view)?), true)),
             })
             .collect::<Result<_, E>>()?;
-        let html = made
-            .iter()
-            .filter_map(|(_, (view, html))| Some((view.downcast_ref::<K>()?.clone(), html.clone())))
-            .collect();
-        lock().insert(file.to_owned(), made.into_iter().collect());
-        Ok(html)
+        // The kept items are updated in place (an edit changes a few of thousands); when
+        // items went, or came under new ids, they are made again from these items.
+        let same_ids = kept.len() == items.len()
+            && made.iter().zip(&items).all(|((_, _, fresh), (id, _))| !fresh || kept.contains_key(id));
+        if !same_ids {
+            kept.clear();
+        }
+        for ((view, html, fresh), (id, _)) in made.iter().zip(items) {
+            if *fresh || !same_ids {
+                kept.insert(id, (view.clone(), html.clone()));
+            }
+        }
+        lock().insert(file.to_owned(), Box::new(kept));
+        Ok(made.into_iter().map(|(view, html, _)| (view, html)).collect())
     }
 }
 
@@ -203,5 +205,10 @@ mod tests {
         let second = render(&[("b", 2), ("a", 3), ("c", 4)]).unwrap();
         assert_eq!(second.iter().map(|(_, h)| &**h).collect::<Vec<_>>(), ["<li>2</li>", "<li>3</li>", "<li>4</li>"]);
         assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 4, "b was kept though it moved");
+        render(&[("a", 3)]).unwrap();
+        assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 4, "a was kept");
+        let again = render(&[("b", 2), ("a", 5)]).unwrap();
+        assert_eq!(again.iter().map(|(_, h)| &**h).collect::<Vec<_>>(), ["<li>2</li>", "<li>5</li>"]);
+        assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 6, "b went away, so it is made again");
     }
 }
