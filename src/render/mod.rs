@@ -32,7 +32,9 @@ pub use pages::Page;
 /// What a build produces: output path (`/`-separated) -> bytes, in path order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Output {
-    pub files: BTreeMap<String, Arc<[u8]>>,
+    /// Shared paths: serve copies the map on every edit (11,600 paths at 10,000
+    /// stories), which then costs no allocation per path.
+    pub files: BTreeMap<Arc<str>, Arc<[u8]>>,
     /// The output paths of the site's attachments among `files` (those the pages link
     /// to or show): while they stay the same, an incremental render changes no path.
     pub assets: Vec<String>,
@@ -71,19 +73,19 @@ pub fn render_changed(
     reuse: Reuse,
     pages_done: PagesDone,
 ) -> Result<Output, Vec<Diagnostic>> {
-    let files = std::sync::Mutex::new(BTreeMap::new());
+    let files: std::sync::Mutex<BTreeMap<Arc<str>, Arc<[u8]>>> = std::sync::Mutex::default();
     let made = || files.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let collect = |file: &str, bytes: Bytes| -> Result<(), std::convert::Infallible> {
         let bytes = match bytes {
             Bytes::Fresh(bytes) => Arc::from(bytes),
             Bytes::Kept(bytes) => bytes,
         };
-        made().insert(file.to_owned(), bytes);
+        made().insert(Arc::from(file), bytes);
         Ok(())
     };
     let early = |handed: &Handed| {
         if let (Some(done), Some((previous, _)), true) = (pages_done, reuse.0, handed.changes_only) {
-            let pages: Vec<(String, Arc<[u8]>)> = made().iter().map(|(f, b)| (f.clone(), b.clone())).collect();
+            let pages: Vec<(Arc<str>, Arc<[u8]>)> = made().iter().map(|(f, b)| (f.clone(), b.clone())).collect();
             done(Output { files: with_made(previous, pages, &handed.assets), assets: handed.assets.clone() });
         }
     };
@@ -101,16 +103,17 @@ pub fn render_changed(
 }
 
 /// The last output with the files made again replaced: the path map is copied (its
-/// keys allocated again), but no kept page's path is looked up or inserted.
+/// shared keys are not allocated again), but no kept page's path is looked up or
+/// inserted.
 /// Attachments win over pages and data files, as in a whole render.
 fn with_made(
     previous: &Output,
-    made: impl IntoIterator<Item = (String, Arc<[u8]>)>,
+    made: impl IntoIterator<Item = (Arc<str>, Arc<[u8]>)>,
     assets: &[String],
-) -> BTreeMap<String, Arc<[u8]>> {
+) -> BTreeMap<Arc<str>, Arc<[u8]>> {
     let mut files = previous.files.clone();
-    let assets: std::collections::HashSet<&String> = assets.iter().collect();
-    files.extend(made.into_iter().filter(|(file, _)| !assets.contains(file)));
+    let assets: std::collections::HashSet<&str> = assets.iter().map(String::as_str).collect();
+    files.extend(made.into_iter().filter(|(file, _)| !assets.contains(&**file)));
     files
 }
 
@@ -262,7 +265,7 @@ fn render_pages<E: Send>(
                 return Ok(None);
             }
             let file = page.file(views);
-            let bytes = match kept.and_then(|(output, _)| output.files.get(&file)) {
+            let bytes = match kept.and_then(|(output, _)| output.files.get(file.as_str())) {
                 Some(bytes) => Bytes::Kept(bytes.clone()),
                 None => page.render(views, common, theme, fragments).map_err(|d| Stop::Invalid(vec![*d]))?,
             };

@@ -94,11 +94,11 @@ async fn page(State(live): State<Arc<Live>>, uri: Uri, headers: HeaderMap) -> Re
         snapshot = live.whole().await;
     }
     let depth = uri.path().trim_start_matches('/').matches('/').count();
-    if let Some(bytes) = snapshot.output.files.get(&key) {
+    if let Some(bytes) = snapshot.output.files.get(key.as_str()) {
         return file_response(&snapshot, &key, bytes, depth, &headers, StatusCode::OK);
     }
     let folder_index = format!("{key}/index.html");
-    if snapshot.output.files.contains_key(&folder_index) {
+    if snapshot.output.files.contains_key(folder_index.as_str()) {
         let name = key.rsplit('/').next().unwrap_or_default();
         return redirect(&format!("{}/", crate::urls::encode_path(name)));
     }
@@ -251,7 +251,7 @@ mod tests {
 
     /// A snapshot of the pages of build 2 over the files of build 1.
     fn snapshot(generation: u64, files: &[(&str, &str)], partial: bool) -> Snapshot {
-        let files = files.iter().map(|(path, text)| (path.to_string(), Arc::from(text.as_bytes()))).collect();
+        let files = files.iter().map(|(path, text)| (Arc::from(*path), Arc::from(text.as_bytes()))).collect();
         let output = Arc::new(crate::render::Output { files, assets: vec![] });
         Snapshot { output, generation, errors: vec![], partial }
     }

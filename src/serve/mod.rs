@@ -221,7 +221,7 @@ fn publish(live: &Live, outcome: Outcome, (before, announced): (&Snapshot, Optio
 /// of data files); both maps are in path order, so they are walked side by side.
 fn made_again(old: &Output, new: &Output) -> usize {
     let mut old = old.files.iter().peekable();
-    let mut kept = |file: &String, bytes: &Arc<[u8]>| {
+    let mut kept = |file: &Arc<str>, bytes: &Arc<[u8]>| {
         while old.next_if(|(o, _)| *o < file).is_some() {}
         old.peek().is_some_and(|(o, b)| *o == file && Arc::ptr_eq(b, bytes))
     };

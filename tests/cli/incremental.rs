@@ -158,7 +158,7 @@ fn toggle_attachment(root: &Path, p: &Path) {
 
 /// What a clean `charter build` of the same files gives.
 enum CleanBuild {
-    Built(std::collections::BTreeMap<String, std::sync::Arc<[u8]>>, Vec<charter::diag::Diagnostic>),
+    Built(std::collections::BTreeMap<std::sync::Arc<str>, std::sync::Arc<[u8]>>, Vec<charter::diag::Diagnostic>),
     Failed(Vec<charter::diag::Diagnostic>),
 }
 
@@ -228,7 +228,7 @@ fn linking_and_unlinking_an_attachment_rebuilds_equal_clean_builds() {
 fn assert_clean(incremental: Outcome, args: &BuildArgs, n: usize, what: &str) {
     match (incremental, clean_build(args)) {
         (Outcome::Built(output, warnings), CleanBuild::Built(clean, clean_warnings)) => {
-            let differing: std::collections::BTreeSet<&String> =
+            let differing: std::collections::BTreeSet<&std::sync::Arc<str>> =
                 clean.keys().chain(output.files.keys()).filter(|k| clean.get(*k) != output.files.get(*k)).collect();
             assert!(differing.is_empty(), "step {n} ({what}): these files differ from a clean build: {differing:?}");
             assert_eq!(warnings, clean_warnings, "step {n} ({what}): warnings differ");
