@@ -6,13 +6,14 @@
 //! a changed folder, runs of identical entries are skipped by comparing bytes.
 
 use super::authors::{Signature, co_authors};
-use super::pack::{Packs, Trees};
+use super::pack::{Objects, Packs};
 use super::{Commit, HistoryError, Range};
 use crate::config::CONFIG_FILE;
 use crate::model::Date;
 use gix::ObjectId;
 use gix::index::entry::{Flags, Mode, Stat};
 use gix::index::fs::Metadata;
+use gix::object::Kind;
 use gix::objs::FindExt;
 use gix::objs::tree::EntryRef;
 use rayon::prelude::*;
@@ -331,18 +332,18 @@ pub struct FileDiff {
 /// One thread's reader of trees, blobs and commits.
 pub struct Reader<'p> {
     repo: gix::Repository,
-    /// The versions of trees decoded lately. A commit's parent tree is, in a straight
-    /// history, the next commit's own tree, and a pack stores it as a delta against a
-    /// version just read: each version of a large folder (a backlog of thousands of
-    /// files) is decoded once, against the one before, and held here instead of going
-    /// through gix's object cache, which copies the whole tree in and out on every
-    /// look-up.
-    trees: RefCell<Trees<'p>>,
+    /// The versions of trees and files decoded lately. A commit's parent tree is, in a
+    /// straight history, the next commit's own tree, and a pack stores it as a delta
+    /// against a version just read: each version of a large folder (a backlog of
+    /// thousands of files) is decoded once, against the one before, and held here
+    /// instead of going through gix's object cache, which copies the whole tree in and
+    /// out on every look-up. So are a file's versions.
+    objects: RefCell<Objects<'p>>,
 }
 
 impl<'p> Reader<'p> {
     pub fn new(shared: &gix::ThreadSafeRepository, packs: &'p Packs) -> Reader<'p> {
-        Reader { repo: shared.to_thread_local(), trees: RefCell::new(Trees::new(packs)) }
+        Reader { repo: shared.to_thread_local(), objects: RefCell::new(Objects::new(packs)) }
     }
 
     /// The Markdown files of the `sections` folders that differ between two versions
@@ -435,8 +436,8 @@ impl<'p> Reader<'p> {
     /// read here, through gix.
     fn tree(&self, id: Option<ObjectId>) -> Result<Option<Rc<Vec<u8>>>, HistoryError> {
         let Some(id) = id else { return Ok(None) };
-        let mut trees = self.trees.borrow_mut();
-        if let Some(data) = trees.get(&id)? {
+        let mut objects = self.objects.borrow_mut();
+        if let Some(data) = objects.get(&id, Kind::Tree)? {
             return Ok(Some(data));
         }
         // Never stored: a commit of nothing names it without the object existing.
@@ -445,11 +446,11 @@ impl<'p> Reader<'p> {
         }
         let mut buf = vec![];
         let kind = self.repo.objects.find(&id, &mut buf).map_err(|err| HistoryError::Git(err.to_string()))?.kind;
-        if kind != gix::object::Kind::Tree {
+        if kind != Kind::Tree {
             return Err(HistoryError::Git(format!("object {id} is a {kind}, not a tree")));
         }
         let data = Rc::new(buf);
-        trees.hold(id, data.clone());
+        objects.hold(id, Kind::Tree, data.clone());
         Ok(Some(data))
     }
 
@@ -467,6 +468,9 @@ impl<'p> Reader<'p> {
 
     /// A file's text (invalid UTF-8 replaced, as the parser would see it).
     pub fn text(&self, blob: ObjectId) -> Result<String, HistoryError> {
+        if let Some(data) = self.objects.borrow_mut().get(&blob, Kind::Blob)? {
+            return Ok(String::from_utf8_lossy(&data).into_owned());
+        }
         Ok(String::from_utf8_lossy(&self.repo.find_blob(blob)?.data).into_owned())
     }
 
