@@ -18,12 +18,14 @@ use gix::odb::pack::data::{Entry, Offset, entry::Header};
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 
-/// Bytes of decoded objects one reader holds: the latest versions of the large
-/// folders' trees, which the next older versions are deltas against (git packs each
-/// version against one of the ten or so nearest, at most 50 deltas from a whole one):
-/// on a 2,000-commit history of a 10,000-file backlog (370 KB trees), 32 MB takes the
-/// deltas applied from 7,100 (4 MB) and 3,600 (16 MB) to 2,900.
-const HELD_BYTES: usize = 32 << 20;
+/// Bytes of decoded objects the readers hold together, shared out between the threads
+/// (each at least [`HELD_BYTES_MIN`]): the latest versions of the large folders' trees,
+/// which the next older versions are deltas against (git packs each version against
+/// one of the ten or so nearest, at most 50 deltas from a whole one). On a 2,000-commit
+/// history of a 10,000-file backlog (370 KB trees) read by 2 threads, 32 MB each takes
+/// the deltas applied from 7,100 (4 MB) and 3,600 (16 MB) to 2,900.
+const HELD_BYTES: usize = 64 << 20;
+const HELD_BYTES_MIN: usize = 8 << 20;
 
 /// The repository's own packs, opened once and shared by the threads that read them.
 pub struct Packs {
@@ -83,7 +85,7 @@ struct Held {
 }
 
 /// One thread's objects: the versions of trees and files decoded lately, up to
-/// [`HELD_BYTES`], the least recently used let go first.
+/// its share of [`HELD_BYTES`], the least recently used let go first.
 pub struct Objects<'p> {
     packs: &'p Packs,
     held: HashMap<Key, Held>,
@@ -95,6 +97,7 @@ pub struct Objects<'p> {
     order: VecDeque<(u64, Key)>,
     clock: u64,
     bytes: usize,
+    budget: usize,
     /// Buffers of objects let go, to decode the next ones into: a fresh buffer for a
     /// tree of hundreds of kilobytes costs its allocation and its growth.
     spare: Vec<Vec<u8>>,
@@ -112,6 +115,7 @@ impl<'p> Objects<'p> {
             order: VecDeque::new(),
             clock: 0,
             bytes: 0,
+            budget: (HELD_BYTES / rayon::current_num_threads()).max(HELD_BYTES_MIN),
             spare: vec![],
             delta: vec![],
             inflate: Default::default(),
@@ -148,7 +152,7 @@ impl<'p> Objects<'p> {
         Some(held.data.clone())
     }
 
-    /// Holds an object, letting the least recently used go beyond [`HELD_BYTES`] (their
+    /// Holds an object, letting the least recently used go beyond `budget` (their
     /// buffers kept for the next objects, when no one else holds them).
     fn keep(&mut self, key: Key, kind: Kind, data: Rc<Vec<u8>>) {
         self.clock += 1;
@@ -157,7 +161,7 @@ impl<'p> Objects<'p> {
             self.bytes -= old.data.len();
         }
         self.order.push_back((self.clock, key));
-        while self.bytes > HELD_BYTES && self.held.len() > 2 {
+        while self.bytes > self.budget && self.held.len() > 2 {
             let Some((used, key)) = self.order.pop_front() else { break };
             if self.held.get(&key).is_some_and(|h| h.used == used) {
                 let gone = self.held.remove(&key).expect("a held object");
