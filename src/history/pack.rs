@@ -27,6 +27,9 @@ use std::rc::Rc;
 const HELD_BYTES: usize = 64 << 20;
 const HELD_BYTES_MIN: usize = 8 << 20;
 
+/// Buffers of objects let go that a reader keeps to decode the next ones into.
+const SPARE: usize = 4;
+
 /// The repository's own packs, opened once and shared by the threads that read them.
 pub struct Packs {
     bundles: Vec<Bundle>,
@@ -156,17 +159,17 @@ impl<'p> Objects<'p> {
     /// buffers kept for the next objects, when no one else holds them).
     fn keep(&mut self, key: Key, kind: Kind, data: Rc<Vec<u8>>) {
         self.clock += 1;
-        self.bytes += data.len();
+        self.bytes += data.capacity();
         if let Some(old) = self.held.insert(key, Held { kind, data, used: self.clock }) {
-            self.bytes -= old.data.len();
+            self.bytes -= old.data.capacity();
         }
         self.order.push_back((self.clock, key));
         while self.bytes > self.budget && self.held.len() > 2 {
             let Some((used, key)) = self.order.pop_front() else { break };
             if self.held.get(&key).is_some_and(|h| h.used == used) {
                 let gone = self.held.remove(&key).expect("a held object");
-                self.bytes -= gone.data.len();
-                self.spare.extend(Rc::try_unwrap(gone.data));
+                self.bytes -= gone.data.capacity();
+                self.spare(Rc::try_unwrap(gone.data).ok());
             }
         }
         // The ids of objects let go, and the times of objects used again since.
@@ -177,6 +180,13 @@ impl<'p> Objects<'p> {
         if self.order.len() > 2 * self.held.len() + 64 {
             let held = &self.held;
             self.order.retain(|(used, key)| held.get(key).is_some_and(|h| h.used == *used));
+        }
+    }
+
+    /// Keeps a buffer to decode a next object into, up to [`SPARE`] of them.
+    fn spare(&mut self, buf: Option<Vec<u8>>) {
+        if self.spare.len() < SPARE {
+            self.spare.extend(buf);
         }
     }
 
@@ -239,8 +249,13 @@ impl<'p> Objects<'p> {
         Ok(self.keep_new(Location { pack, offset: delta.pack_offset() }, kind, out))
     }
 
-    /// Holds a version just decoded, its id not known yet.
-    fn keep_new(&mut self, at: Location, kind: Kind, data: Vec<u8>) -> Rc<Vec<u8>> {
+    /// Holds a version just decoded, its id not known yet; a small one decoded into a
+    /// large tree's buffer is held in a buffer of its size, the large one kept spare.
+    fn keep_new(&mut self, at: Location, kind: Kind, mut data: Vec<u8>) -> Rc<Vec<u8>> {
+        if data.capacity() > 2 * data.len() + 4096 {
+            let fitted = data.clone();
+            self.spare(Some(std::mem::replace(&mut data, fitted)));
+        }
         let data = Rc::new(data);
         self.keep(Key::Packed(at), kind, data.clone());
         data
