@@ -289,8 +289,11 @@ fn parse_run(
             }
             Slot::Fresh(step, Some(diffed)) => (step, diffed),
         };
-        let items =
-            diffed.items.iter().map(|files| versions.parse(&reader, vouched, files)).collect::<Result<_, _>>()?;
+        let items = diffed
+            .items
+            .iter()
+            .map(|files| versions.parse(&reader, (shared, packs), vouched, files))
+            .collect::<Result<_, _>>()?;
         if let Some(first) = diffed.items.first() {
             versions.keep_before(first);
         }
@@ -419,6 +422,12 @@ fn items(
     Ok((changes, notes))
 }
 
+/// How many file versions one commit must change for them to be read on all cores,
+/// each thread with its own reader, rather than by the run's reader (which holds the
+/// versions the next ones are deltas against): a commit that imports a site changes
+/// thousands, which one thread would read while the others wait.
+const READ_IN_PARALLEL: usize = 256;
+
 /// Parsed file versions by blob and path (the path is part of what the parser reports).
 #[derive(Default)]
 struct Versions {
@@ -427,27 +436,32 @@ struct Versions {
 
 impl Versions {
     /// Both sides of each file: those the work tree holds left to `check`, the others
-    /// parsed; files not known yet are read, then parsed in parallel (a commit that
-    /// imports a site changes thousands).
+    /// parsed; files not known yet are read, then parsed in parallel.
     fn parse(
         &mut self,
         reader: &repo::Reader,
+        (shared, packs): Repo,
         vouched: &Vouched,
         files: &[FileDiff],
     ) -> Result<Vec<Pending>, HistoryError> {
         let in_work_tree = |id: ObjectId, rel: &String| vouched.get(rel) == Some(&id);
         let sides = || files.iter().flat_map(|f| [f.before, f.after].into_iter().flatten().map(|id| (id, &f.rel)));
-        let mut missing = vec![];
-        for (id, rel) in sides().filter(|(id, rel)| !in_work_tree(*id, rel)) {
-            let key = (id, rel.clone());
-            // Within one diff each (blob, path) comes once: a file differs on its sides.
-            if !self.known.contains_key(&key) {
-                missing.push((key, reader.text(id)?));
-            }
-        }
-        let parsed: Vec<Parsed> =
-            missing.par_iter().map(|((_, rel), text)| compare::parse_version(rel, text)).collect();
-        self.known.extend(missing.into_iter().map(|(key, _)| key).zip(parsed));
+        // Within one diff each (blob, path) comes once: a file differs on its sides.
+        let missing: Vec<(ObjectId, String)> = sides()
+            .filter(|(id, rel)| !in_work_tree(*id, rel))
+            .map(|(id, rel)| (id, rel.clone()))
+            .filter(|key| !self.known.contains_key(key))
+            .collect();
+        let parsed = if missing.len() < READ_IN_PARALLEL {
+            let texts: Vec<String> = missing.iter().map(|(id, _)| reader.text(*id)).collect::<Result<_, _>>()?;
+            missing.par_iter().zip(&texts).map(|((_, rel), text)| compare::parse_version(rel, text)).collect()
+        } else {
+            let read = |reader: &mut repo::Reader, (id, rel): &(ObjectId, String)| {
+                reader.text(*id).map(|text| compare::parse_version(rel, &text))
+            };
+            missing.par_iter().map_init(|| repo::Reader::new(shared, packs), read).collect::<Result<Vec<_>, _>>()?
+        };
+        self.known.extend(missing.into_iter().zip(parsed));
         let get = |id: Option<ObjectId>, rel: &String| match id {
             Some(id) if in_work_tree(id, rel) => Side::WorkTree(id),
             Some(id) => Side::Parsed(self.known[&(id, rel.clone())].clone()),

@@ -303,3 +303,30 @@ fn a_packed_repository_gives_what_its_loose_objects_give() {
     assert_same_tree(&loose, &packed);
     assert_eq!(packed_audit, loose_audit);
 }
+
+#[test]
+#[ignore = "needs git"]
+fn a_commit_of_hundreds_of_files_has_each_change_read() {
+    use charter::history::{self, Field, Keep, Range};
+    // Enough versions in one commit that history reads them on all cores.
+    let mut repo = Repo::new();
+    repo.write("charter.yaml", CONFIG);
+    for n in 1..=400 {
+        repo.write(&format!("backlog/C-{n}.md"), &story(&format!("Bulk story {n}"), n));
+    }
+    repo.commit(OLGA, "Import");
+    for n in 1..=400 {
+        repo.edit(&format!("backlog/C-{n}.md"), &format!("Bulk story {n}\n"), &format!("Bulk story {n}, revised\n"));
+    }
+    repo.commit(OLGA, "Revise every title");
+    let (config, _) = charter::config::Config::load(&repo.site()).unwrap();
+    let changed = history::changed(&repo.site(), &Range::default(), &Keep::of(&config)).unwrap();
+    let history = changed.parse(None).unwrap();
+    let mut titles: Vec<_> = history.changes.iter().filter(|c| c.field == Field::Title).collect();
+    titles.sort_by_key(|c| c.id[2..].parse::<u32>().unwrap());
+    assert_eq!(titles.len(), 400);
+    for (n, change) in (1..).zip(titles) {
+        let expected = (format!("Bulk story {n}"), format!("Bulk story {n}, revised"));
+        assert_eq!((change.before.clone().unwrap(), change.after.clone().unwrap()), expected, "C-{n}");
+    }
+}
