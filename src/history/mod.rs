@@ -7,6 +7,8 @@
 mod authors;
 mod cache;
 mod compare;
+mod delta;
+mod pack;
 mod repo;
 
 pub use authors::{Matched, Signature, identify};
@@ -145,9 +147,12 @@ pub fn changed(site: &Path, range: &Range, keep: &Keep) -> Result<Changed, Histo
         cache.keep_only(&steps);
     }
     let shared = repo.shared();
+    let packs = repo.packs();
     let run = steps.len().div_ceil(rayon::current_num_threads() * 4).max(1);
-    let runs: Vec<Vec<Slot<Diffed>>> =
-        steps.par_chunks(run).map(|steps| diff_run(&shared, steps, keep, &cache)).collect::<Result<_, _>>()?;
+    let runs: Vec<Vec<Slot<Diffed>>> = steps
+        .par_chunks(run)
+        .map(|steps| diff_run((&shared, &packs), steps, keep, &cache))
+        .collect::<Result<_, _>>()?;
     let fresh = runs.iter().flatten().filter_map(|slot| match slot {
         Slot::Fresh(_, Some(diffed)) => Some(diffed),
         _ => None,
@@ -155,9 +160,13 @@ pub fn changed(site: &Path, range: &Range, keep: &Keep) -> Result<Changed, Histo
     let changed: BTreeSet<&str> = fresh.flat_map(|d| d.items.iter().flatten()).map(|f| f.rel.as_str()).collect();
     let work = repo.work();
     let vouched: Vouched = work.blobs(&shared, changed.into_iter()).into_iter().collect();
-    let runs = runs.into_par_iter().map(|run| parse_run(&shared, run, &vouched)).collect::<Result<_, _>>()?;
-    Ok(Changed { shared, runs, boundary: walked.boundary, cache, work, vouched })
+    let runs = runs.into_par_iter().map(|run| parse_run((&shared, &packs), run, &vouched)).collect::<Result<_, _>>()?;
+    Ok(Changed { shared, packs, runs, boundary: walked.boundary, cache, work, vouched })
 }
+
+/// The repository as the threads that read it share it: a handle to make their own
+/// from, and its packs.
+type Repo<'a> = (&'a gix::ThreadSafeRepository, &'a pack::Packs);
 
 /// The blob each file (site path) of the work tree holds, for the files git's index
 /// vouches for.
@@ -168,6 +177,7 @@ type Vouched = HashMap<String, ObjectId>;
 /// `check` parses the work tree, whose items the second half then takes.
 pub struct Changed {
     shared: gix::ThreadSafeRepository,
+    packs: pack::Packs,
     /// Runs of consecutive commits, newest first.
     runs: Vec<Vec<Slot<Parsing>>>,
     boundary: Option<String>,
@@ -220,12 +230,12 @@ enum Side {
 /// Compares consecutive commits (newest first) with their parents, but those the
 /// cache knows.
 fn diff_run(
-    shared: &gix::ThreadSafeRepository,
+    (shared, packs): Repo,
     steps: &[repo::Step],
     keep: &Keep,
     cache: &cache::Cache,
 ) -> Result<Vec<Slot<Diffed>>, HistoryError> {
-    let reader = repo::Reader::new(shared);
+    let reader = repo::Reader::new(shared, packs);
     let mut out = vec![];
     for step in steps {
         match cache.get(step) {
@@ -238,7 +248,6 @@ fn diff_run(
 
 /// The files one commit changed; `None` when it changed no content file.
 fn diff(reader: &repo::Reader, step: &repo::Step, keep: &Keep) -> Result<Option<Diffed>, HistoryError> {
-    reader.next_commit();
     let parent = step.parents.first().copied().flatten();
     let first = reader.diff(parent, step.site, repo::ITEMS, keep)?;
     let docs = reader.diff(parent, step.site, repo::DOCS, keep)?;
@@ -261,11 +270,11 @@ fn diff(reader: &repo::Reader, step: &repo::Step, keep: &Keep) -> Result<Option<
 /// tree holds. A file's version before one commit is usually its version after the
 /// next one: parsed once, kept by blob id.
 fn parse_run(
-    shared: &gix::ThreadSafeRepository,
+    (shared, packs): Repo,
     run: Vec<Slot<Diffed>>,
     vouched: &Vouched,
 ) -> Result<Vec<Slot<Parsing>>, HistoryError> {
-    let reader = repo::Reader::new(shared);
+    let reader = repo::Reader::new(shared, packs);
     let mut versions = Versions::default();
     let mut out = vec![];
     for slot in run {
@@ -280,8 +289,11 @@ fn parse_run(
             }
             Slot::Fresh(step, Some(diffed)) => (step, diffed),
         };
-        let items =
-            diffed.items.iter().map(|files| versions.parse(&reader, vouched, files)).collect::<Result<_, _>>()?;
+        let items = diffed
+            .items
+            .iter()
+            .map(|files| versions.parse(&reader, (shared, packs), vouched, files))
+            .collect::<Result<_, _>>()?;
         if let Some(first) = diffed.items.first() {
             versions.keep_before(first);
         }
@@ -303,9 +315,9 @@ impl Changed {
         let initiatives = initiatives.map(|i| (i.doc.source.rel.as_str(), Version::Initiative(i.clone())));
         let still = self.still_vouched();
         let known: Known = stories.chain(initiatives).filter(|(rel, _)| still.contains(*rel)).collect();
-        let shared = &self.shared;
+        let repo = (&self.shared, &self.packs);
         let runs: Vec<Vec<Slot<Read>>> =
-            self.runs.into_par_iter().map(|run| compare_run(shared, run, &known)).collect::<Result<_, _>>()?;
+            self.runs.into_par_iter().map(|run| compare_run(repo, run, &known)).collect::<Result<_, _>>()?;
         let mut cache = self.cache;
         let mut history = History { shallow_boundary: self.boundary, ..History::default() };
         for slot in runs.into_iter().flatten() {
@@ -352,12 +364,8 @@ struct Read {
 }
 
 /// Compares the files of consecutive commits.
-fn compare_run(
-    shared: &gix::ThreadSafeRepository,
-    run: Vec<Slot<Parsing>>,
-    known: &Known,
-) -> Result<Vec<Slot<Read>>, HistoryError> {
-    let reader = repo::Reader::new(shared);
+fn compare_run((shared, packs): Repo, run: Vec<Slot<Parsing>>, known: &Known) -> Result<Vec<Slot<Read>>, HistoryError> {
+    let reader = repo::Reader::new(shared, packs);
     let mut out = vec![];
     for slot in run {
         out.push(match slot {
@@ -414,6 +422,12 @@ fn items(
     Ok((changes, notes))
 }
 
+/// How many file versions one commit must change for them to be read on all cores,
+/// each thread with its own reader, rather than by the run's reader (which holds the
+/// versions the next ones are deltas against): a commit that imports a site changes
+/// thousands, which one thread would read while the others wait.
+const READ_IN_PARALLEL: usize = 256;
+
 /// Parsed file versions by blob and path (the path is part of what the parser reports).
 #[derive(Default)]
 struct Versions {
@@ -422,27 +436,32 @@ struct Versions {
 
 impl Versions {
     /// Both sides of each file: those the work tree holds left to `check`, the others
-    /// parsed; files not known yet are read, then parsed in parallel (a commit that
-    /// imports a site changes thousands).
+    /// parsed; files not known yet are read, then parsed in parallel.
     fn parse(
         &mut self,
         reader: &repo::Reader,
+        (shared, packs): Repo,
         vouched: &Vouched,
         files: &[FileDiff],
     ) -> Result<Vec<Pending>, HistoryError> {
         let in_work_tree = |id: ObjectId, rel: &String| vouched.get(rel) == Some(&id);
         let sides = || files.iter().flat_map(|f| [f.before, f.after].into_iter().flatten().map(|id| (id, &f.rel)));
-        let mut missing = vec![];
-        for (id, rel) in sides().filter(|(id, rel)| !in_work_tree(*id, rel)) {
-            let key = (id, rel.clone());
-            // Within one diff each (blob, path) comes once: a file differs on its sides.
-            if !self.known.contains_key(&key) {
-                missing.push((key, reader.text(id)?));
-            }
-        }
-        let parsed: Vec<Parsed> =
-            missing.par_iter().map(|((_, rel), text)| compare::parse_version(rel, text)).collect();
-        self.known.extend(missing.into_iter().map(|(key, _)| key).zip(parsed));
+        // Within one diff each (blob, path) comes once: a file differs on its sides.
+        let missing: Vec<(ObjectId, String)> = sides()
+            .filter(|(id, rel)| !in_work_tree(*id, rel))
+            .map(|(id, rel)| (id, rel.clone()))
+            .filter(|key| !self.known.contains_key(key))
+            .collect();
+        let parsed = if missing.len() < READ_IN_PARALLEL {
+            let texts: Vec<String> = missing.iter().map(|(id, _)| reader.text(*id)).collect::<Result<_, _>>()?;
+            missing.par_iter().zip(&texts).map(|((_, rel), text)| compare::parse_version(rel, text)).collect()
+        } else {
+            let read = |reader: &mut repo::Reader, (id, rel): &(ObjectId, String)| {
+                reader.text(*id).map(|text| compare::parse_version(rel, &text))
+            };
+            missing.par_iter().map_init(|| repo::Reader::new(shared, packs), read).collect::<Result<Vec<_>, _>>()?
+        };
+        self.known.extend(missing.into_iter().zip(parsed));
         let get = |id: Option<ObjectId>, rel: &String| match id {
             Some(id) if in_work_tree(id, rel) => Side::WorkTree(id),
             Some(id) => Side::Parsed(self.known[&(id, rel.clone())].clone()),

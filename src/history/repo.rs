@@ -6,12 +6,14 @@
 //! a changed folder, runs of identical entries are skipped by comparing bytes.
 
 use super::authors::{Signature, co_authors};
+use super::pack::{Objects, Packs};
 use super::{Commit, HistoryError, Range};
 use crate::config::CONFIG_FILE;
 use crate::model::Date;
 use gix::ObjectId;
 use gix::index::entry::{Flags, Mode, Stat};
 use gix::index::fs::Metadata;
+use gix::object::Kind;
 use gix::objs::FindExt;
 use gix::objs::tree::EntryRef;
 use rayon::prelude::*;
@@ -257,6 +259,11 @@ impl SiteRepo {
         Ok(tree)
     }
 
+    /// The repository's packs, for the threads that read trees from them.
+    pub fn packs(&self) -> Packs {
+        Packs::open(&self.repo)
+    }
+
     /// Where the site's files are in the work tree.
     pub fn work(&self) -> WorkFiles {
         WorkFiles { root: self.repo.workdir().map(Path::to_path_buf), prefix: self.prefix.clone() }
@@ -336,37 +343,20 @@ pub struct FileDiff {
 }
 
 /// One thread's reader of trees, blobs and commits.
-pub struct Reader {
+pub struct Reader<'p> {
     repo: gix::Repository,
-    /// Trees decoded for the commit being compared and for the one before it. A
-    /// commit's parent tree is, in a straight history, the next commit's own tree: each
-    /// version of a large folder (a backlog of thousands of files) is decoded once and
-    /// held here, instead of going through gix's object cache, which copies the whole
-    /// tree in and out on every look-up.
-    trees: RefCell<Trees>,
+    /// The versions of trees and files decoded lately. A commit's parent tree is, in a
+    /// straight history, the next commit's own tree, and a pack stores it as a delta
+    /// against a version just read: each version of a large folder (a backlog of
+    /// thousands of files) is decoded once, against the one before, and held here
+    /// instead of going through gix's object cache, which copies the whole tree in and
+    /// out on every look-up. So are a file's versions.
+    objects: RefCell<Objects<'p>>,
 }
 
-#[derive(Default)]
-struct Trees {
-    now: HashMap<ObjectId, Rc<Vec<u8>>>,
-    before: HashMap<ObjectId, Rc<Vec<u8>>>,
-    /// Buffers of trees let go, to decode the next ones into: a fresh buffer for a tree
-    /// of hundreds of kilobytes costs its allocation and its growth while the tree's
-    /// deltas are applied.
-    spare: Vec<Vec<u8>>,
-}
-
-impl Reader {
-    pub fn new(shared: &gix::ThreadSafeRepository) -> Reader {
-        Reader { repo: shared.to_thread_local(), trees: RefCell::default() }
-    }
-
-    /// Starts comparing the next commit: trees neither it nor the last one used are let go.
-    pub fn next_commit(&self) {
-        let mut trees = self.trees.borrow_mut();
-        let now = std::mem::take(&mut trees.now);
-        let gone = std::mem::replace(&mut trees.before, now);
-        trees.spare.extend(gone.into_values().filter_map(|data| Rc::try_unwrap(data).ok()));
+impl<'p> Reader<'p> {
+    pub fn new(shared: &gix::ThreadSafeRepository, packs: &'p Packs) -> Reader<'p> {
+        Reader { repo: shared.to_thread_local(), objects: RefCell::new(Objects::new(packs)) }
     }
 
     /// The Markdown files of the `sections` folders that differ between two versions
@@ -455,29 +445,25 @@ impl Reader {
         Ok(())
     }
 
-    /// A tree's raw data, decoded once for this commit and the next.
+    /// A tree's raw data, from the packs or, for a tree they do not hold in a form
+    /// read here, through gix.
     fn tree(&self, id: Option<ObjectId>) -> Result<Option<Rc<Vec<u8>>>, HistoryError> {
         let Some(id) = id else { return Ok(None) };
-        let mut trees = self.trees.borrow_mut();
-        let known = match trees.now.get(&id) {
-            Some(data) => Some(data.clone()),
-            None => trees.before.get(&id).cloned(),
-        };
-        let data = match known {
-            Some(data) => data,
-            // Never stored: a commit of nothing names it without the object existing.
-            None if id == ObjectId::empty_tree(id.kind()) => Rc::default(),
-            None => {
-                let mut buf = trees.spare.pop().unwrap_or_default();
-                let kind =
-                    self.repo.objects.find(&id, &mut buf).map_err(|err| HistoryError::Git(err.to_string()))?.kind;
-                if kind != gix::object::Kind::Tree {
-                    return Err(HistoryError::Git(format!("object {id} is a {kind}, not a tree")));
-                }
-                Rc::new(buf)
-            }
-        };
-        trees.now.insert(id, data.clone());
+        let mut objects = self.objects.borrow_mut();
+        if let Some(data) = objects.get(&id, Kind::Tree)? {
+            return Ok(Some(data));
+        }
+        // Never stored: a commit of nothing names it without the object existing.
+        if id == ObjectId::empty_tree(id.kind()) {
+            return Ok(Some(Rc::default()));
+        }
+        let mut buf = vec![];
+        let kind = self.repo.objects.find(&id, &mut buf).map_err(|err| HistoryError::Git(err.to_string()))?.kind;
+        if kind != Kind::Tree {
+            return Err(HistoryError::Git(format!("object {id} is a {kind}, not a tree")));
+        }
+        let data = Rc::new(buf);
+        objects.hold(id, Kind::Tree, data.clone());
         Ok(Some(data))
     }
 
@@ -495,6 +481,9 @@ impl Reader {
 
     /// A file's text (invalid UTF-8 replaced, as the parser would see it).
     pub fn text(&self, blob: ObjectId) -> Result<String, HistoryError> {
+        if let Some(data) = self.objects.borrow_mut().get(&blob, Kind::Blob)? {
+            return Ok(String::from_utf8_lossy(&data).into_owned());
+        }
         Ok(String::from_utf8_lossy(&self.repo.find_blob(blob)?.data).into_owned())
     }
 

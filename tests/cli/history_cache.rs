@@ -285,3 +285,70 @@ fn temporary_files_of_killed_runs_are_removed() {
     assert!(fresh.exists(), "a temporary file a minute old may be a running charter's");
     assert_eq!(cache_files(&repo).len(), 2, "the cache and the fresh temporary file: {:?}", cache_files(&repo));
 }
+
+#[test]
+#[ignore = "needs git"]
+fn a_packed_repository_gives_what_its_loose_objects_give() {
+    // A backlog whose tree git stores as deltas once packed: many versions of one large
+    // folder, each a few entries from the last, with long chains (git's default depth).
+    let mut repo = history();
+    for n in 1..=60 {
+        repo.write(&format!("backlog/B-{n}.md"), &story(&format!("Backlog story {n}"), 10 + n));
+        if n % 3 == 0 {
+            repo.edit(
+                &format!("backlog/B-{}.md", n / 3),
+                &format!("rank: {}", 10 + n / 3),
+                &format!("rank: {}", 100 + n),
+            );
+        }
+        repo.commit(if n % 2 == 0 { OLGA } else { EVE }, &format!("Story {n}"));
+    }
+    let cold = |repo: &Repo| {
+        repo.forget_history_cache();
+        let (_out, tree) = build(&repo.site());
+        repo.forget_history_cache();
+        (tree, audit(repo, "json"))
+    };
+    let (loose, loose_audit) = cold(&repo);
+    assert!(history_of(&loose).contains("Backlog story 60"), "the history is on the pages");
+    repo.git(["repack", "-q", "-a", "-d", "-f"]);
+    let count = repo.git(["count-objects", "-v"]);
+    assert!(count.lines().any(|l| l == "count: 0"), "every object is in the pack: {count}");
+    let pack = std::fs::read_dir(repo.root().join(".git/objects/pack")).unwrap().map(|e| e.unwrap().path());
+    let idx = pack.filter(|p| p.extension().is_some_and(|e| e == "idx")).collect::<Vec<_>>();
+    let verify = repo.git([std::ffi::OsStr::new("verify-pack"), "-v".as_ref(), idx[0].as_os_str()]);
+    // `id tree size packed offset depth base`: a tree stored as a delta.
+    let deltas =
+        verify.lines().filter(|l| l.split_whitespace().nth(1) == Some("tree") && l.split_whitespace().count() == 7);
+    assert!(deltas.count() >= 40, "the backlog's versions are deltas:\n{verify}");
+    let (packed, packed_audit) = cold(&repo);
+    assert_same_tree(&loose, &packed);
+    assert_eq!(packed_audit, loose_audit);
+}
+
+#[test]
+#[ignore = "needs git"]
+fn a_commit_of_hundreds_of_files_has_each_change_read() {
+    use charter::history::{self, Field, Keep, Range};
+    // Enough versions in one commit that history reads them on all cores.
+    let mut repo = Repo::new();
+    repo.write("charter.yaml", CONFIG);
+    for n in 1..=400 {
+        repo.write(&format!("backlog/C-{n}.md"), &story(&format!("Bulk story {n}"), n));
+    }
+    repo.commit(OLGA, "Import");
+    for n in 1..=400 {
+        repo.edit(&format!("backlog/C-{n}.md"), &format!("Bulk story {n}\n"), &format!("Bulk story {n}, revised\n"));
+    }
+    repo.commit(OLGA, "Revise every title");
+    let (config, _) = charter::config::Config::load(&repo.site()).unwrap();
+    let changed = history::changed(&repo.site(), &Range::default(), &Keep::of(&config)).unwrap();
+    let history = changed.parse(None).unwrap();
+    let mut titles: Vec<_> = history.changes.iter().filter(|c| c.field == Field::Title).collect();
+    titles.sort_by_key(|c| c.id[2..].parse::<u32>().unwrap());
+    assert_eq!(titles.len(), 400);
+    for (n, change) in (1..).zip(titles) {
+        let expected = (format!("Bulk story {n}"), format!("Bulk story {n}, revised"));
+        assert_eq!((change.before.clone().unwrap(), change.after.clone().unwrap()), expected, "C-{n}");
+    }
+}
