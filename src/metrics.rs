@@ -56,7 +56,7 @@ pub struct Velocity {
 /// Velocity of every sprint, in sprint order (by start date, then id).
 pub fn velocity(sprints: &[Sprint], stories: &[&Story], today: Date) -> Vec<Velocity> {
     // One pass over the stories (not one per sprint: 10,000 stories, 26 sprints), each
-    // sprint's points added in story order as before.
+    // sprint's points added in story order, so the sums are a per-sprint loop's.
     let mut points: HashMap<&str, (f64, f64)> = sprints.iter().map(|s| (s.id.as_str(), (0.0, 0.0))).collect();
     for s in stories.iter().filter(|s| s.status != StoryStatus::Dropped) {
         let Some((done, planned)) = s.sprint.as_ref().and_then(|id| points.get_mut(id.as_str())) else { continue };

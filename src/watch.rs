@@ -34,6 +34,13 @@ pub fn start(root: &Path, out: &Path, poll: bool) -> Result<Watch, Error> {
     let out = out.canonicalize().unwrap_or(out);
     let head = crate::history::HeadFiles::of(&root);
     let (events, raw) = channel();
+    // Reads (access events) are dropped here, before they can stretch a burst: the
+    // rebuild's own reads, or an editor's, would otherwise loop or delay it.
+    let events = move |event: notify::Result<Event>| {
+        if !event.as_ref().is_ok_and(|e| e.kind.is_access()) {
+            let _ = events.send(event);
+        }
+    };
     let watch_error =
         |err: notify::Error| Error::Io { path: root.clone(), source: std::io::Error::other(err.to_string()) };
     let mut watcher: Box<dyn Watcher + Send> = if poll {
@@ -52,9 +59,7 @@ pub fn start(root: &Path, out: &Path, poll: bool) -> Result<Watch, Error> {
         for burst in Bursts(raw) {
             let change = match burst {
                 Ok(events) => {
-                    // Reads (access events) are ignored: the rebuild's own reads would loop.
-                    let paths: Vec<PathBuf> =
-                        events.into_iter().filter(|e| !e.kind.is_access()).flat_map(|e| e.paths).collect();
+                    let paths: Vec<PathBuf> = events.into_iter().flat_map(|e| e.paths).collect();
                     let moved = head.as_ref().is_some_and(|h| paths.iter().any(|p| h.moved_by(p)));
                     let changes = session::changes(&root, &out, paths);
                     if moved { Some(session::with_head_moved(changes)) } else { changes }

@@ -452,14 +452,19 @@ impl Versions {
             .map(|(id, rel)| (id, rel.clone()))
             .filter(|key| !self.known.contains_key(key))
             .collect();
-        let parsed = if missing.len() < READ_IN_PARALLEL {
+        let parsed: Vec<Parsed> = if missing.len() < READ_IN_PARALLEL {
             let texts: Vec<String> = missing.iter().map(|(id, _)| reader.text(*id)).collect::<Result<_, _>>()?;
             missing.par_iter().zip(&texts).map(|((_, rel), text)| compare::parse_version(rel, text)).collect()
         } else {
-            let read = |reader: &mut repo::Reader, (id, rel): &(ObjectId, String)| {
-                reader.text(*id).map(|text| compare::parse_version(rel, &text))
+            // One reader per thread's share (`map_init` would make one per rayon job, each
+            // decoding its delta chains from whole objects again).
+            let share = missing.len().div_ceil(rayon::current_num_threads());
+            let read = |chunk: &[(ObjectId, String)]| {
+                let reader = repo::Reader::new(shared, packs);
+                chunk.iter().map(|(id, rel)| reader.text(*id).map(|text| compare::parse_version(rel, &text))).collect()
             };
-            missing.par_iter().map_init(|| repo::Reader::new(shared, packs), read).collect::<Result<Vec<_>, _>>()?
+            let chunks: Vec<Vec<Parsed>> = missing.par_chunks(share).map(read).collect::<Result<_, _>>()?;
+            chunks.into_iter().flatten().collect()
         };
         self.known.extend(missing.into_iter().zip(parsed));
         let get = |id: Option<ObjectId>, rel: &String| match id {

@@ -27,6 +27,9 @@ use std::rc::Rc;
 const HELD_BYTES: usize = 64 << 20;
 const HELD_BYTES_MIN: usize = 8 << 20;
 
+/// The largest entry read from a pack (1 GiB); a larger one is reported as damaged.
+const LARGEST_ENTRY: usize = 1 << 30;
+
 /// Buffers of objects let go that a reader keeps to decode the next ones into.
 const SPARE: usize = 4;
 
@@ -269,7 +272,9 @@ fn inflate(
     inflate: &mut gix::zlib::Inflate,
     out: &mut Vec<u8>,
 ) -> Result<(), HistoryError> {
-    let size = usize::try_from(entry.decompressed_size).map_err(|_| too_large(pack))?;
+    // A damaged header may claim any size: nothing a site holds comes near this one.
+    let size = usize::try_from(entry.decompressed_size).ok().filter(|size| *size <= LARGEST_ENTRY);
+    let size = size.ok_or_else(|| too_large(pack))?;
     out.clear();
     out.try_reserve(size).map_err(|_| too_large(pack))?;
     out.resize(size, 0);
@@ -278,7 +283,7 @@ fn inflate(
 }
 
 fn too_large(pack: &gix::odb::pack::data::File) -> HistoryError {
-    HistoryError::Git(format!("{}: an entry larger than memory", name(pack)))
+    HistoryError::Git(format!("{}: an entry larger than 1 GiB (a damaged pack?)", name(pack)))
 }
 
 fn name(pack: &gix::odb::pack::data::File) -> String {

@@ -16,6 +16,16 @@ use serde::Serialize;
 /// Where each data file goes as soon as it is made: (output path, bytes).
 pub type Put<'a, E> = dyn FnMut(String, Vec<u8>) -> Result<(), E> + 'a;
 
+/// Whether `path` is one of the data files [`write`] makes (a render's other files are
+/// pages, attachments and theme assets): the files serve's partial snapshot lacks.
+pub fn is_data_file(path: &str) -> bool {
+    let shard = |n: &str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
+    matches!(
+        path,
+        "roadmap.json" | "feed.xml" | "sitemap.xml" | "changes.xml" | "search-index.json" | "search-index.js"
+    ) || path.strip_prefix("search-text-").and_then(|rest| rest.strip_suffix(".js")).is_some_and(shard)
+}
+
 /// Makes every data file, handing each to `put` as soon as it is made: roadmap.json
 /// (with the feeds and the sitemap made beside it), then the search index's files.
 /// The two large JSON parts are made one after the other, each in parallel inside, so

@@ -26,6 +26,7 @@ use std::sync::Arc;
 use view::Views;
 
 pub use affected::Affected;
+pub use data::is_data_file;
 pub use fragments::Fragments;
 pub use pages::Page;
 
@@ -198,6 +199,7 @@ pub fn render_into<E: Send>(
     let mut written = render_pages(&views, &common, theme, &list, reuse, changes_only, sink)?;
     pages_done(&handed);
     let mut put = |file: String, bytes: Vec<u8>| {
+        debug_assert!(data::is_data_file(&file), "{file}: a data file that data::is_data_file does not name");
         sink(&file, Bytes::Fresh(bytes))?;
         written.insert(file);
         Ok(())

@@ -89,9 +89,9 @@ async fn page(State(live): State<Arc<Live>>, uri: Uri, headers: HeaderMap) -> Re
         return (StatusCode::BAD_REQUEST, "bad request path\n").into_response();
     };
     let mut snapshot = live.current();
-    if snapshot.partial && !key.ends_with(".html") {
-        // Only the pages of the newest build are made yet: wait for its other files.
-        snapshot = live.whole().await;
+    if snapshot.partial && crate::render::is_data_file(&key) {
+        // Only the pages of the newest build are made yet: wait for its data files.
+        snapshot = live.whole(snapshot.generation).await;
     }
     let depth = uri.path().trim_start_matches('/').matches('/').count();
     if let Some(bytes) = snapshot.output.files.get(key.as_str()) {
@@ -269,18 +269,46 @@ mod tests {
     fn a_data_file_waits_for_the_build_whose_pages_are_served() {
         let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
         let live = Arc::new(Live::new());
-        live.publish(snapshot(2, &[("index.html", "new page"), ("roadmap.json", "old data")], true));
+        let files = [("index.html", "new page"), ("style.css", "css"), ("roadmap.json", "old data")];
+        live.publish(snapshot(2, &files, true));
         runtime.block_on(async {
             assert!(get(&live, "/").await.starts_with("new page"));
+            assert_eq!(get(&live, "/style.css").await, "css", "only data files wait");
             let mut data = std::pin::pin!(get(&live, "/roadmap.json"));
             tokio::select! {
                 biased;
                 served = &mut data => panic!("served before the build made it: {served}"),
                 () = std::future::ready(()) => {}
             }
-            live.complete(snapshot(2, &[("index.html", "new page"), ("roadmap.json", "new data")], false));
+            let files = [("index.html", "new page"), ("style.css", "css"), ("roadmap.json", "new data")];
+            live.complete(snapshot(2, &files, false));
             assert_eq!(data.await, "new data");
+            // A build whose pages came out before a waiting request was answered holds
+            // the data files it waited for: the request does not wait for that build's.
+            live.publish(snapshot(3, &[("index.html", "page 3"), ("roadmap.json", "data 2")], true));
+            let mut data = std::pin::pin!(get(&live, "/roadmap.json"));
+            tokio::select! {
+                biased;
+                served = &mut data => panic!("served before the build made it: {served}"),
+                () = std::future::ready(()) => {}
+            }
+            live.publish(snapshot(4, &[("index.html", "page 4"), ("roadmap.json", "data 3")], true));
+            assert_eq!(data.await, "data 3");
         });
+    }
+
+    #[test]
+    fn data_files_are_named_by_what_render_makes() {
+        for data in
+            ["roadmap.json", "feed.xml", "sitemap.xml", "search-index.js", "search-text-0.js", "search-text-11.js"]
+        {
+            assert!(crate::render::is_data_file(data), "{data}");
+        }
+        for other in
+            ["style.css", "search.js", "search-text-.js", "search-text-x.js", "docs/roadmap.json", "index.html"]
+        {
+            assert!(!crate::render::is_data_file(other), "{other}");
+        }
     }
 
     #[test]

@@ -33,9 +33,10 @@ pub struct Snapshot {
     pub generation: u64,
     /// Diagnostics of the last build when it failed.
     pub errors: Vec<Diagnostic>,
-    /// Whether only the pages of this build are in `output` yet: its other files (data
-    /// files) are the last build's until the snapshot is completed, so a request for
-    /// one waits for that ([`Live::whole`]) instead of getting a stale file.
+    /// Whether only the pages of this build are in `output` yet: its data files
+    /// ([`crate::render::is_data_file`]) are the last build's until the snapshot is
+    /// completed, so a request for one waits for that ([`Live::whole`]) instead of
+    /// getting a stale file.
     pub partial: bool,
 }
 
@@ -66,11 +67,23 @@ impl Live {
         self.snapshot.borrow().clone()
     }
 
-    /// The current snapshot once it is not partial.
-    pub async fn whole(&self) -> Arc<Snapshot> {
+    /// The snapshot once build `seen` (partial) is whole: it, or a newer one (a newer
+    /// partial snapshot holds the data files of `seen`, so a stream of edits never
+    /// keeps a request waiting).
+    pub async fn whole(&self, seen: u64) -> Arc<Snapshot> {
         let mut changes = self.snapshot.subscribe();
-        let whole = changes.wait_for(|s| !s.partial).await.map(|s| s.clone());
+        let whole = changes.wait_for(|s| !s.partial || s.generation > seen).await.map(|s| s.clone());
         whole.unwrap_or_else(|_| self.current())
+    }
+
+    /// Makes a partial snapshot whole as it is (its data files the last build's): the
+    /// build that was to finish it is gone (it panicked), and no request may wait
+    /// for it forever.
+    fn abandon(&self) {
+        let current = self.current();
+        if current.partial {
+            self.snapshot.send_replace(Arc::new(Snapshot { partial: false, ..(*current).clone() }));
+        }
     }
 
     /// Swaps in a new snapshot, then tells every open page.
@@ -122,7 +135,13 @@ async fn serve(args: ServeArgs) -> Result<CommandOutcome, Error> {
         while let Ok(changes) = watch.changes.recv() {
             let changes = merge_pending(changes, &watch.changes);
             // An unreadable site is shown as a failed build; serving goes on.
-            let _ = rebuild(&mut session, &rebuild_live, &changes);
+            let rebuilt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let _ = rebuild(&mut session, &rebuild_live, &changes);
+            }));
+            if let Err(panic) = rebuilt {
+                rebuild_live.abandon();
+                std::panic::resume_unwind(panic);
+            }
         }
     });
     // Not a graceful shutdown: it would wait for every open page's event stream, which
