@@ -59,7 +59,7 @@ pub fn start(root: &Path, out: &Path, poll: bool) -> Result<Watch, Error> {
         for burst in Bursts(raw) {
             let change = match burst {
                 Ok(events) => {
-                    let paths: Vec<PathBuf> = events.into_iter().flat_map(|e| e.paths).collect();
+                    let paths = lasting_paths(events);
                     let moved = head.as_ref().is_some_and(|h| paths.iter().any(|p| h.moved_by(p)));
                     let changes = session::changes(&root, &out, paths);
                     if moved { Some(session::with_head_moved(changes)) } else { changes }
@@ -75,6 +75,27 @@ pub fn start(root: &Path, out: &Path, poll: bool) -> Result<Watch, Error> {
         }
     });
     Ok(Watch { _watcher: watcher, changes })
+}
+
+/// The paths a burst changed, in the order first seen, without the files it created
+/// that are gone again by its end (a temporary file an editor or a tool such as
+/// `sed -i` wrote, then renamed over the real one): those change nothing, and a
+/// temporary name in a content folder would otherwise count as a new attachment.
+fn lasting_paths(events: Vec<Event>) -> Vec<PathBuf> {
+    use notify::EventKind;
+    use notify::event::{ModifyKind, RenameMode};
+    let mut seen = std::collections::HashSet::new();
+    let mut paths = vec![];
+    for event in events {
+        let created = matches!(event.kind, EventKind::Create(_) | EventKind::Modify(ModifyKind::Name(RenameMode::To)));
+        for path in event.paths {
+            // A path's first event says whether it existed before the burst.
+            if seen.insert(path.clone()) && (!created || path.exists()) {
+                paths.push(path);
+            }
+        }
+    }
+    paths
 }
 
 /// The watcher's events, in bursts: a burst ends when no event came for [`QUIET`]
@@ -126,6 +147,25 @@ mod tests {
 
     fn event(kind: EventKind, path: &str) -> notify::Result<Event> {
         Ok(Event::new(kind).add_path(PathBuf::from(path)))
+    }
+
+    /// `sed -i` (and editors' safe saves) write a temporary file and rename it over
+    /// the real one: only the real one changed.
+    #[test]
+    fn a_file_created_and_gone_within_the_burst_changed_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("S-1.md");
+        std::fs::write(&real, "x").unwrap();
+        let temp = dir.path().join("sedX1y2Z3");
+        let gone = dir.path().join("S-2.md");
+        let renamed = notify::event::ModifyKind::Name(notify::event::RenameMode::Both);
+        let events = vec![
+            Event::new(EventKind::Create(CreateKind::File)).add_path(temp.clone()),
+            Event::new(EventKind::Modify(ModifyKind::Any)).add_path(temp.clone()),
+            Event::new(EventKind::Modify(renamed)).add_path(temp).add_path(real.clone()),
+            Event::new(EventKind::Remove(notify::event::RemoveKind::File)).add_path(gone.clone()),
+        ];
+        assert_eq!(lasting_paths(events), [real, gone], "a file deleted in the burst existed before it");
     }
 
     #[test]
