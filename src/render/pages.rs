@@ -782,8 +782,7 @@ fn sprint(cx: &mut Context, views: &Views, s: &Sprint, pieces: &Pieces) -> Resul
         /// The stories' rows, each as `ui.story_row` writes it in the sprint's table.
         rows_html: String,
     }
-    let mut stories: Vec<&Arc<Story>> =
-        views.site.stories.iter().filter(|st| st.sprint.as_ref() == Some(&s.id)).collect();
+    let mut stories: Vec<&Arc<Story>> = views.stories_by_sprint.get(s.id.as_str()).cloned().unwrap_or_default();
     stories.sort_by_key(|st| (st.status, st.rank, st.id.clone()));
     let row_args = |row: &Shared<StoryRow>| {
         let mut args = Context::new();

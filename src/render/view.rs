@@ -228,8 +228,8 @@ pub struct Views<'a> {
     /// index ([`Views::card_of`], [`Views::row_of`]).
     pub ordered: (Vec<Shared<InitiativeCard>>, Vec<Shared<StoryRow>>),
     pub stories_by_po: HashMap<&'a str, Vec<&'a Arc<Story>>>,
-    /// Sprint id -> how many stories name it (dropped ones too).
-    stories_in_sprint: HashMap<&'a str, usize>,
+    /// Sprint id -> the stories that name it (dropped ones too), in site order.
+    pub stories_by_sprint: HashMap<&'a str, Vec<&'a Arc<Story>>>,
     pub velocity: Vec<Velocity>,
     pub average_velocity: Option<f64>,
     /// Story id -> stories that depend on it.
@@ -251,13 +251,13 @@ impl<'a> Views<'a> {
     /// inputs did not change from `kept` (which then keeps this render's).
     pub fn new(site: &'a Site, today: Date, plan: Arc<Plan>, (kept, keep): (&Kept, bool)) -> Views<'a> {
         let mut stories_by_po: HashMap<&str, Vec<&Arc<Story>>> = HashMap::new();
-        let mut stories_in_sprint: HashMap<&str, usize> = HashMap::new();
+        let mut stories_by_sprint: HashMap<&str, Vec<&Arc<Story>>> = HashMap::new();
         for s in &site.stories {
             if let Some(po) = &s.product_owner {
                 stories_by_po.entry(po.as_str()).or_default().push(s);
             }
             if let Some(sprint) = &s.sprint {
-                *stories_in_sprint.entry(sprint.as_str()).or_default() += 1;
+                stories_by_sprint.entry(sprint.as_str()).or_default().push(s);
             }
         }
         for list in stories_by_po.values_mut() {
@@ -286,7 +286,7 @@ impl<'a> Views<'a> {
             links: Resolver::new(site),
             ordered: (vec![], vec![]),
             stories_by_po,
-            stories_in_sprint,
+            stories_by_sprint,
             velocity,
             average_velocity,
             plan,
@@ -426,7 +426,7 @@ impl<'a> Views<'a> {
 
     pub fn sprint_view(&self, sprint: &Sprint) -> SprintView {
         let v = self.velocity.iter().find(|v| v.sprint == sprint.id.0);
-        let story_count = self.stories_in_sprint.get(sprint.id.as_str()).copied().unwrap_or_default();
+        let story_count = self.stories_by_sprint.get(sprint.id.as_str()).map_or(0, Vec::len);
         SprintView {
             id: sprint.id.0.clone(),
             url: urls::page_file(&urls::item_folder("sprints", sprint.id.as_str())),

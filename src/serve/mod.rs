@@ -187,7 +187,7 @@ fn rebuild(session: &mut Session, live: &Live, changes: &Changes) -> Result<(), 
         Ok(outcome) => (outcome, Ok(())),
         Err(err) => (Outcome::Failed(vec![unbuildable(&err)]), Err(err)),
     };
-    publish(live, outcome, (&before, announced.into_inner()), started);
+    publish(live, outcome, &before, announced.into_inner(), started);
     result
 }
 
@@ -205,7 +205,7 @@ fn unbuildable(err: &Error) -> Diagnostic {
 /// Publishes a rebuild's outcome (a failure keeps the last good site, `before`) and
 /// prints it. After the rebuild's pages were announced (`announced`, ms after the
 /// start), a good build completes their snapshot.
-fn publish(live: &Live, outcome: Outcome, (before, announced): (&Snapshot, Option<u128>), started: Instant) {
+fn publish(live: &Live, outcome: Outcome, before: &Snapshot, announced: Option<u128>, started: Instant) {
     match outcome {
         Outcome::Built(output, warnings) => {
             let snapshot =
