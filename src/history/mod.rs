@@ -158,19 +158,15 @@ pub fn changed(site: &Path, range: &Range, keep: &Keep) -> Result<Changed, Histo
         _ => None,
     });
     let changed: BTreeSet<&str> = fresh.flat_map(|d| d.items.iter().flatten()).map(|f| f.rel.as_str()).collect();
-    let work = repo.work();
-    let vouched: Vouched = work.blobs(&shared, changed.into_iter()).into_iter().collect();
-    let runs = runs.into_par_iter().map(|run| parse_run((&shared, &packs), run, &vouched)).collect::<Result<_, _>>()?;
-    Ok(Changed { shared, packs, runs, boundary: walked.boundary, cache, work, vouched })
+    let vouched = repo.work().vouched(&shared, changed.into_iter());
+    let versions = Versions::read((&shared, &packs), &runs, &vouched)?;
+    let runs = runs.into_iter().map(|run| versions.pending_run(run, &vouched)).collect();
+    Ok(Changed { shared, packs, runs, boundary: walked.boundary, cache, vouched })
 }
 
 /// The repository as the threads that read it share it: a handle to make their own
 /// from, and its packs.
 type Repo<'a> = (&'a gix::ThreadSafeRepository, &'a pack::Packs);
-
-/// The blob each file (site path) of the work tree holds, for the files git's index
-/// vouches for.
-type Vouched = HashMap<String, ObjectId>;
 
 /// The commits of a range that changed content files, with the files' versions parsed
 /// but those the work tree holds: the part of reading history that can run while
@@ -184,8 +180,7 @@ pub struct Changed {
     /// Where the results of the commits read now are kept for the next run.
     cache: cache::Cache,
     /// The work tree's files git's index vouched for, and the blob each held then.
-    work: repo::WorkFiles,
-    vouched: Vouched,
+    vouched: repo::Vouched,
 }
 
 /// One commit on its way through the halves: known from the cache, or being read (its
@@ -266,42 +261,6 @@ fn diff(reader: &repo::Reader, step: &repo::Step, keep: &Keep) -> Result<Option<
     Ok(Some(Diffed { commit: Arc::new(reader.describe(step.id)?), items, docs }))
 }
 
-/// Parses the files of consecutive commits (newest first), but the versions the work
-/// tree holds. A file's version before one commit is usually its version after the
-/// next one: parsed once, kept by blob id.
-fn parse_run(
-    (shared, packs): Repo,
-    run: Vec<Slot<Diffed>>,
-    vouched: &Vouched,
-) -> Result<Vec<Slot<Parsing>>, HistoryError> {
-    let reader = repo::Reader::new(shared, packs);
-    let mut versions = Versions::default();
-    let mut out = vec![];
-    for slot in run {
-        let (step, diffed) = match slot {
-            Slot::Cached(read) => {
-                out.push(Slot::Cached(read));
-                continue;
-            }
-            Slot::Fresh(step, None) => {
-                out.push(Slot::Fresh(step, None));
-                continue;
-            }
-            Slot::Fresh(step, Some(diffed)) => (step, diffed),
-        };
-        let items = diffed
-            .items
-            .iter()
-            .map(|files| versions.parse(&reader, (shared, packs), vouched, files))
-            .collect::<Result<_, _>>()?;
-        if let Some(first) = diffed.items.first() {
-            versions.keep_before(first);
-        }
-        out.push(Slot::Fresh(step, Some(Parsing { commit: diffed.commit, items, docs: diffed.docs })));
-    }
-    Ok(out)
-}
-
 impl Changed {
     /// The second half of reading history: each changed file's versions compared.
     /// `work` is the site as `check` parsed it from the work tree, where the versions the
@@ -313,7 +272,7 @@ impl Changed {
         let stories = stories.map(|s| (s.doc.source.rel.as_str(), Version::Story(s.clone())));
         let initiatives = work.into_iter().flat_map(|site| &site.initiatives);
         let initiatives = initiatives.map(|i| (i.doc.source.rel.as_str(), Version::Initiative(i.clone())));
-        let still = self.still_vouched();
+        let still = self.vouched.unchanged();
         let known: Known = stories.chain(initiatives).filter(|(rel, _)| still.contains(*rel)).collect();
         let repo = (&self.shared, &self.packs);
         let runs: Vec<Vec<Slot<Read>>> =
@@ -340,15 +299,6 @@ impl Changed {
         }
         cache.save();
         Ok(history)
-    }
-
-    /// The files git's index still vouches for, with the same blob, now that `check` has
-    /// read them: a file edited between the first half's look and `check`'s read (the
-    /// two run at once) no longer has the stat the index recorded, so its version is
-    /// read from git instead of taken from `check`.
-    fn still_vouched(&self) -> HashSet<String> {
-        let now = self.work.blobs(&self.shared, self.vouched.keys().map(String::as_str));
-        now.into_iter().filter(|(rel, id)| self.vouched.get(rel) == Some(id)).map(|(rel, _)| rel).collect()
     }
 }
 
@@ -422,68 +372,63 @@ fn items(
     Ok((changes, notes))
 }
 
-/// How many file versions one commit must change for them to be read on all cores,
-/// each thread with its own reader, rather than by the run's reader (which holds the
-/// versions the next ones are deltas against): a commit that imports a site changes
-/// thousands, which one thread would read while the others wait.
-const READ_IN_PARALLEL: usize = 256;
-
-/// Parsed file versions by blob and path (the path is part of what the parser reports).
-#[derive(Default)]
+/// The file versions the commits read now name (blob and site path; the path is part
+/// of what the parser reports), parsed, but those the work tree holds.
 struct Versions {
-    known: HashMap<(ObjectId, String), Parsed>,
+    parsed: HashMap<(ObjectId, String), Parsed>,
 }
 
 impl Versions {
-    /// Both sides of each file: those the work tree holds left to `check`, the others
-    /// parsed; files not known yet are read, then parsed in parallel.
-    fn parse(
-        &mut self,
-        reader: &repo::Reader,
-        (shared, packs): Repo,
-        vouched: &Vouched,
-        files: &[FileDiff],
-    ) -> Result<Vec<Pending>, HistoryError> {
-        let in_work_tree = |id: ObjectId, rel: &String| vouched.get(rel) == Some(&id);
-        let sides = || files.iter().flat_map(|f| [f.before, f.after].into_iter().flatten().map(|id| (id, &f.rel)));
-        // Within one diff each (blob, path) comes once: a file differs on its sides.
-        let missing: Vec<(ObjectId, String)> = sides()
-            .filter(|(id, rel)| !in_work_tree(*id, rel))
-            .map(|(id, rel)| (id, rel.clone()))
-            .filter(|key| !self.known.contains_key(key))
-            .collect();
-        let parsed: Vec<Parsed> = if missing.len() < READ_IN_PARALLEL {
-            let texts: Vec<String> = missing.iter().map(|(id, _)| reader.text(*id)).collect::<Result<_, _>>()?;
-            missing.par_iter().zip(&texts).map(|((_, rel), text)| compare::parse_version(rel, text)).collect()
-        } else {
-            // One reader per thread's share (`map_init` would make one per rayon job, each
-            // decoding its delta chains from whole objects again).
-            let share = missing.len().div_ceil(rayon::current_num_threads());
-            let read = |chunk: &[(ObjectId, String)]| {
-                let reader = repo::Reader::new(shared, packs);
-                chunk.iter().map(|(id, rel)| reader.text(*id).map(|text| compare::parse_version(rel, &text))).collect()
-            };
-            let chunks: Vec<Vec<Parsed>> = missing.par_chunks(share).map(read).collect::<Result<_, _>>()?;
-            chunks.into_iter().flatten().collect()
+    /// Reads and parses each version once, on all cores. Walking newest first, a
+    /// file's version is the before of one commit and the after of an older one, in
+    /// another run as often as not: collecting them from every run first parses it
+    /// once instead of twice. The versions of one file are read together, by one
+    /// reader, which holds those the others are stored as deltas against.
+    fn read(repo: Repo, runs: &[Vec<Slot<Diffed>>], vouched: &repo::Vouched) -> Result<Versions, HistoryError> {
+        let fresh = runs.iter().flatten().filter_map(|slot| match slot {
+            Slot::Fresh(_, Some(diffed)) => Some(diffed),
+            _ => None,
+        });
+        let files = fresh.flat_map(|d| d.items.iter().flatten());
+        let sides = files.flat_map(|f| [f.before, f.after].into_iter().flatten().map(move |id| (id, f.rel.as_str())));
+        let mut seen = HashSet::new();
+        let mut missing: Vec<(ObjectId, &str)> =
+            sides.filter(|(id, rel)| !vouched.holds(rel, *id) && seen.insert((*id, *rel))).collect();
+        missing.sort_by_key(|(_, rel)| *rel);
+        let share = missing.len().div_ceil(rayon::current_num_threads() * 4).max(1);
+        let read = |chunk: &[(ObjectId, &str)]| {
+            let reader = repo::Reader::new(repo.0, repo.1);
+            let parse = |(id, rel): &(ObjectId, &str)| reader.text(*id).map(|text| compare::parse_version(rel, &text));
+            chunk.iter().map(parse).collect::<Result<Vec<_>, _>>()
         };
-        self.known.extend(missing.into_iter().zip(parsed));
-        let get = |id: Option<ObjectId>, rel: &String| match id {
-            Some(id) if in_work_tree(id, rel) => Side::WorkTree(id),
-            Some(id) => Side::Parsed(self.known[&(id, rel.clone())].clone()),
-            None => Side::Parsed(Parsed::Absent),
-        };
-        Ok(files
-            .iter()
-            .map(|f| Pending { rel: f.rel.clone(), before: get(f.before, &f.rel), after: get(f.after, &f.rel) })
-            .collect())
+        let chunks: Vec<Vec<Parsed>> = missing.par_chunks(share).map(read).collect::<Result<_, _>>()?;
+        let keys = missing.into_iter().map(|(id, rel)| (id, rel.to_owned()));
+        Ok(Versions { parsed: keys.zip(chunks.into_iter().flatten()).collect() })
     }
 
-    /// Forgets every version but those before `files`' commit, which the next commit
-    /// read (its parent, in a straight history) has as its after.
-    fn keep_before(&mut self, files: &[FileDiff]) {
-        let before = files.iter().filter_map(|f| Some((f.before?, f.rel.clone())));
-        let kept = before.filter_map(|key| self.known.remove_entry(&key)).collect();
-        self.known = kept;
+    /// One run's commits with both sides of each changed file: parsed, or left to
+    /// `check` when the work tree holds them.
+    fn pending_run(&self, run: Vec<Slot<Diffed>>, vouched: &repo::Vouched) -> Vec<Slot<Parsing>> {
+        let parsing = |diffed: Diffed| {
+            let items = diffed.items.iter().map(|files| self.pending(files, vouched)).collect();
+            Parsing { commit: diffed.commit, items, docs: diffed.docs }
+        };
+        let slot = |slot| match slot {
+            Slot::Cached(read) => Slot::Cached(read),
+            Slot::Fresh(step, diffed) => Slot::Fresh(step, diffed.map(parsing)),
+        };
+        run.into_iter().map(slot).collect()
+    }
+
+    fn pending(&self, files: &[FileDiff], vouched: &repo::Vouched) -> Vec<Pending> {
+        let get = |id: Option<ObjectId>, rel: &String| match id {
+            Some(id) if vouched.holds(rel, id) => Side::WorkTree(id),
+            Some(id) => Side::Parsed(self.parsed[&(id, rel.clone())].clone()),
+            None => Side::Parsed(Parsed::Absent),
+        };
+        let pending =
+            |f: &FileDiff| Pending { rel: f.rel.clone(), before: get(f.before, &f.rel), after: get(f.after, &f.rel) };
+        files.iter().map(pending).collect()
     }
 }
 

@@ -19,7 +19,7 @@ use gix::objs::tree::EntryRef;
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::cmp::Ordering;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -291,37 +291,77 @@ pub struct WorkFiles {
 impl WorkFiles {
     /// The blob each file (site path) holds in the work tree, for the files git's index
     /// vouches for, as `git status` trusts it: the file's stat is what the index
-    /// recorded with the blob, and was not taken so close to the index's own writing
-    /// that an edit in the same instant could hide ("racy" files). Other files, and all
-    /// of them without an index, are left out: their versions are read from git.
-    pub fn blobs<'a>(
-        &self,
-        shared: &gix::ThreadSafeRepository,
-        rels: impl Iterator<Item = &'a str>,
-    ) -> Vec<(String, ObjectId)> {
+    /// recorded with the blob, and, when the file was written so close to the index
+    /// that an edit in the same instant could hide ("racy" files), its content hashes
+    /// to the blob. Other files, and all of them without an index, are left out: their
+    /// versions are read from git.
+    pub fn vouched<'a>(&self, shared: &gix::ThreadSafeRepository, rels: impl Iterator<Item = &'a str>) -> Vouched {
         let rels: Vec<&str> = rels.collect();
         if rels.is_empty() {
             // Every commit came from history's cache: no index to read.
-            return vec![];
+            return Vouched::default();
         }
         let repo = shared.to_thread_local();
         let (Some(root), Ok(Some(index)), Ok(options)) = (&self.root, repo.try_index(), repo.stat_options()) else {
-            return vec![];
+            return Vouched::default();
         };
-        let blob = |rel: &&str| {
+        let vouch = |rel: &&str| {
             let path: String = self.prefix.iter().map(|p| format!("{p}/")).chain([rel.to_string()]).collect();
             let entry = index.entry_by_path(path.as_str().into())?;
             let unusual = Flags::ASSUME_VALID | Flags::SKIP_WORKTREE | Flags::INTENT_TO_ADD;
             let plain = entry.stage_raw() == 0 && !entry.flags.intersects(unusual);
             let file = entry.mode == Mode::FILE || entry.mode == Mode::FILE_EXECUTABLE;
-            if !plain || !file || entry.stat.is_racy(index.timestamp(), options) {
+            if !plain || !file {
                 return None;
             }
-            let on_disk = Stat::from_fs(&Metadata::from_path_no_follow(&root.join(&path)).ok()?).ok()?;
-            entry.stat.matches(&on_disk, options).then(|| (rel.to_string(), entry.id))
+            let on_disk_path = root.join(&path);
+            let on_disk = stat(&on_disk_path)?;
+            let racy = entry.stat.is_racy(index.timestamp(), options);
+            let clean = entry.stat.matches(&on_disk, options) && (!racy || holds_blob(&on_disk_path, entry.id));
+            clean.then(|| (rel.to_string(), (entry.id, on_disk_path, on_disk)))
         };
-        rels.par_iter().filter_map(blob).collect()
+        Vouched { files: rels.par_iter().filter_map(vouch).collect(), options: Some(options) }
     }
+}
+
+/// The work tree's files git's index vouched for: the blob each held, where it is and
+/// its stat then.
+#[derive(Default)]
+pub struct Vouched {
+    files: HashMap<String, (ObjectId, PathBuf, Stat)>,
+    options: Option<gix::index::entry::stat::Options>,
+}
+
+impl Vouched {
+    /// Whether the work tree held the blob `id` at `rel` when vouched for.
+    pub fn holds(&self, rel: &str, id: ObjectId) -> bool {
+        self.files.get(rel).is_some_and(|(held, ..)| *held == id)
+    }
+
+    /// The files vouched for whose stat has not changed since: those still holding
+    /// their blob. Comparing with the stat seen when vouching (not the index's) needs
+    /// no racy file hashed again.
+    pub fn unchanged(&self) -> HashSet<String> {
+        let Some(options) = self.options else { return HashSet::new() };
+        let same = |(rel, (_, path, then)): (&String, &(ObjectId, PathBuf, Stat))| {
+            stat(path).is_some_and(|now| then.matches(&now, options)).then(|| rel.clone())
+        };
+        self.files.par_iter().filter_map(same).collect()
+    }
+}
+
+/// A file's stat as git's index records it; `None` when it cannot be read.
+fn stat(path: &Path) -> Option<Stat> {
+    Stat::from_fs(&Metadata::from_path_no_follow(path).ok()?).ok()
+}
+
+/// Whether the file at `path` holds the blob `id`, byte for byte: how a racy entry is
+/// vouched for, as `git status` does. A fresh clone or checkout writes its files and
+/// its index within the same second, so most entries are racy until git refreshes
+/// the index; reading them from git instead would parse thousands of versions again.
+fn holds_blob(path: &Path, id: ObjectId) -> bool {
+    let hash = |data: Vec<u8>| gix::objs::compute_hash(id.kind(), Kind::Blob, &data).ok();
+    std::fs::read(path).ok().and_then(hash) == Some(id)
 }
 
 /// One commit to compare: the site's tree in it and in each of its parents (`None`

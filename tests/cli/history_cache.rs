@@ -264,6 +264,41 @@ fn a_file_edited_after_git_vouched_for_it_is_read_from_git() {
     assert_eq!((ranks[0].before.as_deref(), ranks[0].after.as_deref()), (Some("1"), Some("2")), "the commit's rank");
 }
 
+/// A file written in the second git's index was written is "racy": its stat cannot
+/// tell an edit made in that second, so git's index vouches for it only when its
+/// content hashes to the blob (as `git status` checks). Here the work tree's A-1.md is
+/// edited keeping its size, inode and modification time (the repository trusts no
+/// change time), with the index as new as the file: only its content shows the edit,
+/// and history must read the committed version from git, not take `check`'s.
+#[test]
+#[ignore = "needs git"]
+fn a_racy_file_is_vouched_for_by_its_content() {
+    use charter::history::{self, Field, Keep, Range};
+    let mut repo = Repo::new();
+    repo.git(["config", "core.trustCTime", "false"]);
+    repo.write("charter.yaml", CONFIG)
+        .write("roadmap/INI-1.md", "---\ntitle: Guest checkout\nproduct_manager: pat\nhorizon: now\n---\n")
+        .write("backlog/A-1.md", &story("Address form", 1));
+    repo.commit(OLGA, "Start");
+    repo.edit("backlog/A-1.md", "rank: 1", "rank: 2");
+    repo.commit(OLGA, "Re-rank");
+    repo.settle();
+    let file = repo.site().join("backlog/A-1.md");
+    let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
+    repo.edit("backlog/A-1.md", "rank: 2", "rank: 3");
+    std::fs::File::options().write(true).open(&file).unwrap().set_modified(modified).unwrap();
+    let index = repo.root().join(".git/index");
+    std::fs::File::options().write(true).open(&index).unwrap().set_modified(modified).unwrap();
+    let site = repo.site();
+    let (config, _) = charter::config::Config::load(&site).unwrap();
+    let changed = history::changed(&site, &Range::default(), &Keep::of(&config)).unwrap();
+    let checked = charter::pipeline::check(&site, &[]).unwrap();
+    let history = changed.parse(Some(&checked.site)).unwrap();
+    let ranks: Vec<_> = history.changes.iter().filter(|c| c.field == Field::Rank).collect();
+    assert_eq!(ranks.len(), 1, "{ranks:#?}");
+    assert_eq!((ranks[0].before.as_deref(), ranks[0].after.as_deref()), (Some("1"), Some("2")), "the commit's rank");
+}
+
 /// A run killed between writing the cache's temporary file and renaming it leaves that
 /// file behind; the next run that saves the cache removes it once it is an hour old (a
 /// run still writing its own is never that old).
