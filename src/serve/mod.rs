@@ -1,6 +1,7 @@
 //! `charter serve`: build in memory, serve over HTTP, watch the site, rebuild what
 //! changed, and tell open pages to reload (or to show the errors) over server-sent events.
 
+mod console;
 mod http;
 
 use crate::config::CONFIG_FILE;
@@ -9,6 +10,7 @@ use crate::error::Error;
 use crate::render::Output;
 use crate::session::{BuildArgs, Changes, Outcome, Session};
 use crate::{Outcome as CommandOutcome, watch};
+use console::Console;
 use serde::Serialize;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
@@ -123,7 +125,8 @@ async fn serve(args: ServeArgs) -> Result<CommandOutcome, Error> {
     let local = listener.local_addr().map_err(Error::io(&addr))?;
     let live = Arc::new(Live::new());
     let mut session = Session::new(args.build.clone());
-    rebuild(&mut session, &live, &Changes::All)?;
+    let mut console = Console::default();
+    rebuild(&mut session, &live, &Changes::All, &mut console)?;
     let watch = watch::start(&args.build.site, &args.build.out, args.poll)?;
     let url = http::url(local);
     println!("serving {} at {url} (Ctrl-C to stop)", args.build.site.display());
@@ -136,7 +139,7 @@ async fn serve(args: ServeArgs) -> Result<CommandOutcome, Error> {
             let changes = merge_pending(changes, &watch.changes);
             // An unreadable site is shown as a failed build; serving goes on.
             let rebuilt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let _ = rebuild(&mut session, &rebuild_live, &changes);
+                let _ = rebuild(&mut session, &rebuild_live, &changes, &mut console);
             }));
             if let Err(panic) = rebuilt {
                 rebuild_live.abandon();
@@ -173,7 +176,7 @@ fn merge_pending(mut changes: Changes, queue: &std::sync::mpsc::Receiver<Changes
 /// Rebuilds and publishes the result; an `Err` when the site cannot be read at all.
 /// Open pages are told to reload as soon as the new pages are made (a partial
 /// snapshot); the data files follow.
-fn rebuild(session: &mut Session, live: &Live, changes: &Changes) -> Result<(), Error> {
+fn rebuild(session: &mut Session, live: &Live, changes: &Changes, console: &mut Console) -> Result<(), Error> {
     let started = Instant::now();
     let before = live.current();
     let generation = before.generation + 1;
@@ -187,7 +190,7 @@ fn rebuild(session: &mut Session, live: &Live, changes: &Changes) -> Result<(), 
         Ok(outcome) => (outcome, Ok(())),
         Err(err) => (Outcome::Failed(vec![unbuildable(&err)]), Err(err)),
     };
-    publish(live, outcome, &before, announced.into_inner(), started);
+    publish(live, outcome, (&before, console), announced.into_inner(), started);
     result
 }
 
@@ -203,9 +206,15 @@ fn unbuildable(err: &Error) -> Diagnostic {
 }
 
 /// Publishes a rebuild's outcome (a failure keeps the last good site, `before`) and
-/// prints it. After the rebuild's pages were announced (`announced`, ms after the
-/// start), a good build completes their snapshot.
-fn publish(live: &Live, outcome: Outcome, before: &Snapshot, announced: Option<u128>, started: Instant) {
+/// prints it (the warnings `console` has not shown). After the rebuild's pages were
+/// announced (`announced`, ms after the start), a good build completes their snapshot.
+fn publish(
+    live: &Live,
+    outcome: Outcome,
+    (before, console): (&Snapshot, &mut Console),
+    announced: Option<u128>,
+    started: Instant,
+) {
     match outcome {
         Outcome::Built(output, warnings) => {
             let snapshot =
@@ -218,11 +227,13 @@ fn publish(live: &Live, outcome: Outcome, before: &Snapshot, announced: Option<u
             let elapsed = started.elapsed().as_millis();
             // Told after the reload event: printing warnings is no reason to keep the
             // browser waiting.
-            diag::eprint(&warnings);
+            let warned = console.warnings(&warnings);
             let made = made_again(&before.output, &output);
             match announced {
-                Some(ms) => eprintln!("built in {elapsed} ms ({made} files made again; pages reloaded after {ms} ms)"),
-                None => eprintln!("built in {elapsed} ms ({made} files made again)"),
+                Some(ms) => {
+                    eprintln!("built in {elapsed} ms ({made} files made again; pages reloaded after {ms} ms){warned}")
+                }
+                None => eprintln!("built in {elapsed} ms ({made} files made again){warned}"),
             }
         }
         Outcome::Failed(errors) => {

@@ -265,6 +265,41 @@ fn a_cached_page_is_never_stale_after_a_rebuild() {
 }
 
 /// CHK-2 with a YAML error at line 6, column 11 (nothing depends on CHK-2).
+/// What serve printed for each build so far (its `built in` lines).
+fn build_lines(stderr: &str) -> Vec<&str> {
+    stderr.lines().filter(|l| l.starts_with("built in ")).collect()
+}
+
+/// Serve prints every warning of the first build, then only the warnings a rebuild
+/// added, with a count on the build's line: a save shows what it caused, not the whole
+/// list again.
+#[test]
+fn a_rebuild_prints_only_the_warnings_it_added() {
+    let mut live = Live::start();
+    let unranked = |s: &ServeProcess| s.write("backlog/CHK-9.md", &NEW_STORY.replace("rank: 3\n", ""));
+    live.change("an unranked story", unranked, |s| s.get("backlog/chk-9/").status == 200);
+    let printed = live.serve.stderr_when("the second build's line", |text| build_lines(text).len() == 2);
+    assert_eq!(printed.matches("unranked-story").count(), 1, "{printed}");
+    assert!(build_lines(&printed)[1].ends_with("; 1 warning (1 new, above)"), "{printed}");
+
+    live.change(
+        "a retitled story",
+        |s| s.write("backlog/CHK-1.md", &chk_1(s, "Pay fast")),
+        |s| s.get("backlog/chk-1/").body.contains("Pay fast"),
+    );
+    let printed = live.serve.stderr_when("the third build's line", |text| build_lines(text).len() == 3);
+    assert_eq!(printed.matches("unranked-story").count(), 1, "a known warning is not printed again: {printed}");
+    assert!(build_lines(&printed)[2].ends_with("; 1 warning (none new)"), "{printed}");
+
+    live.change(
+        "the rank given",
+        |s| s.write("backlog/CHK-9.md", NEW_STORY),
+        |s| s.get("backlog/").body.contains("Refund a payment"),
+    );
+    let printed = live.serve.stderr_when("the fourth build's line", |text| build_lines(text).len() == 4);
+    assert!(build_lines(&printed)[3].ends_with("; no warnings (1 gone)"), "{printed}");
+}
+
 fn break_chk_2(serve: &ServeProcess) {
     serve.write("backlog/CHK-2.md", &serve.read("backlog/CHK-2.md").replace("rank: 2\n", "rank: [2\n"));
 }

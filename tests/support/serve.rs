@@ -12,7 +12,7 @@ use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -27,7 +27,7 @@ pub struct ServeProcess {
     pub url: String,
     /// `127.0.0.1:PORT`, for raw requests.
     pub addr: String,
-    stderr: Arc<Mutex<String>>,
+    stderr: Arc<Printed>,
     stderr_reader: Option<JoinHandle<()>>,
     agent: ureq::Agent,
     site: Site,
@@ -55,7 +55,7 @@ impl ServeProcess {
             .stderr(Stdio::piped())
             .spawn()
             .expect("start charter serve");
-        let stderr = Arc::new(Mutex::new(String::new()));
+        let stderr = Arc::new(Printed::default());
         let stderr_reader = Some(collect(child.stderr.take().unwrap(), stderr.clone()));
         let lines = forward_lines(child.stdout.take().unwrap());
         let mut serve = ServeProcess {
@@ -88,7 +88,17 @@ impl ServeProcess {
 
     /// Everything the server printed on stderr so far.
     pub fn stderr(&self) -> String {
-        self.stderr.lock().unwrap().clone()
+        self.stderr.text.lock().unwrap().clone()
+    }
+
+    /// Waits until what the server printed on stderr satisfies `done`, and returns it;
+    /// fails after [`WAIT`].
+    #[track_caller]
+    pub fn stderr_when(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        let text = self.stderr.text.lock().unwrap();
+        let (text, waited) = self.stderr.grew.wait_timeout_while(text, WAIT, |text| !done(text)).unwrap();
+        assert!(!waited.timed_out(), "waiting for {what} on stderr:\n{text}");
+        text.clone()
     }
 
     /// A path inside the served site.
@@ -264,13 +274,21 @@ pub fn forward_lines(from: impl Read + Send + 'static) -> Receiver<String> {
     rx
 }
 
-fn collect(from: impl Read + Send + 'static, into: Arc<Mutex<String>>) -> JoinHandle<()> {
+/// What a process printed on a stream so far, and a signal for each line added.
+#[derive(Default)]
+struct Printed {
+    text: Mutex<String>,
+    grew: Condvar,
+}
+
+fn collect(from: impl Read + Send + 'static, into: Arc<Printed>) -> JoinHandle<()> {
     std::thread::spawn(move || {
         for line in BufReader::new(from).lines() {
             let Ok(line) = line else { break };
-            let mut text = into.lock().unwrap();
+            let mut text = into.text.lock().unwrap();
             text.push_str(&line);
             text.push('\n');
+            into.grew.notify_all();
         }
     })
 }
@@ -324,7 +342,7 @@ pub struct Message {
 /// An open event stream.
 pub struct Events {
     rx: Receiver<String>,
-    stderr: Arc<Mutex<String>>,
+    stderr: Arc<Printed>,
     seen: Vec<String>,
 }
 
@@ -347,7 +365,7 @@ impl Events {
                 Err(err) => panic!(
                     "waiting for {what}: {err}\nmessages so far: {:#?}\nstderr:\n{}",
                     self.seen,
-                    self.stderr.lock().unwrap()
+                    self.stderr.text.lock().unwrap()
                 ),
             };
             let message: Message =
