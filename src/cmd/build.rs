@@ -122,14 +122,15 @@ pub fn watch(args: &BuildArgs, poll: bool) -> Result<Outcome, Error> {
     let mut session = crate::session::Session::new(args.clone());
     let watcher = crate::watch::start(&args.site, &args.out, poll)?;
     let mut changes = crate::session::Changes::All;
+    let mut console = diag::Console::default();
     loop {
         let started = Instant::now();
         match session.rebuild(&changes)? {
             crate::session::Outcome::Built(output, warnings) => {
-                diag::eprint(&warnings);
+                let warned = console.warnings(&warnings);
                 write::write_atomic(&args.site, &args.out, &output)?;
                 eprintln!(
-                    "built {} files into {} in {} ms; watching for changes",
+                    "built {} files into {} in {} ms{warned}; watching for changes",
                     output.files.len(),
                     args.out.display(),
                     started.elapsed().as_millis()

@@ -3,9 +3,11 @@
 //! Every stage pushes [`Diagnostic`]s into a list; severities from `rules:` are applied
 //! once at the end ([`finish`]) and one of the printers in [`print`] renders them.
 
+mod console;
 mod print;
 mod rule;
 
+pub use console::Console;
 pub use print::{Format, render};
 
 /// Prints diagnostics to stderr in the human format (colour only on a terminal).

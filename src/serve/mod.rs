@@ -1,16 +1,14 @@
 //! `charter serve`: build in memory, serve over HTTP, watch the site, rebuild what
 //! changed, and tell open pages to reload (or to show the errors) over server-sent events.
 
-mod console;
 mod http;
 
 use crate::config::CONFIG_FILE;
-use crate::diag::{self, Diagnostic, Rule};
+use crate::diag::{self, Console, Diagnostic, Rule};
 use crate::error::Error;
 use crate::render::Output;
 use crate::session::{BuildArgs, Changes, Outcome, Session};
 use crate::{Outcome as CommandOutcome, watch};
-use console::Console;
 use serde::Serialize;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;

@@ -294,6 +294,14 @@ fn build_watch_rebuilds_each_edit_and_keeps_the_last_good_output_on_errors() {
     let line = next_outcome(&lines, "the front-matter fixed");
     assert!(line.starts_with("built "), "{line}");
     assert!(!story(&out).contains("Pay by bank transfer"));
+
+    // A warning added: told once, then only counted.
+    fs::write(&path, text.replacen("rank: 1\n", "", 1)).unwrap();
+    let line = next_outcome(&lines, "the rank removed");
+    assert!(line.ends_with("; 1 warning (1 new, above); watching for changes"), "{line}");
+    fs::write(&path, text.replacen(&old_title, "title: Pay by card", 1).replacen("rank: 1\n", "", 1)).unwrap();
+    let line = next_outcome(&lines, "the title edited again");
+    assert!(line.ends_with("; 1 warning (none new); watching for changes"), "{line}");
     child.kill().unwrap();
     child.wait().unwrap();
 }

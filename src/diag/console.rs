@@ -1,9 +1,10 @@
-//! What `serve` prints of each build's warnings. The first build prints them all, as
-//! `build` does; a rebuild prints only those the build before did not have and counts
-//! the rest, so a save shows the warnings it caused instead of scrolling hundreds of
-//! known ones by (a 10,000-story site can have that many unranked stories).
+//! What `serve` and `build --watch` print of each build's warnings. The first build
+//! prints them all, as `build` does; a rebuild prints only those the build before did
+//! not have and counts the rest, so a save shows the warnings it caused instead of
+//! scrolling hundreds of known ones by (a 10,000-story site can have that many
+//! unranked stories).
 
-use crate::diag::{self, Diagnostic, Rule};
+use super::{Diagnostic, Rule};
 use std::collections::HashMap;
 
 /// A warning as the console tells it apart: a warning that only moved (lines added
@@ -26,7 +27,7 @@ impl Console {
     pub fn warnings(&mut self, warnings: &[Diagnostic]) -> String {
         let keys: Vec<Key> = warnings.iter().map(key).collect();
         let Some(last) = self.last.replace(keys) else {
-            diag::eprint(warnings);
+            super::eprint(warnings);
             return summary(warnings.len(), None, 0);
         };
         let mut before: HashMap<&Key, usize> = HashMap::new();
@@ -40,7 +41,7 @@ impl Console {
                 _ => new.push(d.clone()),
             }
         }
-        diag::eprint(&new);
+        super::eprint(&new);
         let gone = before.values().sum();
         summary(warnings.len(), Some(new.len()), gone)
     }
