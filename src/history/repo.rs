@@ -7,7 +7,7 @@
 
 use super::authors::{Signature, co_authors};
 use super::pack::{Objects, Packs};
-use super::{Commit, HistoryError, Range};
+use super::{Commit, HistoryError, Range, tree};
 use crate::config::CONFIG_FILE;
 use crate::model::Date;
 use gix::ObjectId;
@@ -18,7 +18,6 @@ use gix::objs::FindExt;
 use gix::objs::tree::EntryRef;
 use rayon::prelude::*;
 use std::cell::RefCell;
-use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -74,18 +73,6 @@ fn node(entry: &EntryRef<'_>) -> Option<Node> {
     } else {
         None
     }
-}
-
-/// Git's order of tree entries: a folder sorts as if its name ended in `/`.
-fn git_order(a: &EntryRef<'_>, b: &EntryRef<'_>) -> Ordering {
-    // The common case, the same name on both sides, without walking the bytes twice.
-    if a.filename == b.filename && a.mode.is_tree() == b.mode.is_tree() {
-        return Ordering::Equal;
-    }
-    fn key<'e>(e: &EntryRef<'e>) -> impl Iterator<Item = u8> + 'e {
-        e.filename.iter().copied().chain(e.mode.is_tree().then_some(b'/'))
-    }
-    key(a).cmp(key(b))
 }
 
 impl SiteRepo {
@@ -392,11 +379,23 @@ pub struct Reader<'p> {
     /// instead of going through gix's object cache, which copies the whole tree in and
     /// out on every look-up. So are a file's versions.
     objects: RefCell<Objects<'p>>,
+    /// The entry starts of the trees compared lately as the older side, by id: in a
+    /// straight history the next commit read has that tree as its own, the newer side
+    /// of its comparison, whose starts a walk needs (`tree::Walk`).
+    starts: RefCell<HashMap<ObjectId, tree::Starts>>,
 }
+
+/// How many trees' entry starts a reader keeps: those of the last commit's folders,
+/// and of merges' other parents, which no next commit may ask for.
+const KEPT_STARTS: usize = 64;
 
 impl<'p> Reader<'p> {
     pub fn new(shared: &gix::ThreadSafeRepository, packs: &'p Packs) -> Reader<'p> {
-        Reader { repo: shared.to_thread_local(), objects: RefCell::new(Objects::new(packs)) }
+        Reader {
+            repo: shared.to_thread_local(),
+            objects: RefCell::new(Objects::new(packs)),
+            starts: RefCell::default(),
+        }
     }
 
     /// The Markdown files of the `sections` folders that differ between two versions
@@ -422,8 +421,8 @@ impl<'p> Reader<'p> {
 
     /// Every Markdown file that differs between two trees, recursively; folders are
     /// walked, never reported, and entered only when their ids differ. Both entry lists
-    /// are in git's order, so one merge pass over the raw trees finds the differences,
-    /// without building a list of a large folder's entries.
+    /// are in git's order, so one merge pass over the raw trees finds the differences
+    /// (the `tree` module), without decoding the entries both hold.
     fn diff_tree(
         &self,
         old: Option<ObjectId>,
@@ -435,35 +434,28 @@ impl<'p> Reader<'p> {
         if old == new {
             return Ok(());
         }
-        let (old, new) = (self.tree(old)?, self.tree(new)?);
+        let (old_data, new_data) = (self.tree(old)?.unwrap_or_default(), self.tree(new)?.unwrap_or_default());
         let hash = self.repo.object_hash();
-        let (mut a, mut b) = (Entries::new(old.as_deref(), hash), Entries::new(new.as_deref(), hash));
-        loop {
-            a.skip_same(&mut b);
-            let (x, y) = (a.peek()?, b.peek()?);
-            let order = match (&x, &y) {
-                (Some((x, _)), Some((y, _))) => git_order(x, y),
-                (Some(_), None) => Ordering::Less,
-                (None, Some(_)) => Ordering::Greater,
-                (None, None) => return Ok(()),
-            };
-            let (left, right) = match order {
-                Ordering::Less => (x.as_ref(), None),
-                Ordering::Greater => (None, y.as_ref()),
-                Ordering::Equal => (x.as_ref(), y.as_ref()),
-            };
-            let (left, right) = (left.map(|(e, _)| e), right.map(|(e, _)| e));
-            if left.map(|e| e.oid) != right.map(|e| e.oid) {
-                let name = left.or(right).map(|e| e.filename.to_string()).unwrap_or_default();
-                self.visit((left.and_then(node), right.and_then(node)), &format!("{path}/{name}"), keep, out)?;
-            }
-            if let Some((_, len)) = x.filter(|_| order != Ordering::Greater) {
-                a.advance(len);
-            }
-            if let Some((_, len)) = y.filter(|_| order != Ordering::Less) {
-                b.advance(len);
-            }
+        let known = new.and_then(|id| self.starts.borrow_mut().remove(&id));
+        let new_starts = known.unwrap_or_else(|| tree::starts(&new_data, hash));
+        let mut walk = tree::Walk::new(&old_data, &new_data, &new_starts, hash);
+        while let Some((left, right)) = walk.next_pair()? {
+            let name = left.or(right).map(|e| e.filename.to_string()).unwrap_or_default();
+            self.visit(
+                (left.and_then(|e| node(&e)), right.and_then(|e| node(&e))),
+                &format!("{path}/{name}"),
+                keep,
+                out,
+            )?;
         }
+        if let Some(old) = old {
+            let mut starts = self.starts.borrow_mut();
+            if starts.len() >= KEPT_STARTS {
+                starts.clear();
+            }
+            starts.insert(old, walk.old_starts());
+        }
+        Ok(())
     }
 
     /// One entry that differs: a folder is walked, a Markdown file is reported.
@@ -552,79 +544,6 @@ impl Keep {
     pub fn globs(&self) -> &[String] {
         &self.globs
     }
-}
-
-/// A cursor over a tree's raw entries (`mode name\0id`, in git's order), read straight
-/// from the tree's data (none for an absent tree).
-struct Entries<'a> {
-    data: &'a [u8],
-    hash: gix::hash::Kind,
-}
-
-impl<'a> Entries<'a> {
-    fn new(tree: Option<&'a Vec<u8>>, hash: gix::hash::Kind) -> Entries<'a> {
-        Entries { data: tree.map_or(&[][..], |t| &t[..]), hash }
-    }
-
-    /// Skips the entries that both cursors hold byte for byte (same mode, name and id),
-    /// without decoding them: a commit changes a few files of a folder of thousands.
-    /// The common bytes are found first, in large blocks; the entries wholly inside
-    /// them are then stepped over by their names' ends.
-    fn skip_same(&mut self, other: &mut Entries<'a>) {
-        let same = common_prefix(self.data, other.data);
-        let mut at = 0;
-        while let Some(nul) = find_nul(&self.data[at..same]) {
-            let end = at + nul + 1 + self.hash.len_in_bytes();
-            if end > same {
-                break;
-            }
-            at = end;
-        }
-        self.data = &self.data[at..];
-        other.data = &other.data[at..];
-    }
-
-    /// The next entry and its length in bytes, decoded.
-    fn peek(&self) -> Result<Option<(EntryRef<'a>, usize)>, HistoryError> {
-        let mut iter = gix::objs::TreeRefIter::from_bytes(self.data, self.hash);
-        match iter.next().transpose() {
-            Ok(entry) => Ok(entry.map(|e| (e, iter.offset_to_next_entry(self.data)))),
-            Err(err) => Err(HistoryError::Git(err.to_string())),
-        }
-    }
-
-    fn advance(&mut self, len: usize) {
-        self.data = &self.data[len..];
-    }
-}
-
-/// How many leading bytes two slices share, compared in blocks.
-fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    const BLOCK: usize = 256;
-    let len = a.len().min(b.len());
-    let mut at = 0;
-    while at + BLOCK <= len && a[at..at + BLOCK] == b[at..at + BLOCK] {
-        at += BLOCK;
-    }
-    at + a[at..len].iter().zip(&b[at..len]).take_while(|(x, y)| x == y).count()
-}
-
-/// Where the first NUL byte is, eight bytes at a time: it ends each entry's name, and
-/// a commit steps over every entry of a large folder to reach the few it changed.
-fn find_nul(data: &[u8]) -> Option<usize> {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    let mut chunks = data.chunks_exact(8);
-    for (n, chunk) in chunks.by_ref().enumerate() {
-        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        // The lowest byte set here is the first zero byte (higher ones may be false).
-        let zero = word.wrapping_sub(ONES) & !word & HIGHS;
-        if zero != 0 {
-            return Some(n * 8 + (zero.trailing_zeros() / 8) as usize);
-        }
-    }
-    let rest = chunks.remainder();
-    rest.iter().position(|&b| b == 0).map(|at| data.len() - rest.len() + at)
 }
 
 fn child_tree(repo: &gix::Repository, tree: ObjectId, name: &str) -> Result<Option<ObjectId>, HistoryError> {
