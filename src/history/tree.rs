@@ -180,8 +180,11 @@ mod tests {
         data
     }
 
-    /// Every pair a walk yields, as (name, old id, new id), and the old tree's starts.
-    fn walk(old: &[u8], new: &[u8]) -> (Vec<(String, Option<u8>, Option<u8>)>, Starts) {
+    /// A pair of entries as (name, old id, new id).
+    type Named = (String, Option<u8>, Option<u8>);
+
+    /// Every pair a walk yields, and the old tree's starts.
+    fn walk(old: &[u8], new: &[u8]) -> (Vec<Named>, Starts) {
         let new_starts = starts(new, SHA1);
         let mut walk = Walk::new(old, new, &new_starts, SHA1);
         let mut pairs = vec![];
@@ -194,7 +197,7 @@ mod tests {
     }
 
     /// What a walk must yield, from the entries themselves.
-    fn expected(old: &[(String, bool, u8)], new: &[(String, bool, u8)]) -> Vec<(String, Option<u8>, Option<u8>)> {
+    fn expected(old: &[(String, bool, u8)], new: &[(String, bool, u8)]) -> Vec<Named> {
         let key = |(name, folder, _): &(String, bool, u8)| format!("{name}{}", if *folder { "/" } else { "" });
         let mut keys: Vec<String> = old.iter().chain(new).map(key).collect();
         keys.sort();
