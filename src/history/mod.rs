@@ -149,7 +149,7 @@ pub fn changed(site: &Path, range: &Range, keep: &Keep) -> Result<Changed, Histo
     }
     let shared = repo.shared();
     let packs = repo.packs();
-    let run = steps.len().div_ceil(rayon::current_num_threads() * 4).max(1);
+    let run = steps.len().div_ceil(rayon::current_num_threads() * 4).clamp(1, LONGEST_RUN);
     let runs: Vec<Vec<Slot<Diffed>>> = steps
         .par_chunks(run)
         .map(|steps| diff_run((&shared, &packs), steps, keep, &cache))
@@ -160,9 +160,35 @@ pub fn changed(site: &Path, range: &Range, keep: &Keep) -> Result<Changed, Histo
     });
     let changed: BTreeSet<&str> = fresh.flat_map(|d| d.items.iter().flatten()).map(|f| f.rel.as_str()).collect();
     let vouched = repo.work().vouched(&shared, changed.into_iter());
-    let versions = Versions::read((&shared, &packs), &runs, &vouched)?;
-    let runs = runs.into_iter().map(|run| versions.pending_run(run, &vouched)).collect();
+    let runs = parse_versions((&shared, &packs), runs, &vouched)?;
     Ok(Changed { shared, packs, runs, boundary: walked.boundary, cache, vouched })
+}
+
+/// The most commits one run compares: each run's trees are read by one thread.
+const LONGEST_RUN: usize = 512;
+
+/// The most commits whose file versions are parsed, and held, at once.
+const VERSIONS_WINDOW: usize = 2048;
+
+/// The runs' changed files with their versions parsed (but those the work tree holds),
+/// a window of runs at a time, so a long history never holds all its versions at once.
+fn parse_versions(
+    repo: Repo,
+    runs: Vec<Vec<Slot<Diffed>>>,
+    vouched: &repo::Vouched,
+) -> Result<Vec<Vec<Slot<Parsing>>>, HistoryError> {
+    let mut runs = runs.into_iter().peekable();
+    let mut parsed = vec![];
+    while runs.peek().is_some() {
+        let (mut window, mut commits) = (vec![], 0);
+        while let Some(run) = runs.next_if(|run| window.is_empty() || commits + run.len() <= VERSIONS_WINDOW) {
+            commits += run.len();
+            window.push(run);
+        }
+        let versions = Versions::read(repo, &window, vouched)?;
+        parsed.extend(window.into_iter().map(|run| versions.pending_run(run, vouched)));
+    }
+    Ok(parsed)
 }
 
 /// The repository as the threads that read it share it: a handle to make their own
