@@ -205,15 +205,36 @@ if part history; then
     cache="$repo/.git/charter"
     hyperfine --style basic --warmup 1 --runs "$runs" -i --export-json "$json" \
         --prepare "rm -rf $cache" -n "charter audit, cold" "$charter audit $repo/site --format json" \
-        --prepare "true" -n "charter audit, warm" "$charter audit $repo/site --format json" \
-        --prepare "rm -rf $out $cache" -n "build with history, cold" "$charter build $repo/site --out $out" \
-        --prepare "rm -rf $out" -n "build with history, warm" "$charter build $repo/site --out $out" \
-        --prepare "rm -rf $out" -n "build without history" "$charter build $disk/nohistory-$n --out $out" >/dev/null
+        --prepare "true" -n "charter audit, warm" "$charter audit $repo/site --format json" >/dev/null
+    # The builds are timed in interleaved rounds (cold, warm, outside git, then again), so
+    # that their ratio does not depend on the machine drifting between blocks of runs.
+    python3 - "$charter" "$repo" "$disk/nohistory-$n" "$out" "$runs" > "$disk/result-history-builds.json" <<'PY'
+import json, shutil, subprocess, sys, time
+charter, repo, outside, out, runs = sys.argv[1:]
+builds = {"build with history, cold": f"{repo}/site", "build with history, warm": f"{repo}/site",
+          "build without history": outside}
+times = {name: [] for name in builds}
+for round in range(int(runs) + 1):  # the first round is the warm-up
+    for name, site in builds.items():
+        shutil.rmtree(out, ignore_errors=True)
+        if name.endswith("cold"):
+            shutil.rmtree(f"{repo}/.git/charter", ignore_errors=True)
+        start = time.perf_counter()
+        subprocess.run([charter, "build", site, "--out", out], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        if round:
+            times[name].append(time.perf_counter() - start)
+json.dump(times, sys.stdout)
+PY
     rm -rf "$out"
     python3 - "$json" "$n" "$commits" >> "$report" <<'PY'
 import json, sys
 path, n, commits = sys.argv[1:]
 results = {r["command"]: r for r in json.load(open(path))["results"]}
+builds = json.load(open(path.replace("result-history.json", "result-history-builds.json")))
+for name, times in builds.items():
+    times.sort()
+    results[name] = {"median": times[len(times) // 2], "min": times[0], "max": times[-1]}
 print(f"## History: {int(commits):,} commits over N = {int(n):,} stories\n")
 print("| command | median | min | max |")
 print("|---|---:|---:|---:|")
