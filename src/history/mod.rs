@@ -154,14 +154,18 @@ pub fn changed(site: &Path, range: &Range, keep: &Keep) -> Result<Changed, Histo
         .par_chunks(run)
         .map(|steps| diff_run((&shared, &packs), steps, keep, &cache))
         .collect::<Result<_, _>>()?;
-    let fresh = runs.iter().flatten().filter_map(|slot| match slot {
-        Slot::Fresh(_, Some(diffed)) => Some(diffed),
-        _ => None,
-    });
-    let changed: BTreeSet<&str> = fresh.flat_map(|d| d.items.iter().flatten()).map(|f| f.rel.as_str()).collect();
+    let changed: BTreeSet<&str> = fresh(&runs).flat_map(|d| d.items.iter().flatten()).map(|f| f.rel.as_str()).collect();
     let vouched = repo.work().vouched(&shared, changed.into_iter());
     let runs = parse_versions((&shared, &packs), runs, &vouched)?;
     Ok(Changed { shared, packs, runs, boundary: walked.boundary, cache, vouched })
+}
+
+/// The commits of `runs` read now (not known from the cache) that changed content files.
+fn fresh(runs: &[Vec<Slot<Diffed>>]) -> impl Iterator<Item = &Diffed> {
+    runs.iter().flatten().filter_map(|slot| match slot {
+        Slot::Fresh(_, Some(diffed)) => Some(diffed),
+        _ => None,
+    })
 }
 
 /// The most commits one run compares: each run's trees are read by one thread.
@@ -412,11 +416,7 @@ impl Versions {
     /// once instead of twice. The versions of one file are read together, by one
     /// reader, which holds those the others are stored as deltas against.
     fn read(repo: Repo, runs: &[Vec<Slot<Diffed>>], vouched: &repo::Vouched) -> Result<Versions, HistoryError> {
-        let fresh = runs.iter().flatten().filter_map(|slot| match slot {
-            Slot::Fresh(_, Some(diffed)) => Some(diffed),
-            _ => None,
-        });
-        let files = fresh.flat_map(|d| d.items.iter().flatten());
+        let files = fresh(runs).flat_map(|d| d.items.iter().flatten());
         let sides = files.flat_map(|f| [f.before, f.after].into_iter().flatten().map(move |id| (id, f.rel.as_str())));
         let mut seen = HashSet::new();
         let mut missing: Vec<(ObjectId, &str)> =

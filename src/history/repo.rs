@@ -292,6 +292,7 @@ impl WorkFiles {
         let (Some(root), Ok(Some(index)), Ok(options)) = (&self.root, repo.try_index(), repo.stat_options()) else {
             return Vouched::default();
         };
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
         let vouch = |rel: &&str| {
             let path: String = self.prefix.iter().map(|p| format!("{p}/")).chain([rel.to_string()]).collect();
             let entry = index.entry_by_path(path.as_str().into())?;
@@ -304,7 +305,8 @@ impl WorkFiles {
             let on_disk_path = root.join(&path);
             let on_disk = stat(&on_disk_path)?;
             let racy = entry.stat.is_racy(index.timestamp(), options);
-            let clean = entry.stat.matches(&on_disk, options) && (!racy || holds_blob(&on_disk_path, entry.id));
+            let clean = entry.stat.matches(&on_disk, options)
+                && (!racy || (u64::from(on_disk.mtime.secs) < now && holds_blob(&on_disk_path, entry.id)));
             clean.then(|| (rel.to_string(), (entry.id, on_disk_path, on_disk)))
         };
         Vouched { files: rels.par_iter().filter_map(vouch).collect(), options: Some(options) }
@@ -346,6 +348,9 @@ fn stat(path: &Path) -> Option<Stat> {
 /// vouched for, as `git status` does. A fresh clone or checkout writes its files and
 /// its index within the same second, so most entries are racy until git refreshes
 /// the index; reading them from git instead would parse thousands of versions again.
+/// Only a file last written before the current second is hashed: an edit after the
+/// hash then changes the stat [`Vouched::unchanged`] compares, even where it counts
+/// whole seconds.
 fn holds_blob(path: &Path, id: ObjectId) -> bool {
     let hash = |data: Vec<u8>| gix::objs::compute_hash(id.kind(), Kind::Blob, &data).ok();
     std::fs::read(path).ok().and_then(hash) == Some(id)
