@@ -41,7 +41,7 @@ impl Console {
                 _ => new.push(d.clone()),
             }
         }
-        super::eprint(&new);
+        super::eprint_list(&new);
         let gone = before.values().sum();
         summary(warnings.len(), Some(new.len()), gone)
     }

@@ -10,13 +10,23 @@ mod rule;
 pub use console::Console;
 pub use print::{Format, render};
 
-/// Prints diagnostics to stderr in the human format (colour only on a terminal).
+/// Prints diagnostics to stderr in the human format, then their count (colour only on
+/// a terminal).
 pub fn eprint(diagnostics: &[Diagnostic]) {
-    use std::io::IsTerminal;
     if !diagnostics.is_empty() {
-        let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal();
-        eprint!("{}", render(diagnostics, Format::Human, color));
+        eprint!("{}", render(diagnostics, Format::Human, stderr_color()));
     }
+}
+
+/// Prints diagnostics like [`eprint`], without the count: the caller says it.
+pub fn eprint_list(diagnostics: &[Diagnostic]) {
+    eprint!("{}", print::human_list(diagnostics, stderr_color()));
+}
+
+/// Whether stderr takes colour: a terminal, and `NO_COLOR` unset or empty.
+fn stderr_color() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
 }
 pub use rule::{Rule, Severity};
 

@@ -51,13 +51,21 @@ impl Palette {
 
 fn human(diagnostics: &[Diagnostic], color: bool) -> String {
     let p = Palette::new(color);
-    let mut out = String::new();
-    for d in diagnostics {
-        human_one(&mut out, d, &p);
-    }
+    let mut out = human_list(diagnostics, color);
     let counts = Counts::of(diagnostics);
     if counts.errors + counts.warnings > 0 {
         let _ = writeln!(out, "{}", summary(counts, &p));
+    }
+    out
+}
+
+/// Diagnostics in the human format without the closing count, for a caller that
+/// counts them itself (a rebuild printing only its new warnings).
+pub fn human_list(diagnostics: &[Diagnostic], color: bool) -> String {
+    let p = Palette::new(color);
+    let mut out = String::new();
+    for d in diagnostics {
+        human_one(&mut out, d, &p);
     }
     out
 }

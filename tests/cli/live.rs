@@ -281,6 +281,7 @@ fn a_rebuild_prints_only_the_warnings_it_added() {
     let printed = live.serve.stderr_when("the second build's line", |text| build_lines(text).len() == 2);
     assert_eq!(printed.matches("unranked-story").count(), 1, "{printed}");
     assert!(build_lines(&printed)[1].ends_with("; 1 warning (1 new, above)"), "{printed}");
+    assert!(!printed.contains("passed with warnings"), "the build's line counts them, once: {printed}");
 
     live.change(
         "a retitled story",
