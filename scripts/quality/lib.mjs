@@ -59,10 +59,26 @@ export function serve(root) {
   });
 }
 
-/** Launches headless Chromium (CHROMIUM env var, default /usr/bin/chromium) with a fresh profile. */
+/**
+ * Launches headless Chromium (CHROMIUM env var, default /usr/bin/chromium) with a fresh
+ * profile. A launch that fails is tried again, up to three times: Chromium now and then
+ * dies while starting on a loaded machine (seen once in CI's quality run, where the same
+ * check passed when run again), which says nothing about the pages.
+ */
 export async function launch() {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launchOnce();
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      console.error(`Chromium did not start (attempt ${attempt} of 3: ${String(err.message).split('\n')[0]}); trying again`);
+    }
+  }
+}
+
+async function launchOnce() {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'charter-chromium-'));
-  const browser = await puppeteer.launch({
+  const launching = puppeteer.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     userDataDir,
@@ -79,6 +95,10 @@ export async function launch() {
       '--hide-scrollbars',
       '--font-render-hinting=none',
     ],
+  });
+  const browser = await launching.catch((err) => {
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+    throw err;
   });
   const close = browser.close.bind(browser);
   browser.close = async () => {
