@@ -241,27 +241,44 @@ fn a_corrupt_truncated_or_unwritable_cache_gives_the_cold_result() {
     assert_eq!(std::fs::read_to_string(repo.history_cache()).unwrap(), "not a folder");
 }
 
-#[test]
-#[ignore = "needs git"]
-fn a_file_edited_after_git_vouched_for_it_is_read_from_git() {
-    use charter::history::{self, Field, Keep, Range};
+/// A repository whose one story was re-ranked from 1 to 2, settled: git's index
+/// vouches for the work tree's file.
+fn re_ranked() -> Repo {
     let mut repo = Repo::new();
     repo.write("charter.yaml", CONFIG).write("backlog/A-1.md", &story("Address form", 1));
     repo.commit(OLGA, "Start");
     repo.edit("backlog/A-1.md", "rank: 1", "rank: 2");
     repo.commit(OLGA, "Re-rank");
     repo.settle();
+    repo
+}
+
+/// The one rank change history reads (before, after), `between` running after its first
+/// half looked at the work tree and before `check` reads it.
+#[track_caller]
+fn rank_change(repo: &Repo, between: impl FnOnce()) -> (Option<String>, Option<String>) {
+    use charter::history::{self, Field, Keep, Range};
     let site = repo.site();
     let (config, _) = charter::config::Config::load(&site).unwrap();
-    // The first half: git's index vouches for the work tree's A-1.md (rank 2)...
     let changed = history::changed(&site, &Range::default(), &Keep::of(&config)).unwrap();
-    // ... which is edited before `check` reads it.
-    repo.edit("backlog/A-1.md", "rank: 2", "rank: 3");
+    between();
     let checked = charter::pipeline::check(&site, &[]).unwrap();
     let history = changed.parse(Some(&checked.site)).unwrap();
     let ranks: Vec<_> = history.changes.iter().filter(|c| c.field == Field::Rank).collect();
     assert_eq!(ranks.len(), 1, "{ranks:#?}");
-    assert_eq!((ranks[0].before.as_deref(), ranks[0].after.as_deref()), (Some("1"), Some("2")), "the commit's rank");
+    (ranks[0].before.clone(), ranks[0].after.clone())
+}
+
+#[test]
+#[ignore = "needs git"]
+fn a_file_edited_after_git_vouched_for_it_is_read_from_git() {
+    let repo = re_ranked();
+    // The first half: git's index vouches for the work tree's A-1.md (rank 2), which is
+    // edited before `check` reads it.
+    let edit = || {
+        repo.edit("backlog/A-1.md", "rank: 2", "rank: 3");
+    };
+    assert_eq!(rank_change(&repo, edit), (Some("1".into()), Some("2".into())), "the commit's rank");
 }
 
 /// A file written in the second git's index was written is "racy": its stat cannot
@@ -273,30 +290,15 @@ fn a_file_edited_after_git_vouched_for_it_is_read_from_git() {
 #[test]
 #[ignore = "needs git"]
 fn a_racy_file_is_vouched_for_by_its_content() {
-    use charter::history::{self, Field, Keep, Range};
-    let mut repo = Repo::new();
+    let repo = re_ranked();
     repo.git(["config", "core.trustCTime", "false"]);
-    repo.write("charter.yaml", CONFIG)
-        .write("roadmap/INI-1.md", "---\ntitle: Guest checkout\nproduct_manager: pat\nhorizon: now\n---\n")
-        .write("backlog/A-1.md", &story("Address form", 1));
-    repo.commit(OLGA, "Start");
-    repo.edit("backlog/A-1.md", "rank: 1", "rank: 2");
-    repo.commit(OLGA, "Re-rank");
-    repo.settle();
     let file = repo.site().join("backlog/A-1.md");
     let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
     repo.edit("backlog/A-1.md", "rank: 2", "rank: 3");
     std::fs::File::options().write(true).open(&file).unwrap().set_modified(modified).unwrap();
     let index = repo.root().join(".git/index");
     std::fs::File::options().write(true).open(&index).unwrap().set_modified(modified).unwrap();
-    let site = repo.site();
-    let (config, _) = charter::config::Config::load(&site).unwrap();
-    let changed = history::changed(&site, &Range::default(), &Keep::of(&config)).unwrap();
-    let checked = charter::pipeline::check(&site, &[]).unwrap();
-    let history = changed.parse(Some(&checked.site)).unwrap();
-    let ranks: Vec<_> = history.changes.iter().filter(|c| c.field == Field::Rank).collect();
-    assert_eq!(ranks.len(), 1, "{ranks:#?}");
-    assert_eq!((ranks[0].before.as_deref(), ranks[0].after.as_deref()), (Some("1"), Some("2")), "the commit's rank");
+    assert_eq!(rank_change(&repo, || {}), (Some("1".into()), Some("2".into())), "the commit's rank");
 }
 
 /// A run killed between writing the cache's temporary file and renaming it leaves that
