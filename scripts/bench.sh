@@ -208,7 +208,8 @@ if part history; then
         --prepare "true" -n "charter audit, warm" "$charter audit $repo/site --format json" >/dev/null
     # The builds are timed in interleaved rounds (cold, warm, outside git, then again), so
     # that their ratio does not depend on the machine drifting between blocks of runs.
-    python3 - "$charter" "$repo" "$disk/nohistory-$n" "$out" "$runs" > "$disk/result-history-builds.json" <<'PY'
+    builds_json="$disk/result-history-builds.json"
+    python3 - "$charter" "$repo" "$disk/nohistory-$n" "$out" "$runs" > "$builds_json" <<'PY'
 import json, shutil, subprocess, sys, time
 charter, repo, outside, out, runs = sys.argv[1:]
 builds = {"build with history, cold": f"{repo}/site", "build with history, warm": f"{repo}/site",
@@ -227,11 +228,11 @@ for round in range(int(runs) + 1):  # the first round is the warm-up
 json.dump(times, sys.stdout)
 PY
     rm -rf "$out"
-    python3 - "$json" "$n" "$commits" >> "$report" <<'PY'
+    python3 - "$json" "$builds_json" "$n" "$commits" >> "$report" <<'PY'
 import json, sys
-path, n, commits = sys.argv[1:]
+path, builds_path, n, commits = sys.argv[1:]
 results = {r["command"]: r for r in json.load(open(path))["results"]}
-builds = json.load(open(path.replace("result-history.json", "result-history-builds.json")))
+builds = json.load(open(builds_path))
 for name, times in builds.items():
     times.sort()
     results[name] = {"median": times[len(times) // 2], "min": times[0], "max": times[-1]}

@@ -34,9 +34,10 @@ impl Console {
         for k in &last {
             *before.entry(k).or_default() += 1;
         }
+        let now = self.last.as_deref().unwrap_or_default();
         let mut new = vec![];
-        for d in warnings {
-            match before.get_mut(&key(d)) {
+        for (d, k) in warnings.iter().zip(now) {
+            match before.get_mut(k) {
                 Some(left) if *left > 0 => *left -= 1,
                 _ => new.push(d.clone()),
             }

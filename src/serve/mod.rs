@@ -188,7 +188,7 @@ fn rebuild(session: &mut Session, live: &Live, changes: &Changes, console: &mut 
         Ok(outcome) => (outcome, Ok(())),
         Err(err) => (Outcome::Failed(vec![unbuildable(&err)]), Err(err)),
     };
-    publish(live, outcome, (&before, console), announced.into_inner(), started);
+    publish(live, outcome, &before, console, announced.into_inner(), started);
     result
 }
 
@@ -209,7 +209,8 @@ fn unbuildable(err: &Error) -> Diagnostic {
 fn publish(
     live: &Live,
     outcome: Outcome,
-    (before, console): (&Snapshot, &mut Console),
+    before: &Snapshot,
+    console: &mut Console,
     announced: Option<u128>,
     started: Instant,
 ) {
