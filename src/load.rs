@@ -72,6 +72,9 @@ pub struct Inventory {
     /// Whether `themes/NAME/` exists for a `theme:` other than `default`.
     pub theme_dir_exists: bool,
     pub problems: Vec<Diagnostic>,
+    /// Whether content files are read with their git blob id ([`Source::blob`]): when
+    /// history will read them (`history:` on, and the site in a git work tree).
+    pub blob_ids: bool,
 }
 
 /// Whether a file or folder name is skipped: dot-files (Emacs lock links `.#x`, gedit's
@@ -115,6 +118,7 @@ pub fn inventory(root: &Path, config: &Config, exclude: &[PathBuf]) -> Inventory
     }
     inv.templates = walker.templates("templates", 1, &mut inv.problems);
     inv.content.sort();
+    inv.blob_ids = config.history.enabled && work_tree(root).is_some();
     inv
 }
 
@@ -314,16 +318,22 @@ fn link_problem(rel: &str, what: &str, help: &str) -> Diagnostic {
     Diagnostic::file(Rule::InvalidValue, rel, format!("symbolic link `{rel}` {what}; it is not published")).help(help)
 }
 
-/// Reads a file as UTF-8 text, or says why it cannot be used.
-pub fn read_text(rel: &str, path: &Path) -> Result<Source, Box<Diagnostic>> {
+/// Reads a file as UTF-8 text, or says why it cannot be used; with its git blob id
+/// when `blob_id` asks for it ([`Inventory::blob_ids`]).
+pub fn read_text(rel: &str, path: &Path, blob_id: bool) -> Result<Source, Box<Diagnostic>> {
     let bytes = std::fs::read(path).map_err(|err| {
         Box::new(
             Diagnostic::file(Rule::InvalidValue, rel, format!("cannot read file: {err}"))
                 .help("check that the file exists and is readable (permissions)"),
         )
     })?;
+    let blob = blob_id.then(|| gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, &bytes).ok());
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(Source::new(rel, path, text)),
+        Ok(text) => {
+            let mut source = Source::new(rel, path, text);
+            source.blob = blob.flatten();
+            Ok(source)
+        }
         Err(err) => {
             let at = err.utf8_error().valid_up_to();
             let source = Source::new(rel, path, String::from_utf8_lossy(err.as_bytes()).into_owned());
@@ -364,5 +374,21 @@ mod tests {
         for name in ["CHK-1.md", "_index.md", "#", "notes.md"] {
             assert!(!is_ignored_name(name), "{name}");
         }
+    }
+
+    /// The blob id is git's for the bytes as read, BOM included (`git hash-object`),
+    /// while the text drops the BOM: a version that only differs by its BOM is another.
+    #[test]
+    fn a_file_read_with_its_blob_id_has_gits() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.md");
+        std::fs::write(&path, "hello\n").unwrap();
+        let source = read_text("a.md", &path, true).unwrap();
+        assert_eq!(source.blob.unwrap().to_string(), "ce013625030ba8dba906f756967f9e9ca394464a");
+        assert_eq!(read_text("a.md", &path, false).unwrap().blob, None);
+        std::fs::write(&path, "\u{feff}hello\n").unwrap();
+        let source = read_text("a.md", &path, true).unwrap();
+        assert_eq!(source.text, "hello\n");
+        assert_eq!(source.blob.unwrap().to_string(), "c2d46024e14dbd9078bb0aafcf920bb8e7216455");
     }
 }

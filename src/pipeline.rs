@@ -57,7 +57,7 @@ pub fn model(root: &Path, exclude: &[PathBuf]) -> Result<Modelled, Error> {
     let (config, mut diagnostics) = Config::load(root)?;
     let mut inventory = load::inventory(root, &config, exclude);
     diagnostics.append(&mut inventory.problems);
-    let parsed = parse_all(&inventory.content);
+    let parsed = parse_all(&inventory.content, inventory.blob_ids);
     let site = assemble(root, config, &parsed, &inventory, &mut diagnostics);
     Ok(Modelled { site, inventory, diagnostics })
 }
@@ -85,18 +85,18 @@ pub fn check_texts(config: &str, files: &[(&str, &str)]) -> Vec<Diagnostic> {
 
 /// Reads and parses every content file, in parallel, letting go of each body once it
 /// is scanned (see [`Item::release_text`]).
-fn parse_all(entries: &[Entry]) -> Vec<ParsedFile> {
+fn parse_all(entries: &[Entry], blob_ids: bool) -> Vec<ParsedFile> {
     let parse = |entry| {
-        let mut parsed = parse_entry(entry);
+        let mut parsed = parse_entry(entry, blob_ids);
         parsed.item.iter_mut().for_each(Item::release_text);
         parsed
     };
     entries.par_iter().map(parse).collect()
 }
 
-/// Reads and parses one content file.
-pub fn parse_entry(entry: &Entry) -> ParsedFile {
-    match load::read_text(&entry.rel, &entry.path) {
+/// Reads and parses one content file (with its git blob id when `blob_id`).
+pub fn parse_entry(entry: &Entry, blob_id: bool) -> ParsedFile {
+    match load::read_text(&entry.rel, &entry.path, blob_id) {
         Ok(source) => parse::parse(entry, source),
         Err(d) => ParsedFile { item: None, diagnostics: vec![*d] },
     }

@@ -305,8 +305,8 @@ impl Session {
         self.reload_inventory()?;
         // Re-read every file: a folder event may hide changes to files inside it.
         let entries: Vec<Entry> = self.inventory.content.clone();
-        let buffers = &self.buffers;
-        let parsed: Vec<ParsedFile> = entries.par_iter().map(|e| parse_buffered(buffers, e)).collect();
+        let (buffers, blob_ids) = (&self.buffers, self.inventory.blob_ids);
+        let parsed: Vec<ParsedFile> = entries.par_iter().map(|e| parse_buffered(buffers, e, blob_ids)).collect();
         self.parsed = entries.into_iter().zip(parsed).map(|(e, p)| (e.rel.clone(), (e, p))).collect();
         // Buffers of files not yet saved are content too.
         let unsaved: BTreeSet<PathBuf> = self.buffers.keys().filter(|p| !p.is_file()).cloned().collect();
@@ -343,7 +343,7 @@ impl Session {
             let Some(entry) = Session::entry_for(&root, &ignore, path) else { continue };
             edited.push(entry.rel.clone());
             if self.buffers.contains_key(path) || path.is_file() {
-                let parsed = parse_buffered(&self.buffers, &entry);
+                let parsed = parse_buffered(&self.buffers, &entry, self.inventory.blob_ids);
                 added_or_removed |= self.parsed.insert(entry.rel.clone(), (entry, parsed)).is_none();
             } else {
                 added_or_removed |= self.parsed.remove(&entry.rel).is_some();
@@ -465,11 +465,12 @@ impl Session {
     }
 }
 
-/// Parses one content file from its unsaved buffer, else from the disk.
-fn parse_buffered(buffers: &BTreeMap<PathBuf, String>, entry: &Entry) -> ParsedFile {
+/// Parses one content file from its unsaved buffer, else from the disk (with its git
+/// blob id when `blob_id`; a buffer has none: history reads its versions from git).
+fn parse_buffered(buffers: &BTreeMap<PathBuf, String>, entry: &Entry, blob_id: bool) -> ParsedFile {
     match buffers.get(&entry.path) {
         Some(text) => parse::parse(entry, Source::new(entry.rel.clone(), entry.path.clone(), text.clone())),
-        None => pipeline::parse_entry(entry),
+        None => pipeline::parse_entry(entry, blob_id),
     }
 }
 

@@ -17,6 +17,11 @@ pub struct Source {
     pub path: PathBuf,
     /// The text with any leading BOM removed.
     pub text: String,
+    /// The git blob id of the file's bytes as read (BOM included), when the loader was
+    /// asked for it ([`crate::load::read_text`]): history takes `check`'s parse of the
+    /// file for the version with this id, knowing it parsed that very version, without
+    /// reading the file again (SPEC §11).
+    pub blob: Option<gix::ObjectId>,
     /// Byte offset of the start of each line, built when a position is first needed,
     /// so that locating many diagnostics in one big file stays linear.
     line_starts: OnceLock<Vec<usize>>,
@@ -31,7 +36,8 @@ pub struct Source {
 
 impl PartialEq for Source {
     fn eq(&self, other: &Source) -> bool {
-        (&self.rel, &self.path, &self.text, self.released) == (&other.rel, &other.path, &other.text, other.released)
+        (&self.rel, &self.path, &self.text, self.released, self.blob)
+            == (&other.rel, &other.path, &other.text, other.released, other.blob)
     }
 }
 
@@ -72,6 +78,7 @@ impl Source {
             rel: rel.into(),
             path: path.into(),
             text: as_read(text),
+            blob: None,
             line_starts: OnceLock::new(),
             released: None,
             read_again: OnceLock::new(),

@@ -130,7 +130,7 @@ impl From<gix::Error> for HistoryError {
 /// The first half of reading the history of the site at `site` over `range`: the
 /// commits, the content files each changed (from git's trees), and the versions of
 /// those files parsed, but for the versions the work tree holds, which `check` parses
-/// (git's index vouches for them). `keep` says which content files (site paths) count,
+/// (as git's index says; [`Changed::parse`] makes sure). `keep` says which content files (site paths) count,
 /// so `ignore:` globs apply to history as to the build. [`Changed::parse`] is the
 /// second half.
 ///
@@ -155,9 +155,9 @@ pub fn changed(site: &Path, range: &Range, keep: &Keep) -> Result<Changed, Histo
         .map(|steps| diff_run((&shared, &packs), steps, keep, &cache))
         .collect::<Result<_, _>>()?;
     let changed: BTreeSet<&str> = fresh(&runs).flat_map(|d| d.items.iter().flatten()).map(|f| f.rel.as_str()).collect();
-    let vouched = repo.work().vouched(&shared, changed.into_iter());
-    let runs = parse_versions((&shared, &packs), runs, &vouched)?;
-    Ok(Changed { shared, packs, runs, boundary: walked.boundary, cache, vouched })
+    let indexed = repo.work().indexed(&shared, changed.into_iter());
+    let runs = parse_versions((&shared, &packs), runs, &indexed)?;
+    Ok(Changed { shared, packs, runs, boundary: walked.boundary, cache })
 }
 
 /// The commits of `runs` read now (not known from the cache) that changed content files.
@@ -179,7 +179,7 @@ const VERSIONS_WINDOW: usize = 2048;
 fn parse_versions(
     repo: Repo,
     runs: Vec<Vec<Slot<Diffed>>>,
-    vouched: &repo::Vouched,
+    indexed: &repo::Indexed,
 ) -> Result<Vec<Vec<Slot<Parsing>>>, HistoryError> {
     let mut runs = runs.into_iter().peekable();
     let mut parsed = vec![];
@@ -189,8 +189,8 @@ fn parse_versions(
             commits += run.len();
             window.push(run);
         }
-        let versions = Versions::read(repo, &window, vouched)?;
-        parsed.extend(window.into_iter().map(|run| versions.pending_run(run, vouched)));
+        let versions = Versions::read(repo, &window, indexed)?;
+        parsed.extend(window.into_iter().map(|run| versions.pending_run(run, indexed)));
     }
     Ok(parsed)
 }
@@ -210,8 +210,6 @@ pub struct Changed {
     boundary: Option<String>,
     /// Where the results of the commits read now are kept for the next run.
     cache: cache::Cache,
-    /// The work tree's files git's index vouched for, and the blob each held then.
-    vouched: repo::Vouched,
 }
 
 /// One commit on its way through the halves: known from the cache, or being read (its
@@ -249,7 +247,8 @@ struct Pending {
 #[derive(Clone)]
 enum Side {
     Parsed(Parsed),
-    /// The blob the work tree holds: `check`'s parse of the file is this version.
+    /// The blob git's index says the work tree holds: `check`'s parse of the file is
+    /// this version when `check` read bytes with this id.
     WorkTree(ObjectId),
 }
 
@@ -300,11 +299,13 @@ impl Changed {
     /// item of, they are read from git and parsed.
     pub fn parse(self, work: Option<&Site>) -> Result<History, HistoryError> {
         let stories = work.into_iter().flat_map(|site| &site.stories);
-        let stories = stories.map(|s| (s.doc.source.rel.as_str(), Version::Story(s.clone())));
+        let stories = stories.map(|s| (&s.doc.source, Version::Story(s.clone())));
         let initiatives = work.into_iter().flat_map(|site| &site.initiatives);
-        let initiatives = initiatives.map(|i| (i.doc.source.rel.as_str(), Version::Initiative(i.clone())));
-        let still = self.vouched.unchanged();
-        let known: Known = stories.chain(initiatives).filter(|(rel, _)| still.contains(*rel)).collect();
+        let initiatives = initiatives.map(|i| (&i.doc.source, Version::Initiative(i.clone())));
+        let known: Known = stories
+            .chain(initiatives)
+            .filter_map(|(source, v)| Some((source.rel.as_str(), (source.blob?, v))))
+            .collect();
         let repo = (&self.shared, &self.packs);
         let runs: Vec<Vec<Slot<Read>>> =
             self.runs.into_par_iter().map(|run| compare_run(repo, run, &known)).collect::<Result<_, _>>()?;
@@ -333,8 +334,9 @@ impl Changed {
     }
 }
 
-/// The items `check` parsed from the work tree, by site path.
-type Known<'a> = HashMap<&'a str, Version>;
+/// The items `check` parsed from the work tree, by site path, with the blob id of the
+/// bytes it parsed.
+type Known<'a> = HashMap<&'a str, (ObjectId, Version)>;
 
 /// What one commit changed: items (when it touched the roadmap or backlog), and the
 /// docs pages it changed or created.
@@ -370,17 +372,17 @@ fn read(reader: &repo::Reader, known: &Known, parsing: Parsing) -> Result<Read, 
     Ok(Read { commit: parsing.commit, items, docs: parsing.docs })
 }
 
-/// A changed file with both sides parsed: a side the work tree holds is `check`'s item
-/// when `check` read that very version, else (a file `check` made no item of, or one
-/// edited between git's index vouching for it and `check` reading it) read from git
-/// and parsed.
+/// A changed file with both sides parsed: a side git's index says the work tree holds
+/// is `check`'s item when the bytes `check` parsed hash to that very version, else (a
+/// file `check` made no item of, one with uncommitted edits, or one edited since the
+/// index was written) read from git and parsed.
 fn finish(reader: &repo::Reader, known: &Known, file: &Pending) -> Result<FileChange, HistoryError> {
     let side = |side: &Side| -> Result<Parsed, HistoryError> {
         Ok(match side {
             Side::Parsed(parsed) => parsed.clone(),
             Side::WorkTree(id) => match known.get(file.rel.as_str()) {
-                Some(version) => Parsed::Item(version.clone()),
-                None => compare::parse_version(&file.rel, &reader.text(*id)?),
+                Some((blob, version)) if blob == id => Parsed::Item(version.clone()),
+                _ => compare::parse_version(&file.rel, &reader.text(*id)?),
             },
         })
     };
@@ -415,12 +417,12 @@ impl Versions {
     /// another run as often as not: collecting them from every run first parses it
     /// once instead of twice. The versions of one file are read together, by one
     /// reader, which holds those the others are stored as deltas against.
-    fn read(repo: Repo, runs: &[Vec<Slot<Diffed>>], vouched: &repo::Vouched) -> Result<Versions, HistoryError> {
+    fn read(repo: Repo, runs: &[Vec<Slot<Diffed>>], indexed: &repo::Indexed) -> Result<Versions, HistoryError> {
         let files = fresh(runs).flat_map(|d| d.items.iter().flatten());
         let sides = files.flat_map(|f| [f.before, f.after].into_iter().flatten().map(move |id| (id, f.rel.as_str())));
         let mut seen = HashSet::new();
         let mut missing: Vec<(ObjectId, &str)> =
-            sides.filter(|(id, rel)| !vouched.holds(rel, *id) && seen.insert((*id, *rel))).collect();
+            sides.filter(|(id, rel)| !indexed.holds(rel, *id) && seen.insert((*id, *rel))).collect();
         missing.sort_by_key(|(_, rel)| *rel);
         let share = missing.len().div_ceil(rayon::current_num_threads() * 4).max(1);
         let read = |chunk: &[(ObjectId, &str)]| {
@@ -435,9 +437,9 @@ impl Versions {
 
     /// One run's commits with both sides of each changed file: parsed, or left to
     /// `check` when the work tree holds them.
-    fn pending_run(&self, run: Vec<Slot<Diffed>>, vouched: &repo::Vouched) -> Vec<Slot<Parsing>> {
+    fn pending_run(&self, run: Vec<Slot<Diffed>>, indexed: &repo::Indexed) -> Vec<Slot<Parsing>> {
         let parsing = |diffed: Diffed| {
-            let items = diffed.items.iter().map(|files| self.pending(files, vouched)).collect();
+            let items = diffed.items.iter().map(|files| self.pending(files, indexed)).collect();
             Parsing { commit: diffed.commit, items, docs: diffed.docs }
         };
         let slot = |slot| match slot {
@@ -447,9 +449,9 @@ impl Versions {
         run.into_iter().map(slot).collect()
     }
 
-    fn pending(&self, files: &[FileDiff], vouched: &repo::Vouched) -> Vec<Pending> {
+    fn pending(&self, files: &[FileDiff], indexed: &repo::Indexed) -> Vec<Pending> {
         let get = |id: Option<ObjectId>, rel: &String| match id {
-            Some(id) if vouched.holds(rel, id) => Side::WorkTree(id),
+            Some(id) if indexed.holds(rel, id) => Side::WorkTree(id),
             Some(id) => Side::Parsed(self.parsed[&(id, rel.clone())].clone()),
             None => Side::Parsed(Parsed::Absent),
         };

@@ -11,15 +11,13 @@ use super::{Commit, HistoryError, Range, tree};
 use crate::config::CONFIG_FILE;
 use crate::model::Date;
 use gix::ObjectId;
-use gix::index::entry::{Flags, Mode, Stat};
-use gix::index::fs::Metadata;
+use gix::index::entry::Mode;
 use gix::object::Kind;
 use gix::objs::FindExt;
 use gix::objs::tree::EntryRef;
-use rayon::prelude::*;
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::collections::HashMap;
+use std::path::Path;
 use std::rc::Rc;
 
 /// Bytes of decoded commits and small trees kept while finding the site in each commit.
@@ -253,7 +251,7 @@ impl SiteRepo {
 
     /// Where the site's files are in the work tree.
     pub fn work(&self) -> WorkFiles {
-        WorkFiles { root: self.repo.workdir().map(Path::to_path_buf), prefix: self.prefix.clone() }
+        WorkFiles { worktree: self.repo.workdir().is_some(), prefix: self.prefix.clone() }
     }
 
     /// A handle for one thread that compares steps: the repository can be shared
@@ -269,91 +267,46 @@ impl SiteRepo {
 
 /// Where the site's files are in the work tree, to ask git's index which blob each holds.
 pub struct WorkFiles {
-    /// The work tree's root; `None` in a bare repository.
-    root: Option<PathBuf>,
+    /// Whether the repository has a work tree (not bare).
+    worktree: bool,
     /// The site folder's path components inside the repository.
     prefix: Vec<String>,
 }
 
 impl WorkFiles {
-    /// The blob each file (site path) holds in the work tree, for the files git's index
-    /// vouches for, as `git status` trusts it: the file's stat is what the index
-    /// recorded with the blob, and, when the file was written so close to the index
-    /// that an edit in the same instant could hide ("racy" files), its content hashes
-    /// to the blob. Other files, and all of them without an index, are left out: their
-    /// versions are read from git.
-    pub fn vouched<'a>(&self, shared: &gix::ThreadSafeRepository, rels: impl Iterator<Item = &'a str>) -> Vouched {
+    /// The blob git's index records for each file (site path) that has one: the version
+    /// the work tree most likely holds, which `check` then parses, so history need not
+    /// read and parse it from git. Only a guess, cheap to make (no file is looked at):
+    /// `check` hashes the bytes it reads ([`crate::source::Source::blob`]), and a version
+    /// the work tree turns out not to hold is read from git after all.
+    pub fn indexed<'a>(&self, shared: &gix::ThreadSafeRepository, rels: impl Iterator<Item = &'a str>) -> Indexed {
         let rels: Vec<&str> = rels.collect();
-        if rels.is_empty() {
-            // Every commit came from history's cache: no index to read.
-            return Vouched::default();
+        if rels.is_empty() || !self.worktree {
+            // Every commit came from history's cache, or there is no work tree.
+            return Indexed::default();
         }
         let repo = shared.to_thread_local();
-        let (Some(root), Ok(Some(index)), Ok(options)) = (&self.root, repo.try_index(), repo.stat_options()) else {
-            return Vouched::default();
+        let Ok(Some(index)) = repo.try_index() else { return Indexed::default() };
+        let prefix: String = self.prefix.iter().map(|p| format!("{p}/")).collect();
+        let blob = |rel: &&str| {
+            let entry = index.entry_by_path(format!("{prefix}{rel}").as_str().into())?;
+            (entry.mode == Mode::FILE || entry.mode == Mode::FILE_EXECUTABLE).then(|| (rel.to_string(), entry.id))
         };
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        let vouch = |rel: &&str| {
-            let path: String = self.prefix.iter().map(|p| format!("{p}/")).chain([rel.to_string()]).collect();
-            let entry = index.entry_by_path(path.as_str().into())?;
-            let unusual = Flags::ASSUME_VALID | Flags::SKIP_WORKTREE | Flags::INTENT_TO_ADD;
-            let plain = entry.stage_raw() == 0 && !entry.flags.intersects(unusual);
-            let file = entry.mode == Mode::FILE || entry.mode == Mode::FILE_EXECUTABLE;
-            if !plain || !file {
-                return None;
-            }
-            let on_disk_path = root.join(&path);
-            let on_disk = stat(&on_disk_path)?;
-            let racy = entry.stat.is_racy(index.timestamp(), options);
-            let clean = entry.stat.matches(&on_disk, options)
-                && (!racy || (u64::from(on_disk.mtime.secs) < now && holds_blob(&on_disk_path, entry.id)));
-            clean.then(|| (rel.to_string(), (entry.id, on_disk_path, on_disk)))
-        };
-        Vouched { files: rels.par_iter().filter_map(vouch).collect(), options: Some(options) }
+        Indexed { files: rels.iter().filter_map(blob).collect() }
     }
 }
 
-/// The work tree's files git's index vouched for: the blob each held, where it is and
-/// its stat then.
+/// The blob git's index records for each work tree file history asked about.
 #[derive(Default)]
-pub struct Vouched {
-    files: HashMap<String, (ObjectId, PathBuf, Stat)>,
-    options: Option<gix::index::entry::stat::Options>,
+pub struct Indexed {
+    files: HashMap<String, ObjectId>,
 }
 
-impl Vouched {
-    /// Whether the work tree held the blob `id` at `rel` when vouched for.
+impl Indexed {
+    /// Whether the index records the blob `id` at `rel`.
     pub fn holds(&self, rel: &str, id: ObjectId) -> bool {
-        self.files.get(rel).is_some_and(|(held, ..)| *held == id)
+        self.files.get(rel) == Some(&id)
     }
-
-    /// The files vouched for whose stat has not changed since: those still holding
-    /// their blob. Comparing with the stat seen when vouching (not the index's) needs
-    /// no racy file hashed again.
-    pub fn unchanged(&self) -> HashSet<String> {
-        let Some(options) = self.options else { return HashSet::new() };
-        let same = |(rel, (_, path, then)): (&String, &(ObjectId, PathBuf, Stat))| {
-            stat(path).is_some_and(|now| then.matches(&now, options)).then(|| rel.clone())
-        };
-        self.files.par_iter().filter_map(same).collect()
-    }
-}
-
-/// A file's stat as git's index records it; `None` when it cannot be read.
-fn stat(path: &Path) -> Option<Stat> {
-    Stat::from_fs(&Metadata::from_path_no_follow(path).ok()?).ok()
-}
-
-/// Whether the file at `path` holds the blob `id`, byte for byte: how a racy entry is
-/// vouched for, as `git status` does. A fresh clone or checkout writes its files and
-/// its index within the same second, so most entries are racy until git refreshes
-/// the index; reading them from git instead would parse thousands of versions again.
-/// Only a file last written before the current second is hashed: an edit after the
-/// hash then changes the stat [`Vouched::unchanged`] compares, even where it counts
-/// whole seconds.
-fn holds_blob(path: &Path, id: ObjectId) -> bool {
-    let hash = |data: Vec<u8>| gix::objs::compute_hash(id.kind(), Kind::Blob, &data).ok();
-    std::fs::read(path).ok().and_then(hash) == Some(id)
 }
 
 /// One commit to compare: the site's tree in it and in each of its parents (`None`

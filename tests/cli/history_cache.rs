@@ -4,8 +4,9 @@
 //! `ignore:` globs, a renamed site folder, and for a second site of the same
 //! repository. A corrupt cache, or one that cannot be written, changes nothing.
 //!
-//! Also the race between git's index vouching for a work-tree file and `check` reading
-//! it: history never takes a version `check` read for the one git vouched for.
+//! Also the work tree's files: history takes `check`'s parse of a file for the version
+//! git's index records only when the bytes `check` read are that version, never for a
+//! file edited since, even one whose stat does not show the edit.
 
 use crate::support::git::Repo;
 use crate::support::output::{Tree, assert_same_tree};
@@ -242,7 +243,7 @@ fn a_corrupt_truncated_or_unwritable_cache_gives_the_cold_result() {
 }
 
 /// A repository whose one story was re-ranked from 1 to 2, settled: git's index
-/// vouches for the work tree's file.
+/// records the work tree's file as the last commit's version.
 fn re_ranked() -> Repo {
     let mut repo = Repo::new();
     repo.write("charter.yaml", CONFIG).write("backlog/A-1.md", &story("Address form", 1));
@@ -271,9 +272,9 @@ fn rank_change(repo: &Repo, between: impl FnOnce()) -> (Option<String>, Option<S
 
 #[test]
 #[ignore = "needs git"]
-fn a_file_edited_after_git_vouched_for_it_is_read_from_git() {
+fn a_file_edited_after_the_first_half_looked_at_the_index_is_read_from_git() {
     let repo = re_ranked();
-    // The first half: git's index vouches for the work tree's A-1.md (rank 2), which is
+    // The first half: git's index records the work tree's A-1.md as rank 2, which is
     // edited before `check` reads it.
     let edit = || {
         repo.edit("backlog/A-1.md", "rank: 2", "rank: 3");
@@ -282,14 +283,13 @@ fn a_file_edited_after_git_vouched_for_it_is_read_from_git() {
 }
 
 /// A file written in the second git's index was written is "racy": its stat cannot
-/// tell an edit made in that second, so git's index vouches for it only when its
-/// content hashes to the blob (as `git status` checks). Here the work tree's A-1.md is
-/// edited keeping its size, inode and modification time (the repository trusts no
-/// change time), with the index as new as the file: only its content shows the edit,
-/// and history must read the committed version from git, not take `check`'s.
+/// tell an edit made in that second. Here the work tree's A-1.md is edited keeping its
+/// size, inode and modification time (the repository trusts no change time), with the
+/// index as new as the file: only its content shows the edit, and history must read
+/// the committed version from git, not take `check`'s.
 #[test]
 #[ignore = "needs git"]
-fn a_racy_file_is_vouched_for_by_its_content() {
+fn a_file_edited_keeping_its_stat_is_read_from_git() {
     let repo = re_ranked();
     repo.git(["config", "core.trustCTime", "false"]);
     let file = repo.site().join("backlog/A-1.md");
