@@ -3,8 +3,9 @@
 //!
 //! Hand-written because gix applies deltas only inside its own pack look-up (its
 //! `delta::apply` is crate-private), which copies the base in and out of its cache;
-//! [`super::pack`] applies a delta onto a tree it already holds. The format is short
-//! and fixed (git's `patch-delta.c`): two sizes, then instructions.
+//! [`super::pack`] applies a delta onto a version it already holds, as bytes or, for a
+//! tree, as pieces of the base ([`super::rope`]). The format is short and fixed (git's
+//! `patch-delta.c`): two sizes, then instructions.
 
 /// Why a delta could not be applied: the pack is damaged.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -12,6 +13,28 @@
 pub struct BadDelta(&'static str);
 
 /// Builds into `out` (cleared first) the object that `delta` makes of `base`.
+pub fn apply(base: &[u8], delta: &[u8], out: &mut Vec<u8>) -> Result<(), BadDelta> {
+    let (ops, expected) = ops(base.len(), delta)?;
+    out.clear();
+    out.try_reserve(expected).map_err(|_| BadDelta("the result is too large"))?;
+    for op in ops {
+        match op? {
+            Op::Copy(from, to) => out.extend_from_slice(&base[from..to]),
+            Op::Insert(from, to) => out.extend_from_slice(&delta[from..to]),
+        }
+    }
+    Ok(())
+}
+
+/// One instruction of a delta: a range of the base to copy, or of the delta itself to
+/// insert (start and end offsets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Copy(usize, usize),
+    Insert(usize, usize),
+}
+
+/// A delta's instructions, each checked, and the size of the result they build.
 ///
 /// The delta starts with the base's size and the result's size, each a little-endian
 /// number in 7-bit groups; then each instruction is one byte: with its high bit set, a
@@ -19,43 +42,76 @@ pub struct BadDelta(&'static str);
 /// next three which size bytes; a size of 0 means 0x10000); else, 1 to 127, an insert
 /// of that many bytes that follow; 0 is reserved. Any inconsistency is an error, and
 /// the result never grows past the size the delta announced.
-pub fn apply(base: &[u8], delta: &[u8], out: &mut Vec<u8>) -> Result<(), BadDelta> {
+pub fn ops(base: usize, delta: &[u8]) -> Result<(Ops<'_>, usize), BadDelta> {
     let mut at = 0;
-    if size(delta, &mut at)? != base.len() as u64 {
+    if size(delta, &mut at)? != base as u64 {
         return Err(BadDelta("its base has another size"));
     }
     let expected = usize::try_from(size(delta, &mut at)?).map_err(|_| BadDelta("the result is too large"))?;
-    out.clear();
-    out.try_reserve(expected).map_err(|_| BadDelta("the result is too large"))?;
-    while let Some(&op) = delta.get(at) {
-        at += 1;
-        let bytes = match op {
+    Ok((Ops { delta, at, base, left: expected, failed: false }, expected))
+}
+
+/// The instructions of a delta, from [`ops`].
+pub struct Ops<'d> {
+    delta: &'d [u8],
+    /// Where the next instruction starts.
+    at: usize,
+    /// The base's size.
+    base: usize,
+    /// How many bytes of the result are still to come.
+    left: usize,
+    /// Whether an instruction was bad: there is none after it.
+    failed: bool,
+}
+
+impl Iterator for Ops<'_> {
+    type Item = Result<Op, BadDelta>;
+
+    fn next(&mut self) -> Option<Result<Op, BadDelta>> {
+        if self.failed {
+            return None;
+        }
+        let op = match self.delta.get(self.at) {
+            Some(_) => self.op(),
+            None if self.left == 0 => return None,
+            None => Err(BadDelta("the result is shorter than announced")),
+        };
+        self.failed = op.is_err();
+        Some(op)
+    }
+}
+
+impl Ops<'_> {
+    fn op(&mut self) -> Result<Op, BadDelta> {
+        let (delta, at) = (self.delta, &mut self.at);
+        let op = delta[*at];
+        *at += 1;
+        let (op, len) = match op {
             0 => return Err(BadDelta("instruction 0 is reserved")),
             1..=0x7f => {
-                let end = at + usize::from(op);
-                let bytes = delta.get(at..end).ok_or(BadDelta("an insert runs past its end"))?;
-                at = end;
-                bytes
+                let end = *at + usize::from(op);
+                if end > delta.len() {
+                    return Err(BadDelta("an insert runs past its end"));
+                }
+                let from = std::mem::replace(at, end);
+                (Op::Insert(from, end), end - from)
             }
             _ => {
-                let offset = number(delta, &mut at, op, 4)?;
-                let len = match number(delta, &mut at, op >> 4, 3)? {
+                let offset = number(delta, at, op, 4)?;
+                let len = match number(delta, at, op >> 4, 3)? {
                     0 => 0x10000,
                     len => len,
                 };
-                let end = offset.checked_add(len).ok_or(BadDelta("a copy runs past the base"))?;
-                base.get(offset..end).ok_or(BadDelta("a copy runs past the base"))?
+                let end = offset.checked_add(len).filter(|end| *end <= self.base);
+                (Op::Copy(offset, end.ok_or(BadDelta("a copy runs past the base"))?), len)
             }
         };
-        if bytes.len() > expected - out.len() {
+        if len > self.left {
             return Err(BadDelta("the result grows past its announced size"));
         }
-        out.extend_from_slice(bytes);
+        self.left -= len;
+        Ok(op)
     }
-    if out.len() != expected {
-        return Err(BadDelta("the result is shorter than announced"));
-    }
-    Ok(())
 }
 
 /// A size in the delta's header: 7 bits a byte, least significant first, the high

@@ -10,6 +10,7 @@ mod compare;
 mod delta;
 mod pack;
 mod repo;
+mod rope;
 mod tree;
 
 pub use authors::{Matched, Signature, identify};

@@ -11,6 +11,7 @@
 //! an alternate's pack, REF_DELTA, replaced objects) is left to gix.
 
 use super::HistoryError;
+use super::rope::Rope;
 use gix::ObjectId;
 use gix::object::Kind;
 use gix::odb::pack::Bundle;
@@ -34,6 +35,11 @@ const LARGEST_ENTRY: usize = 1 << 30;
 
 /// Buffers of objects let go that a reader keeps to decode the next ones into.
 const SPARE: usize = 4;
+
+/// The most pieces a tree decoded as pieces of its base ([`Rope`]) is made of; one
+/// with more is copied into one buffer. Each delta adds a few (git's chains are at
+/// most 50 deltas long), and a walk steps over each piece it skips.
+const MOST_PIECES: usize = 256;
 
 /// The repository's own packs, opened once and shared by the threads that read them.
 pub struct Packs {
@@ -87,7 +93,7 @@ enum Key {
 /// One decoded object.
 struct Held {
     kind: Kind,
-    data: Rc<Vec<u8>>,
+    data: Rope,
     /// When it was last used: its place in [`Objects::order`].
     used: u64,
 }
@@ -133,7 +139,7 @@ impl<'p> Objects<'p> {
     /// An object's data: held, or decoded from a pack and then held. `None` when it is
     /// not in a pack in a form read here: the caller reads it through gix (and may
     /// hand it to [`Objects::hold`]).
-    pub fn get(&mut self, id: &ObjectId, kind: Kind) -> Result<Option<Rc<Vec<u8>>>, HistoryError> {
+    pub fn get(&mut self, id: &ObjectId, kind: Kind) -> Result<Option<Rope>, HistoryError> {
         if let Some(key) = self.ids.get(id).copied().filter(|key| self.held.contains_key(key)) {
             return Ok(self.touch(key, kind));
         }
@@ -147,12 +153,12 @@ impl<'p> Objects<'p> {
 
     /// Holds an object read elsewhere (not from a pack, or not in a form read here).
     pub fn hold(&mut self, id: ObjectId, kind: Kind, data: Rc<Vec<u8>>) {
-        self.keep(Key::Elsewhere(id), kind, data);
+        self.keep(Key::Elsewhere(id), kind, Rope::whole(data));
         self.ids.insert(id, Key::Elsewhere(id));
     }
 
     /// A held object's data, now the most recently used; `None` if it is not of `kind`.
-    fn touch(&mut self, key: Key, kind: Kind) -> Option<Rc<Vec<u8>>> {
+    fn touch(&mut self, key: Key, kind: Kind) -> Option<Rope> {
         self.clock += 1;
         let held = self.held.get_mut(&key).filter(|h| h.kind == kind)?;
         held.used = self.clock;
@@ -162,19 +168,21 @@ impl<'p> Objects<'p> {
 
     /// Holds an object, letting the least recently used go beyond `budget` (their
     /// buffers kept for the next objects, when no one else holds them).
-    fn keep(&mut self, key: Key, kind: Kind, data: Rc<Vec<u8>>) {
+    /// A version made of pieces counts as many bytes as it holds, though most are its
+    /// base's: a budget of bytes then holds as many versions as when each was copied.
+    fn keep(&mut self, key: Key, kind: Kind, data: Rope) {
         self.clock += 1;
-        self.bytes += data.capacity();
+        self.bytes += data.len();
         if let Some(old) = self.held.insert(key, Held { kind, data, used: self.clock }) {
-            self.bytes -= old.data.capacity();
+            self.bytes -= old.data.len();
         }
         self.order.push_back((self.clock, key));
         while self.bytes > self.budget && self.held.len() > 2 {
             let Some((used, key)) = self.order.pop_front() else { break };
             if self.held.get(&key).is_some_and(|h| h.used == used) {
                 let gone = self.held.remove(&key).expect("a held object");
-                self.bytes -= gone.data.capacity();
-                self.spare(Rc::try_unwrap(gone.data).ok());
+                self.bytes -= gone.data.len();
+                self.spare(gone.data.into_vec());
             }
         }
         // The ids of objects let go, and the times of objects used again since.
@@ -201,7 +209,7 @@ impl<'p> Objects<'p> {
     /// have their bases among versions it never reads (newer ones, another thread's),
     /// and the next versions are deltas against the same ones. `None` for a REF_DELTA
     /// in the chain or a base not of `kind` (gix reports what is wrong with it).
-    fn decode(&mut self, at: Location, kind: Kind) -> Result<Option<Rc<Vec<u8>>>, HistoryError> {
+    fn decode(&mut self, at: Location, kind: Kind) -> Result<Option<Rope>, HistoryError> {
         let packs = self.packs;
         let pack = &packs.bundles[at.pack].pack;
         let mut chain = vec![];
@@ -236,32 +244,46 @@ impl<'p> Objects<'p> {
     }
 
     /// A whole object's data, inflated and held.
-    fn whole(&mut self, at: Location, kind: Kind, entry: &Entry) -> Result<Rc<Vec<u8>>, HistoryError> {
+    fn whole(&mut self, at: Location, kind: Kind, entry: &Entry) -> Result<Rope, HistoryError> {
         let packs = self.packs;
         let mut out = self.spare.pop().unwrap_or_default();
         inflate(&packs.bundles[at.pack].pack, entry, &mut self.inflate, &mut out)?;
         Ok(self.keep_new(at, kind, out))
     }
 
-    /// A delta entry applied onto its base's data, held.
-    fn apply(&mut self, pack: usize, kind: Kind, delta: &Entry, base: &[u8]) -> Result<Rc<Vec<u8>>, HistoryError> {
+    /// A delta entry applied onto its base's data, held: a tree as pieces of its base
+    /// and of the delta ([`Rope`]), a file's version as bytes (its parser reads them).
+    fn apply(&mut self, pack: usize, kind: Kind, delta: &Entry, base: &Rope) -> Result<Rope, HistoryError> {
         let packs = self.packs;
         let file = &packs.bundles[pack].pack;
+        let at = Location { pack, offset: delta.pack_offset() };
+        let damaged = |err: super::delta::BadDelta| {
+            HistoryError::Git(format!("{}: at offset {}: {err}", name(file), delta.pack_offset()))
+        };
+        if kind == Kind::Tree {
+            let mut instructions = vec![];
+            inflate(file, delta, &mut self.inflate, &mut instructions)?;
+            let mut rope = Rope::apply(base, &Rc::new(instructions)).map_err(damaged)?;
+            if rope.pieces() > MOST_PIECES {
+                rope = Rope::whole(Rc::new(rope.to_vec()));
+            }
+            self.keep(Key::Packed(at), kind, rope.clone());
+            return Ok(rope);
+        }
         inflate(file, delta, &mut self.inflate, &mut self.delta)?;
         let mut out = self.spare.pop().unwrap_or_default();
-        super::delta::apply(base, &self.delta, &mut out)
-            .map_err(|err| HistoryError::Git(format!("{}: at offset {}: {err}", name(file), delta.pack_offset())))?;
-        Ok(self.keep_new(Location { pack, offset: delta.pack_offset() }, kind, out))
+        super::delta::apply(&base.bytes(), &self.delta, &mut out).map_err(damaged)?;
+        Ok(self.keep_new(at, kind, out))
     }
 
     /// Holds a version just decoded, its id not known yet; a small one decoded into a
     /// large tree's buffer is held in a buffer of its size, the large one kept spare.
-    fn keep_new(&mut self, at: Location, kind: Kind, mut data: Vec<u8>) -> Rc<Vec<u8>> {
+    fn keep_new(&mut self, at: Location, kind: Kind, mut data: Vec<u8>) -> Rope {
         if data.capacity() > 2 * data.len() + 4096 {
             let fitted = data.clone();
             self.spare(Some(std::mem::replace(&mut data, fitted)));
         }
-        let data = Rc::new(data);
+        let data = Rope::whole(Rc::new(data));
         self.keep(Key::Packed(at), kind, data.clone());
         data
     }

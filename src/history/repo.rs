@@ -7,6 +7,7 @@
 
 use super::authors::{Signature, co_authors};
 use super::pack::{Objects, Packs};
+use super::rope::Rope;
 use super::{Commit, HistoryError, Range, tree};
 use crate::config::CONFIG_FILE;
 use crate::model::Date;
@@ -14,7 +15,7 @@ use gix::ObjectId;
 use gix::index::entry::Mode;
 use gix::object::Kind;
 use gix::objs::FindExt;
-use gix::objs::tree::EntryRef;
+use gix::objs::tree::EntryMode;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::Path;
@@ -63,11 +64,11 @@ impl Node {
 }
 
 /// A folder or a regular file; `None` for symbolic links and submodules.
-fn node(entry: &EntryRef<'_>) -> Option<Node> {
-    if entry.mode.is_tree() {
-        Some(Node::Tree(entry.oid.to_owned()))
-    } else if entry.mode.is_blob() {
-        Some(Node::File(entry.oid.to_owned()))
+fn node(mode: EntryMode, oid: ObjectId) -> Option<Node> {
+    if mode.is_tree() {
+        Some(Node::Tree(oid))
+    } else if mode.is_blob() {
+        Some(Node::File(oid))
     } else {
         None
     }
@@ -395,12 +396,16 @@ impl<'p> Reader<'p> {
         let (old_data, new_data) = (self.tree(old)?.unwrap_or_default(), self.tree(new)?.unwrap_or_default());
         let hash = self.repo.object_hash();
         let known = new.and_then(|id| self.starts.borrow_mut().remove(&id));
-        let new_starts = known.unwrap_or_else(|| tree::starts(&new_data, hash));
+        let new_starts = known.unwrap_or_else(|| tree::starts(&new_data.bytes(), hash));
         let mut walk = tree::Walk::new(&old_data, &new_data, &new_starts, hash);
         while let Some((left, right)) = walk.next_pair()? {
-            let name = left.or(right).map(|e| e.filename.to_string()).unwrap_or_default();
+            let name = left
+                .as_ref()
+                .or(right.as_ref())
+                .map(|e| String::from_utf8_lossy(&e.name).into_owned())
+                .unwrap_or_default();
             self.visit(
-                (left.and_then(|e| node(&e)), right.and_then(|e| node(&e))),
+                (left.as_ref().and_then(|e| node(e.mode, e.oid)), right.as_ref().and_then(|e| node(e.mode, e.oid))),
                 &format!("{path}/{name}"),
                 keep,
                 out,
@@ -437,7 +442,7 @@ impl<'p> Reader<'p> {
 
     /// A tree's raw data, from the packs or, for a tree they do not hold in a form
     /// read here, through gix.
-    fn tree(&self, id: Option<ObjectId>) -> Result<Option<Rc<Vec<u8>>>, HistoryError> {
+    fn tree(&self, id: Option<ObjectId>) -> Result<Option<Rope>, HistoryError> {
         let Some(id) = id else { return Ok(None) };
         let mut objects = self.objects.borrow_mut();
         if let Some(data) = objects.get(&id, Kind::Tree)? {
@@ -445,7 +450,7 @@ impl<'p> Reader<'p> {
         }
         // Never stored: a commit of nothing names it without the object existing.
         if id == ObjectId::empty_tree(id.kind()) {
-            return Ok(Some(Rc::default()));
+            return Ok(Some(Rope::default()));
         }
         let mut buf = vec![];
         let kind = self.repo.objects.find(&id, &mut buf).map_err(|err| HistoryError::Git(err.to_string()))?.kind;
@@ -454,13 +459,13 @@ impl<'p> Reader<'p> {
         }
         let data = Rc::new(buf);
         objects.hold(id, Kind::Tree, data.clone());
-        Ok(Some(data))
+        Ok(Some(Rope::whole(data)))
     }
 
     /// The sub-folder `name` of a tree, if it has one.
     fn child_tree(&self, tree: ObjectId, name: &str) -> Result<Option<ObjectId>, HistoryError> {
         let data = self.tree(Some(tree))?.unwrap_or_default();
-        for entry in gix::objs::TreeRefIter::from_bytes(&data, self.repo.object_hash()) {
+        for entry in gix::objs::TreeRefIter::from_bytes(&data.bytes(), self.repo.object_hash()) {
             let entry = entry.map_err(|err| HistoryError::Git(err.to_string()))?;
             if entry.filename == name.as_bytes() && entry.mode.is_tree() {
                 return Ok(Some(entry.oid.to_owned()));
@@ -472,7 +477,7 @@ impl<'p> Reader<'p> {
     /// A file's text (invalid UTF-8 replaced, as the parser would see it).
     pub fn text(&self, blob: ObjectId) -> Result<String, HistoryError> {
         if let Some(data) = self.objects.borrow_mut().get(&blob, Kind::Blob)? {
-            return Ok(String::from_utf8_lossy(&data).into_owned());
+            return Ok(String::from_utf8_lossy(&data.bytes()).into_owned());
         }
         Ok(String::from_utf8_lossy(&self.repo.find_blob(blob)?.data).into_owned())
     }
@@ -514,7 +519,7 @@ fn child_tree(repo: &gix::Repository, tree: ObjectId, name: &str) -> Result<Opti
 fn entries(repo: &gix::Repository, tree: ObjectId) -> Result<Vec<(String, Node)>, HistoryError> {
     let tree = repo.find_tree(tree)?;
     let decoded = tree.decode()?;
-    Ok(decoded.entries.iter().filter_map(|e| Some((e.filename.to_string(), node(e)?))).collect())
+    Ok(decoded.entries.iter().filter_map(|e| Some((e.filename.to_string(), node(e.mode, e.oid.to_owned())?))).collect())
 }
 
 /// A commit as plain data: hash, author and co-authors, date.

@@ -11,7 +11,9 @@
 //! stepping through it, and then handed from one comparison to the next.
 
 use super::HistoryError;
-use gix::objs::tree::EntryRef;
+use super::rope::Rope;
+use gix::ObjectId;
+use gix::objs::tree::EntryMode;
 use std::cmp::Ordering;
 
 /// Where each entry of a tree starts, in order, and then the tree's length.
@@ -34,14 +36,22 @@ pub fn starts(data: &[u8], hash: gix::hash::Kind) -> Starts {
     starts
 }
 
+/// One entry of a tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub name: Vec<u8>,
+    pub mode: EntryMode,
+    pub oid: ObjectId,
+}
+
 /// A pair of entries that differ: the same name with another id, or an entry on one
 /// side only.
-pub type Pair<'a> = (Option<EntryRef<'a>>, Option<EntryRef<'a>>);
+pub type Pair = (Option<Entry>, Option<Entry>);
 
 /// A merge pass over two versions of a tree, yielding the entries that differ.
 pub struct Walk<'a> {
-    old: &'a [u8],
-    new: &'a [u8],
+    old: &'a Rope,
+    new: &'a Rope,
     /// Positions of the cursors in `old` and `new`: entry starts.
     at: (usize, usize),
     new_starts: &'a [u32],
@@ -52,12 +62,12 @@ pub struct Walk<'a> {
 impl<'a> Walk<'a> {
     /// A walk over `old` and `new` (empty for an absent tree), `new_starts` being
     /// `new`'s entry starts.
-    pub fn new(old: &'a [u8], new: &'a [u8], new_starts: &'a [u32], hash: gix::hash::Kind) -> Walk<'a> {
+    pub fn new(old: &'a Rope, new: &'a Rope, new_starts: &'a [u32], hash: gix::hash::Kind) -> Walk<'a> {
         Walk { old, new, at: (0, 0), new_starts, old_starts: vec![], hash }
     }
 
     /// The next pair of entries that differ; `None` at the end of both trees.
-    pub fn next_pair(&mut self) -> Result<Option<Pair<'a>>, HistoryError> {
+    pub fn next_pair(&mut self) -> Result<Option<Pair>, HistoryError> {
         loop {
             self.skip_same();
             let (x, y) = (peek(self.old, self.at.0, self.hash)?, peek(self.new, self.at.1, self.hash)?);
@@ -77,7 +87,7 @@ impl<'a> Walk<'a> {
                 self.at.1 += len;
             }
             let (left, right) = (left.map(|(e, _)| e), right.map(|(e, _)| e));
-            if left.map(|e| e.oid) != right.map(|e| e.oid) {
+            if left.as_ref().map(|e| e.oid) != right.as_ref().map(|e| e.oid) {
                 return Ok(Some((left, right)));
             }
         }
@@ -93,7 +103,7 @@ impl<'a> Walk<'a> {
     /// there, noting where they start in the older tree.
     fn skip_same(&mut self) {
         let (a, b) = self.at;
-        let limit = b + common_prefix(&self.old[a..], &self.new[b..]);
+        let limit = b + common_prefix(self.old, a, self.new, b);
         let from = self.new_starts.partition_point(|&s| (s as usize) < b);
         let to = self.new_starts.partition_point(|&s| (s as usize) <= limit).saturating_sub(1);
         if self.new_starts.get(from) != Some(&(b as u32)) {
@@ -107,29 +117,82 @@ impl<'a> Walk<'a> {
 }
 
 /// The entry at `at` and its length in bytes, decoded; `None` at the end.
-fn peek(data: &[u8], at: usize, hash: gix::hash::Kind) -> Result<Option<(EntryRef<'_>, usize)>, HistoryError> {
-    let rest = &data[at..];
+fn peek(data: &Rope, at: usize, hash: gix::hash::Kind) -> Result<Option<(Entry, usize)>, HistoryError> {
+    let (chunk, _) = data.chunk(at);
+    let whole = find_nul(chunk).is_some_and(|nul| nul + 1 + hash.len_in_bytes() <= chunk.len());
+    let gathered;
+    let rest = if whole || chunk.is_empty() {
+        chunk
+    } else {
+        gathered = gather(data, at, hash);
+        &gathered
+    };
     let mut iter = gix::objs::TreeRefIter::from_bytes(rest, hash);
     match iter.next().transpose() {
-        Ok(entry) => Ok(entry.map(|e| (e, iter.offset_to_next_entry(rest)))),
+        Ok(Some(e)) => {
+            let entry = Entry { name: e.filename.to_vec(), mode: e.mode, oid: e.oid.to_owned() };
+            Ok(Some((entry, iter.offset_to_next_entry(rest))))
+        }
+        Ok(None) => Ok(None),
         Err(err) => Err(HistoryError::Git(err.to_string())),
     }
 }
 
+/// The bytes of the entry at `at` that runs over pieces of `data`, copied: up to its
+/// name's end and its id, or to the end of a damaged tree.
+fn gather(data: &Rope, at: usize, hash: gix::hash::Kind) -> Vec<u8> {
+    let mut out = vec![];
+    let mut need = usize::MAX;
+    while out.len() < need {
+        let (chunk, _) = data.chunk(at + out.len());
+        if chunk.is_empty() {
+            break;
+        }
+        let from = out.len();
+        out.extend_from_slice(&chunk[..chunk.len().min(need - from)]);
+        if need == usize::MAX
+            && let Some(nul) = find_nul(&out[from..])
+        {
+            need = from + nul + 1 + hash.len_in_bytes();
+            out.truncate(need);
+        }
+    }
+    out
+}
+
 /// Git's order of tree entries: a folder sorts as if its name ended in `/`.
-fn git_order(a: &EntryRef<'_>, b: &EntryRef<'_>) -> Ordering {
+fn git_order(a: &Entry, b: &Entry) -> Ordering {
     // The common case, the same name on both sides, without walking the bytes twice.
-    if a.filename == b.filename && a.mode.is_tree() == b.mode.is_tree() {
+    if a.name == b.name && a.mode.is_tree() == b.mode.is_tree() {
         return Ordering::Equal;
     }
-    fn key<'e>(e: &EntryRef<'e>) -> impl Iterator<Item = u8> + 'e {
-        e.filename.iter().copied().chain(e.mode.is_tree().then_some(b'/'))
+    fn key(e: &Entry) -> impl Iterator<Item = u8> + '_ {
+        e.name.iter().copied().chain(e.mode.is_tree().then_some(b'/'))
     }
     key(a).cmp(key(b))
 }
 
+/// How many bytes two ropes hold alike from `a` in `x` and from `b` in `y`: pieces
+/// that come from the same bytes of the same buffer are skipped without reading them,
+/// others compared in blocks.
+fn common_prefix(x: &Rope, a: usize, y: &Rope, b: usize) -> usize {
+    let mut n = 0;
+    loop {
+        let ((cx, from_x), (cy, from_y)) = (x.chunk(a + n), y.chunk(b + n));
+        let len = cx.len().min(cy.len());
+        if len == 0 {
+            return n;
+        }
+        let same = if from_x == from_y { len } else { common_bytes(&cx[..len], &cy[..len]) };
+        n += same;
+        if same < len {
+            return n;
+        }
+    }
+}
+
 /// How many leading bytes two slices share, compared in blocks.
-fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+fn common_bytes(a: &[u8], b: &[u8]) -> usize {
     const BLOCK: usize = 256;
     let len = a.len().min(b.len());
     let mut at = 0;
@@ -159,6 +222,7 @@ fn find_nul(data: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::rc::Rc;
 
     const SHA1: gix::hash::Kind = gix::hash::Kind::Sha1;
 
@@ -185,12 +249,16 @@ mod tests {
 
     /// Every pair a walk yields, and the old tree's starts.
     fn walk(old: &[u8], new: &[u8]) -> (Vec<Named>, Starts) {
-        let new_starts = starts(new, SHA1);
+        walk_ropes(&Rope::whole(Rc::new(old.to_vec())), &Rope::whole(Rc::new(new.to_vec())))
+    }
+
+    fn walk_ropes(old: &Rope, new: &Rope) -> (Vec<Named>, Starts) {
+        let new_starts = starts(&new.bytes(), SHA1);
         let mut walk = Walk::new(old, new, &new_starts, SHA1);
         let mut pairs = vec![];
         while let Some((x, y)) = walk.next_pair().unwrap() {
-            let name = x.or(y).unwrap().filename.to_string();
-            let id = |e: EntryRef<'_>| e.oid.as_bytes()[19];
+            let name = String::from_utf8(x.as_ref().or(y.as_ref()).unwrap().name.clone()).unwrap();
+            let id = |e: Entry| e.oid.as_bytes()[19];
             pairs.push((name, x.map(id), y.map(id)));
         }
         (pairs, walk.old_starts())
@@ -237,7 +305,90 @@ mod tests {
             let (pairs, old_starts) = walk(&old_data, &new_data);
             assert_eq!(pairs, expected(&old, &new), "round {round}");
             assert_eq!(old_starts, starts(&old_data, SHA1), "round {round}");
+            // The same trees as pieces, as a delta makes the old one of the new one:
+            // pieces cut anywhere (inside names and ids too), the bytes both hold from
+            // the same buffer, the others from their own.
+            let (old_rope, new_rope) = pieces(&old_data, &new_data, &mut next);
+            assert_eq!(old_rope.to_vec(), old_data);
+            let (pairs, old_starts) = walk_ropes(&old_rope, &new_rope);
+            assert_eq!(pairs, expected(&old, &new), "round {round}, as pieces");
+            assert_eq!(old_starts, starts(&old_data, SHA1), "round {round}, as pieces");
         }
+    }
+
+    /// `old` and `new` as ropes: `new` cut in random pieces of one buffer, and `old`
+    /// built by a delta of copies of `new`'s common start and end and an insert of the
+    /// middle that differs, cut anywhere.
+    fn pieces(old: &[u8], new: &[u8], next: &mut impl FnMut(u64) -> u64) -> (Rope, Rope) {
+        let head = common_bytes(old, new);
+        let tail = common_bytes(
+            &old[head..].iter().rev().copied().collect::<Vec<_>>(),
+            &new[head..].iter().rev().copied().collect::<Vec<_>>(),
+        );
+        let mut ops: Vec<(bool, usize, usize)> = vec![];
+        let mut cut = |from: usize, to: usize, copy: bool, ops: &mut Vec<(bool, usize, usize)>| {
+            let mut at = from;
+            while at < to {
+                let end = (at + 1 + next(40) as usize).min(to);
+                ops.push((copy, at, end));
+                at = end;
+            }
+        };
+        cut(0, head, true, &mut ops);
+        cut(head, old.len() - tail, false, &mut ops);
+        let new_tail = new.len() - tail;
+        let mut tail_ops = vec![];
+        cut(new_tail, new.len(), true, &mut tail_ops);
+        ops.extend(tail_ops);
+        let mut delta = vec![];
+        for size in [new.len(), old.len()] {
+            let mut size = size;
+            while size >= 0x80 {
+                delta.push((size as u8 & 0x7f) | 0x80);
+                size >>= 7;
+            }
+            delta.push(size as u8);
+        }
+        let mut inserted = head;
+        for (copy, from, to) in ops {
+            if copy {
+                delta.extend([
+                    0x80 | 0x0f | 0x10,
+                    from as u8,
+                    (from >> 8) as u8,
+                    (from >> 16) as u8,
+                    0,
+                    (to - from) as u8,
+                ]);
+            } else {
+                delta.push((to - from) as u8);
+                delta.extend_from_slice(&old[inserted..inserted + to - from]);
+                inserted += to - from;
+            }
+        }
+        let new_rope = Rope::whole(Rc::new(new.to_vec()));
+        let new_rope = Rope::apply(&new_rope, &Rc::new(cut_delta(new, next))).unwrap();
+        (Rope::apply(&new_rope, &Rc::new(delta)).unwrap(), new_rope)
+    }
+
+    /// A delta that makes `data` of itself in pieces of random lengths.
+    fn cut_delta(data: &[u8], next: &mut impl FnMut(u64) -> u64) -> Vec<u8> {
+        let mut delta = vec![];
+        for size in [data.len(), data.len()] {
+            let mut size = size;
+            while size >= 0x80 {
+                delta.push((size as u8 & 0x7f) | 0x80);
+                size >>= 7;
+            }
+            delta.push(size as u8);
+        }
+        let mut at = 0;
+        while at < data.len() {
+            let end = (at + 1 + next(100) as usize).min(data.len());
+            delta.extend([0x80 | 0x0f | 0x10, at as u8, (at >> 8) as u8, (at >> 16) as u8, 0, (end - at) as u8]);
+            at = end;
+        }
+        delta
     }
 
     #[test]
@@ -255,9 +406,11 @@ mod tests {
     #[test]
     fn a_damaged_tree_is_an_error_not_a_panic() {
         let data = tree(&[("a.md".to_owned(), false, 1), ("b.md".to_owned(), false, 2)]);
+        let whole = Rope::whole(Rc::new(data.clone()));
         for cut in 1..data.len() {
             let new_starts = starts(&data[..cut], SHA1);
-            let mut walk = Walk::new(&data, &data[..cut], &new_starts, SHA1);
+            let damaged = Rope::whole(Rc::new(data[..cut].to_vec()));
+            let mut walk = Walk::new(&whole, &damaged, &new_starts, SHA1);
             while let Ok(Some(_)) = walk.next_pair() {}
         }
     }
