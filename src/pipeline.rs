@@ -29,17 +29,43 @@ pub struct Checked {
 /// Loads, parses and validates the site at `root`. `exclude` lists folders the walk
 /// skips (the output folder).
 pub fn check(root: &Path, exclude: &[PathBuf]) -> Result<Checked, Error> {
-    let Modelled { site, inventory, mut diagnostics } = model(root, exclude)?;
-    diagnostics.extend(validate::validate(&site));
-    let theme = match Theme::load(&site.config, &inventory, &site.statics) {
+    let modelled = model(root, exclude)?;
+    let findings = findings(&modelled);
+    Ok(modelled.checked(findings))
+}
+
+/// What [`check`] finds in a model beyond reading and parsing it: the rules'
+/// diagnostics and the theme's problems, and the theme when it loads. Apart from the
+/// model, so that a build reads history's file versions meanwhile, which need the
+/// model's items (see `cmd::build`).
+pub struct Findings {
+    diagnostics: Vec<Diagnostic>,
+    theme: Option<Theme>,
+}
+
+/// Runs the rules over a model and loads its theme.
+pub fn findings(modelled: &Modelled) -> Findings {
+    let site = &modelled.site;
+    let mut diagnostics = validate::validate(site);
+    let theme = match Theme::load(&site.config, &modelled.inventory, &site.statics) {
         Ok(theme) => Some(theme),
         Err(problems) => {
             diagnostics.extend(problems);
             None
         }
     };
-    let diagnostics = diag::finish(diagnostics, &site.config.rules);
-    Ok(Checked { site, inventory, diagnostics, theme })
+    Findings { diagnostics, theme }
+}
+
+impl Modelled {
+    /// The model with what [`findings`] found in it: checked, its diagnostics sorted
+    /// and `rules:` applied.
+    pub fn checked(self, findings: Findings) -> Checked {
+        let Modelled { site, inventory, mut diagnostics } = self;
+        diagnostics.extend(findings.diagnostics);
+        let diagnostics = diag::finish(diagnostics, &site.config.rules);
+        Checked { site, inventory, diagnostics, theme: findings.theme }
+    }
 }
 
 /// A site loaded and parsed into its model, not validated: its files, and the

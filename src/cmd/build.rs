@@ -3,6 +3,7 @@
 use crate::config::Config;
 use crate::diag::{self, Counts, Diagnostic};
 use crate::error::Error;
+use crate::history::{self, HistoryError};
 use crate::render::{self, Output, Stop};
 use crate::session::BuildArgs;
 use crate::theme::Theme;
@@ -24,23 +25,27 @@ struct Ready {
 }
 
 /// Validates the site and loads its theme; the diagnostics when it cannot be built.
-/// The history's commits and changed files are read from git while the site is
-/// checked (both need only charter.yaml); its file versions are parsed after, taking
-/// those the work tree holds from the check.
+/// The history's commits and changed files are read from git while the site is read
+/// and parsed (both need only charter.yaml); its file versions are then parsed and
+/// compared while the rules run, taking those the work tree holds from the model.
 fn prepare(args: &BuildArgs) -> Result<Result<Ready, Vec<Diagnostic>>, Error> {
-    let (checked, history) = rayon::join(
-        || pipeline::check(&args.site, std::slice::from_ref(&args.out)),
-        || Config::load(&args.site).ok().map(|(config, _)| crate::history::for_site(&args.site, &config)),
+    let (modelled, changed) = rayon::join(
+        || pipeline::model(&args.site, std::slice::from_ref(&args.out)),
+        || Config::load(&args.site).ok().map(|(config, _)| history::for_site(&args.site, &config)),
     );
-    let mut checked = checked?;
+    let modelled = modelled?;
+    let read = |changed: Option<Result<Option<history::Changed>, HistoryError>>| {
+        changed.transpose()?.flatten().map(|changed| changed.parse(Some(&modelled.site))).transpose()
+    };
+    let (findings, history) = rayon::join(|| pipeline::findings(&modelled), || read(changed));
+    let mut checked = modelled.checked(findings);
     let counts = Counts::of(&checked.diagnostics);
     let theme = checked.theme.take();
     let Some(theme) = theme.filter(|_| !counts.fails(args.deny_warnings)) else {
         return Ok(Err(checked.diagnostics));
     };
     let mut options = args.options(&checked.site.config);
-    let history = history.transpose()?.flatten().map(|changed| changed.parse(Some(&checked.site))).transpose()?;
-    options.history = history.map(std::sync::Arc::new);
+    options.history = history?.map(std::sync::Arc::new);
     Ok(Ok(Ready { checked, theme, options }))
 }
 

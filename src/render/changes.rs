@@ -11,6 +11,7 @@ use super::view::{Link, Views};
 use crate::history::{Commit, Field, History, ItemChange, ItemKind, identify};
 use crate::markdown;
 use crate::model::{InitiativeId, StoryId, Timeframe};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -77,9 +78,9 @@ impl std::ops::Deref for Changes {
 
 impl Changes {
     /// The whole history of one initiative: its own changes and its stories'.
-    pub fn of_initiative(&self, id: &str) -> Vec<ChangeEntry> {
+    pub fn of_initiative(&self, id: &str) -> Vec<&ChangeEntry> {
         let at = self.by_initiative.get(id).map_or(&[][..], Vec::as_slice);
-        at.iter().map(|&n| self.entries[n].clone()).collect()
+        at.iter().map(|&n| &self.entries[n]).collect()
     }
 }
 
@@ -89,7 +90,7 @@ pub fn entries(views: &Views, history: &History) -> Changes {
     let newest = history.commits.first().map_or(0, |c| c.time);
     let since = newest - i64::from(views.site.config.history.window_days) * 86_400;
     let entries: Vec<ChangeEntry> =
-        history.changes.iter().filter_map(|c| entry(views, c, c.commit.time > since)).collect();
+        history.changes.par_iter().filter_map(|c| entry(views, c, c.commit.time > since)).collect();
     let mut by_initiative: HashMap<String, Vec<usize>> = HashMap::new();
     for (n, e) in entries.iter().enumerate() {
         let initiative = match e.item_kind {
