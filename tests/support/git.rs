@@ -69,8 +69,8 @@ impl Repo {
     }
 
     /// Sets every file of the site an hour back and has git record that in its index, as
-    /// a checkout some time ago leaves it: git's index then vouches for each file, and
-    /// history takes the versions the work tree holds from `check` instead of reading them.
+    /// a checkout some time ago leaves it (no entry "racy"), so that a test shows the
+    /// work tree's files are judged by their content, not by their stat.
     pub fn settle(&self) -> &Repo {
         let back = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
         for entry in walkdir::WalkDir::new(self.site()).into_iter().map(Result::unwrap) {
