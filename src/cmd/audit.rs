@@ -13,7 +13,7 @@ use std::path::Path;
 /// versions the work tree holds are then taken from the model.
 pub fn run(site: &Path, range: &Range, format: Format, deny_warnings: bool) -> Result<Outcome, Error> {
     let changed = || -> Result<history::Changed, Error> {
-        Ok(history::changed(site, range, &history::Keep::of(&Config::load(site)?.0))?)
+        Ok(history::changed(site, range, &history::Keep::of(&Config::load(site)?.0), history::Locate::Fields)?)
     };
     // The site's model only: the audit's rules are not `check`'s, and need no theme.
     let (modelled, changed) = rayon::join(|| pipeline::model(site, &[site.join("public")]), changed);

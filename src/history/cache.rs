@@ -12,7 +12,7 @@
 
 use super::compare::{Field, ItemKind};
 use super::repo::Step;
-use super::{Commit, ItemChange, Keep, Note, Read, Signature};
+use super::{Commit, ItemChange, Keep, Locate, Note, Read, Signature};
 use crate::model::Date;
 use crate::source::Location;
 use gix::ObjectId;
@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Bumped whenever what is stored, or how it is computed, changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// The commits' results known from earlier runs, and those this run adds.
 pub struct Cache {
@@ -60,6 +60,8 @@ struct Entry {
     parents: Vec<Option<String>>,
     /// `None`: the commit changed no roadmap, backlog or docs file.
     read: Option<StoredRead>,
+    /// Whether its changes say where their fields sit (an audit's do, a build's not).
+    located: bool,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -90,8 +92,8 @@ struct StoredChange {
     b: Option<String>,
     a: Option<String>,
     file: String,
-    /// Line, column, width and the line's text.
-    at: (usize, usize, usize, String),
+    /// Line, column, width and the line's text, when located.
+    at: Option<(usize, usize, usize, String)>,
     ob: Option<String>,
     oa: Option<String>,
     i: Option<String>,
@@ -135,21 +137,23 @@ impl Cache {
         self.changed |= self.entries.len() != before;
     }
 
-    /// What `step`'s commit changed, if known from an earlier run with the same trees:
-    /// `Some(None)` for a commit that changed no content file.
-    pub fn get(&self, step: &Step) -> Option<Option<Read>> {
+    /// What `step`'s commit changed, if known from an earlier run with the same trees
+    /// (and its fields located, when `locate` asks): `Some(None)` for a commit that
+    /// changed no content file.
+    pub fn get(&self, step: &Step, locate: Locate) -> Option<Option<Read>> {
         let entry = self.entries.get(&step.id)?;
         let (site, parents) = trees(step);
-        if entry.site != site || entry.parents != parents {
+        if entry.site != site || entry.parents != parents || (locate == Locate::Fields && !entry.located) {
             return None;
         }
         Some(entry.read.as_ref().map(|read| read.to_read(&step.id)))
     }
 
-    /// Records what `step`'s commit changed.
-    pub fn insert(&mut self, step: &Step, read: Option<&Read>) {
+    /// Records what `step`'s commit changed, its fields located or not.
+    pub fn insert(&mut self, step: &Step, read: Option<&Read>, locate: Locate) {
         let (site, parents) = trees(step);
-        self.entries.insert(step.id, Entry { site, parents, read: read.map(StoredRead::of) });
+        let located = locate == Locate::Fields;
+        self.entries.insert(step.id, Entry { site, parents, read: read.map(StoredRead::of), located });
         self.changed = true;
     }
 
@@ -260,7 +264,7 @@ impl StoredChange {
             b: c.before.clone(),
             a: c.after.clone(),
             file: c.file.clone(),
-            at: (c.at.line, c.at.column, c.at.width, c.at.line_text.clone()),
+            at: c.at.as_ref().map(|at| (at.line, at.column, at.width, at.line_text.clone())),
             ob: c.owner_before.clone(),
             oa: c.owner_after.clone(),
             i: c.initiative.clone(),
@@ -269,7 +273,7 @@ impl StoredChange {
     }
 
     fn to_change(&self, commit: &Arc<Commit>) -> ItemChange {
-        let (line, column, width, line_text) = self.at.clone();
+        let at = self.at.clone().map(|(line, column, width, line_text)| Location { line, column, width, line_text });
         ItemChange {
             commit: commit.clone(),
             kind: self.k,
@@ -279,7 +283,7 @@ impl StoredChange {
             before: self.b.clone(),
             after: self.a.clone(),
             file: self.file.clone(),
-            at: Location { line, column, width, line_text },
+            at,
             owner_before: self.ob.clone(),
             owner_after: self.oa.clone(),
             initiative: self.i.clone(),

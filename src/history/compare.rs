@@ -4,7 +4,7 @@
 //! Nothing here knows git: it parses file texts and compares parsed versions into
 //! [`ItemChange`]s.
 
-use super::{Commit, ItemChange, Note};
+use super::{Commit, ItemChange, Locate, Note};
 use crate::frontmatter::{Part, Seg};
 use crate::load::{Entry, Section};
 use crate::model::{Initiative, Item, Story};
@@ -191,7 +191,11 @@ type Side = BTreeMap<(ItemKind, String), Version>;
 
 /// Compares the files one commit changed: every item created, deleted or with a field
 /// changed. Files that do not parse on either side are skipped with a note.
-pub fn compare(commit: &Arc<Commit>, files: &[FileChange], notes: &mut Vec<Note>) -> Vec<ItemChange> {
+pub fn compare(
+    (commit, locate): (&Arc<Commit>, Locate),
+    files: &[FileChange],
+    notes: &mut Vec<Note>,
+) -> Vec<ItemChange> {
     let (mut before, mut after) = (Side::new(), Side::new());
     for file in files {
         if let Some(side) = broken_side(&file.before, &file.after) {
@@ -203,7 +207,7 @@ pub fn compare(commit: &Arc<Commit>, files: &[FileChange], notes: &mut Vec<Note>
         insert(&mut after, &file.after);
     }
     let keys: std::collections::BTreeSet<_> = before.keys().chain(after.keys()).cloned().collect();
-    keys.iter().flat_map(|key| changes_of(commit, before.get(key), after.get(key))).collect()
+    keys.iter().flat_map(|key| changes_of((commit, locate), before.get(key), after.get(key))).collect()
 }
 
 /// One side of a file, parsed (cheap to clone: items are shared).
@@ -248,7 +252,7 @@ pub fn parse_version(rel: &str, text: &str) -> Parsed {
     }
 }
 
-fn changes_of(commit: &Arc<Commit>, old: Option<&Version>, new: Option<&Version>) -> Vec<ItemChange> {
+fn changes_of(commit: (&Arc<Commit>, Locate), old: Option<&Version>, new: Option<&Version>) -> Vec<ItemChange> {
     match (old, new) {
         (None, Some(v)) => vec![change(commit, (None, Some(v)), Field::Created, (None, Some(v.title().to_owned())))],
         (Some(v), None) => vec![change(commit, (Some(v), None), Field::Deleted, (Some(v.title().to_owned()), None))],
@@ -264,7 +268,7 @@ fn changes_of(commit: &Arc<Commit>, old: Option<&Version>, new: Option<&Version>
 }
 
 fn change(
-    commit: &Arc<Commit>,
+    (commit, locate): (&Arc<Commit>, Locate),
     (old, new): (Option<&Version>, Option<&Version>),
     field: Field,
     (before, after): (Option<String>, Option<String>),
@@ -279,7 +283,7 @@ fn change(
         before,
         after,
         file: shown.doc().source.rel.clone(),
-        at: shown.locate(field),
+        at: (locate == Locate::Fields).then(|| shown.locate(field)),
         owner_before: old.and_then(Version::owner),
         owner_after: new.and_then(Version::owner),
         initiative: shown.initiative(),
@@ -312,11 +316,15 @@ mod tests {
     fn a_changed_rank_points_at_the_new_value() {
         let mut notes = vec![];
         let changed = STORY.replace("rank: 2", "rank: 1");
-        let changes = compare(&commit(), &[file("backlog/A-1.md", Some(STORY), Some(&changed))], &mut notes);
+        let files = [file("backlog/A-1.md", Some(STORY), Some(&changed))];
+        let changes = compare((&commit(), Locate::Fields), &files, &mut notes);
         assert_eq!(changes.len(), 1);
         let c = &changes[0];
         assert_eq!((c.field, c.before.as_deref(), c.after.as_deref()), (Field::Rank, Some("2"), Some("1")));
-        assert_eq!((c.at.line, c.at.column, c.owner_after.as_deref()), (4, 7, Some("olga")));
+        let at = c.at.as_ref().unwrap();
+        assert_eq!((at.line, at.column, c.owner_after.as_deref()), (4, 7, Some("olga")));
+        // A build does not ask where the field is.
+        assert_eq!(compare((&commit(), Locate::No), &files, &mut notes)[0].at, None);
         assert!(notes.is_empty());
     }
 
@@ -324,9 +332,9 @@ mod tests {
     fn a_moved_file_is_not_a_change_and_a_broken_one_is_a_note() {
         let mut notes = vec![];
         let moved = [file("backlog/A-1.md", Some(STORY), None), file("backlog/old/A-1.md", None, Some(STORY))];
-        assert!(compare(&commit(), &moved, &mut notes).is_empty());
+        assert!(compare((&commit(), Locate::Fields), &moved, &mut notes).is_empty());
         let broken = [file("backlog/A-1.md", Some("---\ntitle: [\n---\n"), Some(STORY))];
-        assert!(compare(&commit(), &broken, &mut notes).is_empty());
+        assert!(compare((&commit(), Locate::Fields), &broken, &mut notes).is_empty());
         assert_eq!(notes.len(), 1);
         assert!(notes[0].message.contains("previous version does not parse"));
     }
@@ -344,9 +352,9 @@ mod tests {
     #[test]
     fn created_and_deleted_items_name_their_title() {
         let mut notes = vec![];
-        let changes = compare(&commit(), &[file("backlog/A-1.md", None, Some(STORY))], &mut notes);
+        let changes = compare((&commit(), Locate::Fields), &[file("backlog/A-1.md", None, Some(STORY))], &mut notes);
         assert_eq!((changes[0].field, changes[0].after.as_deref()), (Field::Created, Some("Form")));
-        let changes = compare(&commit(), &[file("backlog/A-1.md", Some(STORY), None)], &mut notes);
+        let changes = compare((&commit(), Locate::Fields), &[file("backlog/A-1.md", Some(STORY), None)], &mut notes);
         assert_eq!((changes[0].field, changes[0].owner_before.as_deref()), (Field::Deleted, Some("olga")));
     }
 }

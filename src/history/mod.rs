@@ -63,9 +63,9 @@ pub struct ItemChange {
     pub before: Option<String>,
     pub after: Option<String>,
     /// The file (relative to the site) of the commit's version (the old one for a
-    /// deletion), and where the field sits in it.
+    /// deletion), and where the field sits in it when asked for ([`Locate`]).
     pub file: String,
-    pub at: Location,
+    pub at: Option<Location>,
     /// The item's owner before and after the commit: the product owner of a story,
     /// the product manager of an initiative.
     pub owner_before: Option<String>,
@@ -140,7 +140,7 @@ impl From<gix::Error> for HistoryError {
 /// in runs of consecutive commits on all cores, each run with its own repository
 /// handle. Runs are kept in order, so the result does not depend on how many there are.
 /// Commits whose result the repository's cache holds (the `cache` module) need neither half.
-pub fn changed(site: &Path, range: &Range, keep: &Keep) -> Result<Changed, HistoryError> {
+pub fn changed(site: &Path, range: &Range, keep: &Keep, locate: Locate) -> Result<Changed, HistoryError> {
     let repo = repo::SiteRepo::open(site)?;
     let walked = repo.walk(range)?;
     let steps = repo.steps(&walked.commits)?;
@@ -153,12 +153,21 @@ pub fn changed(site: &Path, range: &Range, keep: &Keep) -> Result<Changed, Histo
     let run = steps.len().div_ceil(rayon::current_num_threads() * 4).clamp(1, LONGEST_RUN);
     let runs: Vec<Vec<Slot<Diffed>>> = steps
         .par_chunks(run)
-        .map(|steps| diff_run((&shared, &packs), steps, keep, &cache))
+        .map(|steps| diff_run((&shared, &packs), steps, keep, (&cache, locate)))
         .collect::<Result<_, _>>()?;
     let changed: BTreeSet<&str> = fresh(&runs).flat_map(|d| d.items.iter().flatten()).map(|f| f.rel.as_str()).collect();
     let indexed = repo.work().indexed(&shared, changed.into_iter());
     let runs = parse_versions((&shared, &packs), runs, &indexed)?;
-    Ok(Changed { shared, packs, runs, boundary: walked.boundary, cache })
+    Ok(Changed { shared, packs, runs, boundary: walked.boundary, cache, locate })
+}
+
+/// Whether each change says where its field sits in the commit's version of the file
+/// (`ItemChange::at`): the audit's diagnostics point there; the pages never do, and
+/// finding it parses each changed version's YAML a second time (with positions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Locate {
+    Fields,
+    No,
 }
 
 /// The commits of `runs` read now (not known from the cache) that changed content files.
@@ -211,6 +220,7 @@ pub struct Changed {
     boundary: Option<String>,
     /// Where the results of the commits read now are kept for the next run.
     cache: cache::Cache,
+    locate: Locate,
 }
 
 /// One commit on its way through the halves: known from the cache, or being read (its
@@ -259,12 +269,12 @@ fn diff_run(
     (shared, packs): Repo,
     steps: &[repo::Step],
     keep: &Keep,
-    cache: &cache::Cache,
+    (cache, locate): (&cache::Cache, Locate),
 ) -> Result<Vec<Slot<Diffed>>, HistoryError> {
     let reader = repo::Reader::new(shared, packs);
     let mut out = vec![];
     for step in steps {
-        match cache.get(step) {
+        match cache.get(step, locate) {
             Some(read) => out.push(Slot::Cached(read)),
             None => out.push(Slot::Fresh(step.clone(), diff(&reader, step, keep)?)),
         }
@@ -308,15 +318,18 @@ impl Changed {
             .filter_map(|(source, v)| Some((source.rel.as_str(), (source.blob?, v))))
             .collect();
         let repo = (&self.shared, &self.packs);
-        let runs: Vec<Vec<Slot<Read>>> =
-            self.runs.into_par_iter().map(|run| compare_run(repo, run, &known)).collect::<Result<_, _>>()?;
+        let runs: Vec<Vec<Slot<Read>>> = self
+            .runs
+            .into_par_iter()
+            .map(|run| compare_run(repo, run, (&known, self.locate)))
+            .collect::<Result<_, _>>()?;
         let mut cache = self.cache;
         let mut history = History { shallow_boundary: self.boundary, ..History::default() };
         for slot in runs.into_iter().flatten() {
             let read = match slot {
                 Slot::Cached(read) => read,
                 Slot::Fresh(step, read) => {
-                    cache.insert(&step, read.as_ref());
+                    cache.insert(&step, read.as_ref(), self.locate);
                     read
                 }
             };
@@ -348,25 +361,31 @@ struct Read {
 }
 
 /// Compares the files of consecutive commits.
-fn compare_run((shared, packs): Repo, run: Vec<Slot<Parsing>>, known: &Known) -> Result<Vec<Slot<Read>>, HistoryError> {
+fn compare_run(
+    (shared, packs): Repo,
+    run: Vec<Slot<Parsing>>,
+    (known, locate): (&Known, Locate),
+) -> Result<Vec<Slot<Read>>, HistoryError> {
     let reader = repo::Reader::new(shared, packs);
     let mut out = vec![];
     for slot in run {
         out.push(match slot {
             Slot::Cached(read) => Slot::Cached(read),
-            Slot::Fresh(step, parsing) => Slot::Fresh(step, parsing.map(|p| read(&reader, known, p)).transpose()?),
+            Slot::Fresh(step, parsing) => {
+                Slot::Fresh(step, parsing.map(|p| read(&reader, (known, locate), p)).transpose()?)
+            }
         });
     }
     Ok(out)
 }
 
 /// One commit's files compared.
-fn read(reader: &repo::Reader, known: &Known, parsing: Parsing) -> Result<Read, HistoryError> {
+fn read(reader: &repo::Reader, (known, locate): (&Known, Locate), parsing: Parsing) -> Result<Read, HistoryError> {
     let mut sides = parsing.items.iter().map(|files| files.iter().map(|f| finish(reader, known, f)).collect());
     let items = match sides.next() {
         Some(first) => {
             let first: Vec<FileChange> = first?;
-            Some(items(&parsing.commit, &first, sides)?)
+            Some(items((&parsing.commit, locate), &first, sides)?)
         }
         None => None,
     };
@@ -393,14 +412,14 @@ fn finish(reader: &repo::Reader, known: &Known, file: &Pending) -> Result<FileCh
 /// The item changes of one commit, from the files it changed against its first parent
 /// (and, in a merge, against the others).
 fn items(
-    commit: &Arc<Commit>,
+    (commit, locate): (&Arc<Commit>, Locate),
     first: &[FileChange],
     others: impl Iterator<Item = Result<Vec<FileChange>, HistoryError>>,
 ) -> Result<(Vec<ItemChange>, Vec<Note>), HistoryError> {
     let mut notes = vec![];
-    let mut changes = compare::compare(commit, first, &mut notes);
+    let mut changes = compare::compare((commit, locate), first, &mut notes);
     for other in others {
-        let seen = compare::compare(commit, &other?, &mut Vec::new());
+        let seen = compare::compare((commit, Locate::No), &other?, &mut Vec::new());
         changes.retain(|c| seen.iter().any(|s| same_change(s, c)));
     }
     Ok((changes, notes))
@@ -468,7 +487,7 @@ pub fn for_site(site: &Path, config: &crate::config::Config) -> Result<Option<Ch
     if !config.history.enabled {
         return Ok(None);
     }
-    match changed(site, &Range::default(), &Keep::of(config)) {
+    match changed(site, &Range::default(), &Keep::of(config), Locate::No) {
         Ok(changed) => Ok(Some(changed)),
         Err(HistoryError::NotARepository { .. }) => Ok(None),
         Err(err) => Err(err),

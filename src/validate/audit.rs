@@ -49,7 +49,11 @@ fn provenance(commit: &Commit) -> Provenance {
 fn refused(rule: Rule, site: &Site, c: &ItemChange, what: String, help: String) -> Diagnostic {
     let by = authors(&site.config.team, &c.commit);
     let message = format!("commit {} by {by} {what}", c.commit.short());
-    Diagnostic::located(rule, &c.file, c.at.clone(), message).help(help).provenance(provenance(&c.commit))
+    let d = match &c.at {
+        Some(at) => Diagnostic::located(rule, &c.file, at.clone(), message),
+        None => Diagnostic::file(rule, &c.file, message),
+    };
+    d.help(help).provenance(provenance(&c.commit))
 }
 
 fn from_to(c: &ItemChange) -> String {
