@@ -131,8 +131,9 @@ impl From<gix::Error> for HistoryError {
 /// The first half of reading the history of the site at `site` over `range`: the
 /// commits, the content files each changed (from git's trees), and the versions of
 /// those files parsed, but for the versions the work tree holds, which `check` parses
-/// (as git's index says; [`Changed::parse`] makes sure). `keep` says which content files (site paths) count,
-/// so `ignore:` globs apply to history as to the build. [`Changed::parse`] is the
+/// (as git's index says; [`Changed::parse`] makes sure). `keep` says which content
+/// files (site paths) count, so `ignore:` globs apply to history as to the build;
+/// `locate` whether changes say where their fields sit. [`Changed::parse`] is the
 /// second half.
 ///
 /// Finding the site's tree in each commit is sequential (it follows renames of the
