@@ -143,6 +143,35 @@ fn number(delta: &[u8], at: &mut usize, present: u8, count: u32) -> Result<usize
     Ok(value)
 }
 
+/// Deltas written by tests, in the format [`ops`] reads.
+#[cfg(test)]
+pub mod write {
+    /// A delta's start: the base's size, then the result's, 7 bits a byte.
+    pub fn header(base: usize, result: usize) -> Vec<u8> {
+        let mut out = vec![];
+        for mut size in [base, result] {
+            while size >= 0x80 {
+                out.push((size as u8 & 0x7f) | 0x80);
+                size >>= 7;
+            }
+            out.push(size as u8);
+        }
+        out
+    }
+
+    /// A copy of `len` bytes (1 to 0xffff) of the base from `from`.
+    pub fn copy(delta: &mut Vec<u8>, from: usize, len: usize) {
+        let [a, b, c, d, ..] = from.to_le_bytes();
+        delta.extend([0x80 | 0x0f | 0x30, a, b, c, d, len as u8, (len >> 8) as u8]);
+    }
+
+    /// An insert of `bytes` (1 to 127 of them).
+    pub fn insert(delta: &mut Vec<u8>, bytes: &[u8]) {
+        delta.push(bytes.len() as u8);
+        delta.extend_from_slice(bytes);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

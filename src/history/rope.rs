@@ -146,6 +146,7 @@ impl Rope {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::history::delta::write;
 
     /// Random deltas applied as pieces give what they give applied to bytes, over
     /// chains of versions, each the base of the next (as a pack's chains are).
@@ -163,37 +164,21 @@ mod tests {
                 let mut delta = vec![];
                 let mut out = 0;
                 for _ in 0..next(8) {
-                    if next(2) == 0 && !bytes.is_empty() {
+                    let len = if next(2) == 0 && !bytes.is_empty() {
                         let from = next(bytes.len());
                         let len = 1 + next((bytes.len() - from).min(0xffff));
-                        delta.extend([
-                            0x80 | 0x0f | 0x30,
-                            from as u8,
-                            (from >> 8) as u8,
-                            0,
-                            0,
-                            len as u8,
-                            (len >> 8) as u8,
-                        ]);
-                        out += len;
+                        write::copy(&mut delta, from, len);
+                        len
                     } else {
-                        let len = 1 + next(20);
-                        delta.push(len as u8);
-                        delta.extend((0..len).map(|_| next(256) as u8));
-                        out += len;
-                    }
+                        let inserted: Vec<u8> = (0..1 + next(20)).map(|_| next(256) as u8).collect();
+                        write::insert(&mut delta, &inserted);
+                        inserted.len()
+                    };
+                    out += len;
                 }
-                let mut header = vec![];
-                for size in [bytes.len(), out] {
-                    let mut size = size;
-                    while size >= 0x80 {
-                        header.push((size as u8 & 0x7f) | 0x80);
-                        size >>= 7;
-                    }
-                    header.push(size as u8);
-                }
-                header.extend(delta);
-                let delta = Rc::new(header);
+                let mut whole = write::header(bytes.len(), out);
+                whole.extend(delta);
+                let delta = Rc::new(whole);
                 let mut flat = vec![];
                 delta::apply(&bytes, &delta, &mut flat).unwrap();
                 rope = Rope::apply(&rope, &delta).unwrap();

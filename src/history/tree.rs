@@ -222,6 +222,7 @@ fn find_nul(data: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::history::delta::write;
     use std::rc::Rc;
 
     const SHA1: gix::hash::Kind = gix::hash::Kind::Sha1;
@@ -321,74 +322,36 @@ mod tests {
     /// middle that differs, cut anywhere.
     fn pieces(old: &[u8], new: &[u8], next: &mut impl FnMut(u64) -> u64) -> (Rope, Rope) {
         let head = common_bytes(old, new);
-        let tail = common_bytes(
-            &old[head..].iter().rev().copied().collect::<Vec<_>>(),
-            &new[head..].iter().rev().copied().collect::<Vec<_>>(),
-        );
-        let mut ops: Vec<(bool, usize, usize)> = vec![];
-        let mut cut = |from: usize, to: usize, copy: bool, ops: &mut Vec<(bool, usize, usize)>| {
-            let mut at = from;
-            while at < to {
-                let end = (at + 1 + next(40) as usize).min(to);
-                ops.push((copy, at, end));
-                at = end;
-            }
-        };
-        cut(0, head, true, &mut ops);
-        cut(head, old.len() - tail, false, &mut ops);
-        let new_tail = new.len() - tail;
-        let mut tail_ops = vec![];
-        cut(new_tail, new.len(), true, &mut tail_ops);
-        ops.extend(tail_ops);
-        let mut delta = vec![];
-        for size in [new.len(), old.len()] {
-            let mut size = size;
-            while size >= 0x80 {
-                delta.push((size as u8 & 0x7f) | 0x80);
-                size >>= 7;
-            }
-            delta.push(size as u8);
+        let reversed = |bytes: &[u8]| bytes[head..].iter().rev().copied().collect::<Vec<_>>();
+        let tail = common_bytes(&reversed(old), &reversed(new));
+        let mut delta = write::header(new.len(), old.len());
+        for (from, to) in cuts(0, head, 40, next) {
+            write::copy(&mut delta, from, to - from);
         }
-        let mut inserted = head;
-        for (copy, from, to) in ops {
-            if copy {
-                delta.extend([
-                    0x80 | 0x0f | 0x10,
-                    from as u8,
-                    (from >> 8) as u8,
-                    (from >> 16) as u8,
-                    0,
-                    (to - from) as u8,
-                ]);
-            } else {
-                delta.push((to - from) as u8);
-                delta.extend_from_slice(&old[inserted..inserted + to - from]);
-                inserted += to - from;
-            }
+        for (from, to) in cuts(head, old.len() - tail, 40, next) {
+            write::insert(&mut delta, &old[from..to]);
         }
-        let new_rope = Rope::whole(Rc::new(new.to_vec()));
-        let new_rope = Rope::apply(&new_rope, &Rc::new(cut_delta(new, next))).unwrap();
+        for (from, to) in cuts(new.len() - tail, new.len(), 40, next) {
+            write::copy(&mut delta, from, to - from);
+        }
+        let mut itself = write::header(new.len(), new.len());
+        for (from, to) in cuts(0, new.len(), 100, next) {
+            write::copy(&mut itself, from, to - from);
+        }
+        let new_rope = Rope::apply(&Rope::whole(Rc::new(new.to_vec())), &Rc::new(itself)).unwrap();
         (Rope::apply(&new_rope, &Rc::new(delta)).unwrap(), new_rope)
     }
 
-    /// A delta that makes `data` of itself in pieces of random lengths.
-    fn cut_delta(data: &[u8], next: &mut impl FnMut(u64) -> u64) -> Vec<u8> {
-        let mut delta = vec![];
-        for size in [data.len(), data.len()] {
-            let mut size = size;
-            while size >= 0x80 {
-                delta.push((size as u8 & 0x7f) | 0x80);
-                size >>= 7;
-            }
-            delta.push(size as u8);
-        }
-        let mut at = 0;
-        while at < data.len() {
-            let end = (at + 1 + next(100) as usize).min(data.len());
-            delta.extend([0x80 | 0x0f | 0x10, at as u8, (at >> 8) as u8, (at >> 16) as u8, 0, (end - at) as u8]);
+    /// `from..to` cut in ranges of 1 to `most` bytes, at random.
+    fn cuts(from: usize, to: usize, most: u64, next: &mut impl FnMut(u64) -> u64) -> Vec<(usize, usize)> {
+        let mut out = vec![];
+        let mut at = from;
+        while at < to {
+            let end = (at + 1 + next(most) as usize).min(to);
+            out.push((at, end));
             at = end;
         }
-        delta
+        out
     }
 
     #[test]
