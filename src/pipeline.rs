@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::diag::{self, Diagnostic};
 use crate::error::Error;
 use crate::links;
-use crate::load::{self, Entry, Inventory};
+use crate::load::{self, Entry, Inventory, Section};
 use crate::model::{Item, Parts, Site};
 use crate::parse::{self, ParsedFile};
 use crate::theme::Theme;
@@ -120,9 +120,10 @@ fn parse_all(entries: &[Entry], blob_ids: bool) -> Vec<ParsedFile> {
     entries.par_iter().map(parse).collect()
 }
 
-/// Reads and parses one content file (with its git blob id when `blob_id`).
+/// Reads and parses one content file (with its git blob id when `blob_id`, for a
+/// roadmap or backlog file: history takes only items from the work tree).
 pub fn parse_entry(entry: &Entry, blob_id: bool) -> ParsedFile {
-    match load::read_text(&entry.rel, &entry.path, blob_id) {
+    match load::read_text(&entry.rel, &entry.path, blob_id && entry.section != Section::Docs) {
         Ok(source) => parse::parse(entry, source),
         Err(d) => ParsedFile { item: None, diagnostics: vec![*d] },
     }
