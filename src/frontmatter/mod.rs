@@ -186,11 +186,11 @@ impl Document {
             .get_or_init(|| self.body_to_render().map(|body| crate::markdown::excerpt(&body)).unwrap_or_default())
     }
 
-    /// Finds the excerpt in `body`, this document's body read again to render it, so that
-    /// `check`, which has no use for it, does not look for it, and `build` does not read
-    /// the file a third time.
-    pub fn take_excerpt(&self, body: &str) {
-        self.excerpt.get_or_init(|| crate::markdown::excerpt(body));
+    /// Keeps the excerpt its page's render found (so that `check`, which has no use for
+    /// it, does not look for it, and `build` neither reads the file a third time nor
+    /// parses its body twice).
+    pub fn take_excerpt(&self, excerpt: String) {
+        let _ = self.excerpt.set(excerpt);
     }
 
     /// The YAML text of the block.

@@ -63,17 +63,22 @@ pub struct Heading {
     pub text: String,
 }
 
-/// Rendered HTML and the headings it contains.
+/// Rendered HTML, the headings it contains and its first words.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
+    /// The body's [`excerpt`], taken from the events the HTML is made of: a page's
+    /// search entry costs no second parse of its body.
+    pub excerpt: String,
 }
 
 /// Renders a Markdown body into safe HTML.
 pub fn render(body: &str, cx: &Context) -> Rendered {
     let mut events = Events::new(cx, body.len());
+    let mut excerpt = Excerpt::default();
     for event in Parser::new_ext(body, options()) {
+        excerpt.push(&event);
         events.push(event);
     }
     let mut html = String::with_capacity(body.len() * 3 / 2);
@@ -84,7 +89,7 @@ pub fn render(body: &str, cx: &Context) -> Rendered {
     if events.alerts {
         html = alerts::finish(&html);
     }
-    Rendered { html, headings: events.headings }
+    Rendered { html, headings: events.headings, excerpt: excerpt.finish() }
 }
 
 /// A body's events on their way to HTML: headings get ids and anchors, links and images
@@ -304,56 +309,77 @@ pub fn plain(text: &str) -> String {
     }
     let mut out = String::with_capacity(text.len());
     for event in Parser::new_ext(text, options()) {
-        match event {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::End(
-                TagEnd::Paragraph
-                | TagEnd::Heading(_)
-                | TagEnd::Item
-                | TagEnd::TableCell
-                | TagEnd::CodeBlock
-                | TagEnd::BlockQuote(_),
-            ) if !out.ends_with(' ') => out.push(' '),
-            _ => {}
-        }
+        push_plain(&mut out, &event);
     }
     out.truncate(out.trim_end().len());
     out
 }
 
+/// Adds the plain text of one event to `out` (see [`plain`]).
+fn push_plain(out: &mut String, event: &Event) {
+    match event {
+        Event::Text(t) | Event::Code(t) => out.push_str(t),
+        Event::SoftBreak | Event::HardBreak => out.push(' '),
+        Event::End(
+            TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::Item
+            | TagEnd::TableCell
+            | TagEnd::CodeBlock
+            | TagEnd::BlockQuote(_),
+        ) if !out.ends_with(' ') => out.push(' '),
+        _ => {}
+    }
+}
+
 /// How much of a body the search index keeps, in characters.
 pub const EXCERPT_CHARS: usize = 300;
 
-/// The first words of a body as plain text, for the search index. Only a prefix of
-/// the Markdown (cut at a blank line) is parsed: the index keeps a few hundred
-/// characters, not whole pages.
+/// The first words of a body as plain text, for the search index (a rendered body has
+/// it already: [`Rendered::excerpt`]).
 pub fn excerpt(body: &str) -> String {
-    let plain = plain(markdown_prefix(body, EXCERPT_CHARS * 4));
-    let mut words = String::new();
-    for word in plain.split_whitespace() {
-        if words.len() + word.len() > EXCERPT_CHARS {
+    let mut excerpt = Excerpt::default();
+    for event in Parser::new_ext(body, options()) {
+        if excerpt.is_full() {
             break;
         }
-        if !words.is_empty() {
-            words.push(' ');
-        }
-        words.push_str(word);
+        excerpt.push(&event);
     }
-    // Kept by every document while the site lives: no room to grow.
-    words.shrink_to_fit();
-    words
+    excerpt.finish()
 }
 
-/// `text` up to the first blank line after `min` bytes (all of it when shorter).
-fn markdown_prefix(text: &str, min: usize) -> &str {
-    let mut start = min.min(text.len());
-    while !text.is_char_boundary(start) {
-        start -= 1;
+/// The plain text of a body's first events, up to four times what the excerpt keeps
+/// (room for the spaces that collapse), then its first words.
+#[derive(Default)]
+struct Excerpt {
+    plain: String,
+}
+
+impl Excerpt {
+    fn is_full(&self) -> bool {
+        self.plain.len() >= EXCERPT_CHARS * 4
     }
-    match text[start..].find("\n\n") {
-        Some(i) => &text[..start + i],
-        None => text,
+
+    fn push(&mut self, event: &Event) {
+        if !self.is_full() {
+            push_plain(&mut self.plain, event);
+        }
+    }
+
+    fn finish(self) -> String {
+        let mut words = String::new();
+        for word in self.plain.split_whitespace() {
+            if words.len() + word.len() > EXCERPT_CHARS {
+                break;
+            }
+            if !words.is_empty() {
+                words.push(' ');
+            }
+            words.push_str(word);
+        }
+        // Kept by every document while the site lives: no room to grow.
+        words.shrink_to_fit();
+        words
     }
 }
 
@@ -488,13 +514,21 @@ mod tests {
     }
 
     #[test]
-    fn excerpts_parse_only_a_prefix() {
-        assert_eq!(markdown_prefix("short", 10), "short");
-        assert_eq!(markdown_prefix("aaaa bbbb\n\ncccc", 3), "aaaa bbbb");
-        assert_eq!(markdown_prefix("é\n\nx", 1), "é");
+    fn excerpts_keep_the_first_words_and_a_render_finds_the_same() {
         let long = "word ".repeat(400);
         assert!(excerpt(&long).len() <= EXCERPT_CHARS);
         assert_eq!(excerpt("# Title\n\nSome *text*."), "Title Some text.");
+        let bodies = [
+            long.as_str(),
+            "# Title\n\nSome *text* and `code`.\n\n```rust\nfn main() {}\n```\n\n> [!NOTE]\n> Careful.",
+            "See [the plan][plan].\n\n- one\n- two\n\n[plan]: ../CHK-2.md",
+            "| a | b |\n|---|---|\n| c | d |\n\nA [link](../Secret-Plan.md) to nowhere.",
+        ];
+        let cx = Context { links: &links, unsafe_html: false };
+        for body in bodies {
+            assert_eq!(render(body, &cx).excerpt, excerpt(body), "{body}");
+        }
+        assert_eq!(excerpt(bodies[2]), "See the plan. one two", "a reference defined after the first words");
     }
 
     #[test]

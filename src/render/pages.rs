@@ -393,8 +393,9 @@ fn body_html(
     let from = &doc.source.rel;
     let links = |dest: &str, _| views.links.output_href(from, file, dest);
     let body = doc.body_to_render()?;
-    doc.take_excerpt(&body);
-    Ok(markdown::render(&body, &MdContext { links: &links, unsafe_html: views.unsafe_html() }))
+    let mut rendered = markdown::render(&body, &MdContext { links: &links, unsafe_html: views.unsafe_html() });
+    doc.take_excerpt(std::mem::take(&mut rendered.excerpt));
+    Ok(rendered)
 }
 
 /// A section's intro (`_index.md`) on its list page.
