@@ -91,6 +91,10 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Error> {
         args.out.display(),
         started.elapsed().as_millis()
     );
+    // The process exits next (`charter build` runs once): freeing the model and the
+    // theme piece by piece would only delay the exit, by 15 ms of one core at
+    // N = 10,000 (perf). The operating system takes the memory back whole.
+    std::mem::forget((checked, theme, options));
     Ok(Outcome::Success)
 }
 
