@@ -16,11 +16,18 @@
 #        BENCH_LONG=0 scripts/bench.sh         (skip the second corpus shape, `gen_site --shape
 #                                               long`, measured at the largest size)
 #        BENCH_EDITS=N scripts/bench.sh        (edits timed by serve and lsp, default 21)
+#        BENCH_DISK2=DIR scripts/bench.sh      (builds measured with the output in DIR too: a
+#                                               second disk or file system, named in the report)
+#        BENCH_SITES=DIR scripts/bench.sh      (where the corpora are generated, default
+#                                               /var/tmp/charter-bench: outside any git work
+#                                               tree, so builds read no history; the history
+#                                               part makes its own repository)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-5}"
 sizes="${BENCH_SIZES:-1000 10000}"
 disk="$(pwd)/target/bench"
+sites="${BENCH_SITES:-/var/tmp/charter-bench}"
 tmpfs="/dev/shm/charter-bench"
 report="$disk/report.md"
 
@@ -36,7 +43,24 @@ gen="$(pwd)/target/release/examples/gen_site"
 floor="$(pwd)/target/release/examples/floor"
 latency="$(pwd)/target/release/examples/reload_latency"
 lsp_latency="$(pwd)/target/release/examples/lsp_latency"
-mkdir -p "$disk" "$tmpfs"
+mkdir -p "$disk" "$tmpfs" "$sites"
+if git -C "$sites" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    echo "bench: $sites is inside a git work tree, where builds also read its history; set BENCH_SITES"
+    exit 2
+fi
+
+# The file system holding a folder, as the report names it: type, device, and for ext4
+# whether it has a journal and discards (both change what deleting and creating cost).
+describe_fs() {
+    local source fstype options name journal=""
+    read -r source fstype options < <(findmnt -no SOURCE,FSTYPE,OPTIONS -T "$1")
+    name=$(basename "$source")
+    if [ -r "/sys/fs/ext4/$name/journal_task" ]; then
+        if [ "$(cat "/sys/fs/ext4/$name/journal_task")" = "<none>" ]; then journal=", no journal"; else journal=", journal"; fi
+    fi
+    case ",$options," in *,discard,*) journal="$journal, discard" ;; esac
+    echo "$fstype on $source$journal"
+}
 
 peak_kib() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n 1; }
 [ "${BENCH_SERVE_ONLY:-0}" = 1 ] && BENCH_ONLY=serve
@@ -64,14 +88,19 @@ for corpus in $corpora; do
     n=${corpus%-long}
     shape=()
     [ "$corpus" != "$n" ] && shape=(--shape long)
-    site="$disk/site-$corpus"
-    hugo_site="$disk/hugo-$corpus"
+    site="$sites/site-$corpus"
+    hugo_site="$sites/hugo-$corpus"
     "$gen" "$n" "$site" --hugo "$hugo_site" "${shape[@]}"
     md_bytes=$(find "$site" -name '*.md' -printf '%s\n' | awk '{s+=$1} END {print s}')
     "$charter" check "$site" >/dev/null
-    for where in tmpfs disk; do
-        if [ "$where" = tmpfs ]; then out="$tmpfs/out-$n"; else out="$disk/out-$n"; fi
+    for where in tmpfs disk ${BENCH_DISK2:+disk2}; do
+        case "$where" in
+            tmpfs) out="$tmpfs/out-$n" ;;
+            disk) out="$disk/out-$n" ;;
+            disk2) out="$BENCH_DISK2/out-$n" ;;
+        esac
         mkdir -p "$out"
+        label="$where ($(describe_fs "$out"))"
         json="$disk/result-$corpus-$where.json"
         cmds=(-n "charter build" "$charter build $site --out $out/charter"
               -n "charter check" "$charter check $site"
@@ -96,7 +125,7 @@ for corpus in $corpora; do
             "$charter build $site --out $out/charter" >/dev/null
         cp "$disk/story.bak" "$story"
         rm -rf "$out"
-        python3 - "$json" "$n" "$where" "$md_bytes" "$mem_charter" "$mem_floor" "$mem_hugo" "$edit_json" "${shape[*]:-}" >> "$report" <<'PY'
+        python3 - "$json" "$n" "$label" "$md_bytes" "$mem_charter" "$mem_floor" "$mem_hugo" "$edit_json" "${shape[*]:-}" >> "$report" <<'PY'
 import json, sys
 path, n, where, md, mem_c, mem_f, mem_h, edit, shape = sys.argv[1:]
 results = {r["command"]: r for r in json.load(open(path))["results"]}
@@ -128,7 +157,7 @@ done
 # alone (Hugo would take many minutes), output on tmpfs; the corpus is deleted afterwards.
 big="${BENCH_BIG:-100000}"
 if part big && [ "$big" != 0 ]; then
-    site="$disk/site-$big"
+    site="$sites/site-$big"
     out="$tmpfs/out-$big"
     json="$disk/result-$big.json"
     "$gen" "$big" "$site" >/dev/null
@@ -162,14 +191,14 @@ fi
 # `json` blocks, against the same corpus with every fence's language removed.
 if part highlight; then
     n=${sizes##* }
-    "$gen" "$n" "$disk/code-$n" --code-every 3 >/dev/null 2>&1
-    "$gen" "$n" "$disk/plain-$n" --code-every 3 --plain-code >/dev/null 2>&1
+    "$gen" "$n" "$sites/code-$n" --code-every 3 >/dev/null 2>&1
+    "$gen" "$n" "$sites/plain-$n" --code-every 3 --plain-code >/dev/null 2>&1
     out="$tmpfs/code-out"
     json="$disk/result-highlight.json"
     hyperfine --style basic --warmup 1 --runs "$runs" --prepare "rm -rf $out" --export-json "$json" \
-        -n "highlighted" "$charter build $disk/code-$n --out $out" \
-        -n "languages removed" "$charter build $disk/plain-$n --out $out" >/dev/null
-    rm -rf "$out" "$disk/code-$n" "$disk/plain-$n"
+        -n "highlighted" "$charter build $sites/code-$n --out $out" \
+        -n "languages removed" "$charter build $sites/plain-$n --out $out" >/dev/null
+    rm -rf "$out" "$sites/code-$n" "$sites/plain-$n"
     python3 - "$json" "$n" >> "$report" <<'PY'
 import json, sys
 path, n = sys.argv[1:]
@@ -193,10 +222,10 @@ fi
 if part history; then
     n=${sizes##* }
     commits="${BENCH_COMMITS:-2000}"
-    repo="$disk/history-$n"
-    rm -rf "$repo" "$disk/nohistory-$n"
-    python3 scripts/gen_history.py "$disk/site-$n" "$repo" "$commits"
-    cp -r "$repo/site" "$disk/nohistory-$n"
+    repo="$sites/history-$n"
+    rm -rf "$repo" "$sites/nohistory-$n"
+    python3 scripts/gen_history.py "$sites/site-$n" "$repo" "$commits"
+    cp -r "$repo/site" "$sites/nohistory-$n"
     out="$tmpfs/history-out"
     json="$disk/result-history.json"
     # audit exits 1: the generated history holds violations on purpose. Cold runs start
@@ -209,7 +238,7 @@ if part history; then
     # The builds are timed in interleaved rounds (cold, warm, outside git, then again), so
     # that their ratio does not depend on the machine drifting between blocks of runs.
     builds_json="$disk/result-history-builds.json"
-    python3 - "$charter" "$repo" "$disk/nohistory-$n" "$out" "$runs" > "$builds_json" <<'PY'
+    python3 - "$charter" "$repo" "$sites/nohistory-$n" "$out" "$runs" > "$builds_json" <<'PY'
 import json, shutil, subprocess, sys, time
 charter, repo, outside, out, runs = sys.argv[1:]
 builds = {"build with history, cold": f"{repo}/site", "build with history, warm": f"{repo}/site",
@@ -255,7 +284,7 @@ fi
 for corpus in $corpora; do
     part serve || break
     case "$corpus" in "$largest" | "$largest-long") ;; *) continue ;; esac
-    site="$disk/site-$corpus"
+    site="$sites/site-$corpus"
     port_file="$disk/serve.out"
     "$charter" serve "$site" --port 0 > "$port_file" 2> "$disk/serve.err" &
     serve_pid=$!
