@@ -189,8 +189,8 @@ impl Document {
     /// Keeps the excerpt its page's render found (so that `check`, which has no use for
     /// it, does not look for it, and `build` neither reads the file a third time nor
     /// parses its body twice).
-    pub fn take_excerpt(&self, excerpt: String) {
-        let _ = self.excerpt.set(excerpt);
+    pub fn take_excerpt(&self, excerpt: &str) {
+        self.excerpt.get_or_init(|| excerpt.to_owned());
     }
 
     /// The YAML text of the block.

@@ -393,8 +393,8 @@ fn body_html(
     let from = &doc.source.rel;
     let links = |dest: &str, _| views.links.output_href(from, file, dest);
     let body = doc.body_to_render()?;
-    let mut rendered = markdown::render(&body, &MdContext { links: &links, unsafe_html: views.unsafe_html() });
-    doc.take_excerpt(std::mem::take(&mut rendered.excerpt));
+    let rendered = markdown::render(&body, &MdContext { links: &links, unsafe_html: views.unsafe_html() });
+    doc.take_excerpt(&rendered.excerpt);
     Ok(rendered)
 }
 
