@@ -327,8 +327,7 @@ pub fn read_text(rel: &str, path: &Path, blob_id: bool) -> Result<Source, Box<Di
                 .help("check that the file exists and is readable (permissions)"),
         )
     })?;
-    let hash = || gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, &bytes).ok();
-    let blob = if blob_id { hash() } else { None };
+    let blob = if blob_id { crate::source::blob_id(&bytes) } else { None };
     match String::from_utf8(bytes) {
         Ok(text) => {
             let mut source = Source::new(rel, path, text);

@@ -188,6 +188,13 @@ impl Lines<'_> {
     }
 }
 
+/// The git blob id of a file's bytes (`git hash-object`): the one place outside
+/// `history` that knows git, so that the loader can tell history which version of a
+/// file `check` parsed (see [`Source::blob`]).
+pub fn blob_id(bytes: &[u8]) -> Option<gix::ObjectId> {
+    gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, bytes).ok()
+}
+
 /// File text as every stage sees it: without a UTF-8 byte-order mark, lone `\r` as `\n`.
 fn as_read(text: String) -> String {
     let text = match text.strip_prefix('\u{feff}') {
